@@ -1,0 +1,94 @@
+/**
+ * The relay's configuration: read from the environment once, validated, then passed to every module.
+ * A bad value stops the process at start with a message naming the variable, never later at runtime.
+ */
+import { resolve } from 'node:path';
+
+/** Everything the relay can be told by its environment. */
+export interface RelayConfig {
+	/** TCP port; 0 picks a free one (tests). */
+	port: number;
+	host: string;
+	/** Folder of the SQLite databases (rooms, commons). */
+	dataDir: string;
+	/** Folder of the built app; undefined serves no app (relay only). */
+	staticDir: string | undefined;
+	logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+	/** Admin token for commons moderation; undefined disables the admin endpoints. */
+	commonsAdminToken: string | undefined;
+	limits: RelayLimits;
+}
+
+/** Limits that protect the relay and its rooms; each one has a named close code in protocol.ts. */
+export interface RelayLimits {
+	/** Largest websocket frame accepted. */
+	maxFrameBytes: number;
+	/** Sustained updates per second per connection (token bucket refill rate). */
+	updatesPerSecond: number;
+	/** Token bucket size: how many updates a connection may burst. */
+	updateBurst: number;
+	/** Stored bytes per room. */
+	maxRoomBytes: number;
+	connectionsPerRoom: number;
+	connectionsPerAddress: number;
+	/** New rooms one client address may create per minute. */
+	roomsPerMinutePerAddress: number;
+	/** Largest message of the first sync; bigger state is streamed in several frames. */
+	syncFrameBytes: number;
+	/** Interval of websocket pings; a connection that misses one is closed. */
+	pingIntervalMs: number;
+}
+
+/** A configuration problem, naming the variable. */
+export class ConfigError extends Error {
+	constructor(variable: string, problem: string) {
+		super(`${variable}: ${problem}`);
+		this.name = 'ConfigError';
+	}
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+	const raw = env[name];
+	if (raw === undefined || raw === '') return fallback;
+	if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+	const value = Number(raw);
+	if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+	return value;
+}
+
+/** Parses and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): RelayConfig {
+	const host = env.HOST?.trim() || '127.0.0.1';
+	const logLevel = env.LOG_LEVEL?.trim() || 'info';
+	if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+		throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+	}
+	const adminToken = env.COMMONS_ADMIN_TOKEN?.trim() || undefined;
+	if (adminToken !== undefined && adminToken.length < 16) {
+		throw new ConfigError('COMMONS_ADMIN_TOKEN', 'must be at least 16 characters');
+	}
+	const staticDir = env.STATIC_DIR === '' ? undefined : resolve(env.STATIC_DIR ?? 'build');
+	return {
+		port: integer(env, 'PORT', 8787, 0, 65535),
+		host,
+		dataDir: resolve(env.DATA_DIR?.trim() || 'data'),
+		staticDir,
+		logLevel: logLevel as RelayConfig['logLevel'],
+		commonsAdminToken: adminToken,
+		limits: {
+			maxFrameBytes: integer(env, 'MAX_FRAME_BYTES', 2 * 1024 * 1024, 1024),
+			updatesPerSecond: integer(env, 'UPDATES_PER_SECOND', 50, 1),
+			updateBurst: integer(env, 'UPDATE_BURST', 200, 1),
+			maxRoomBytes: integer(env, 'MAX_ROOM_BYTES', 200 * 1024 * 1024, 1024),
+			connectionsPerRoom: integer(env, 'MAX_CONNECTIONS_PER_ROOM', 200, 1),
+			connectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', 5000, 1),
+			roomsPerMinutePerAddress: integer(env, 'ROOMS_PER_MINUTE_PER_ADDRESS', 30, 1),
+			syncFrameBytes: integer(env, 'SYNC_FRAME_BYTES', 256 * 1024, 1024),
+			pingIntervalMs: integer(env, 'PING_INTERVAL_MS', 30_000, 100)
+		}
+	};
+}

@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type RelayConfig, type RelayLimits } from '../../sync-server/src/config';
+import { createLogger } from '../../sync-server/src/logger';
+import { startRelay } from '../../sync-server/src/relay';
+
+/** What a test may change about a relay; limits can be given one by one. */
+export type TestRelayOverrides = Partial<Omit<RelayConfig, 'limits'>> & { limits?: Partial<RelayLimits> };
+
+/** A relay running in this process on a free port with SQLite in its own temporary folder. */
+export interface TestRelay {
+	url: string;
+	/** The websocket base for y-websocket clients: ws://host:port/sync */
+	syncUrl: string;
+	port: number;
+	dataDir: string;
+	close(): Promise<void>;
+}
+
+/** Starts a real relay on port 0 with a fresh temporary DATA_DIR (removed on close unless given). */
+export async function startTestRelay(overrides: TestRelayOverrides = {}): Promise<TestRelay> {
+	const ownDataDir = overrides.dataDir === undefined;
+	const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'fieldbook-relay-'));
+	const base = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: 'silent' });
+	const config: RelayConfig = {
+		...base,
+		...overrides,
+		dataDir,
+		limits: { ...base.limits, ...overrides.limits }
+	};
+	const relay = await startRelay(config, { logger: createLogger(config.logLevel) });
+	return {
+		url: relay.url,
+		syncUrl: relay.url.replace(/^http/, 'ws') + '/sync',
+		port: relay.port,
+		dataDir,
+		close: async () => {
+			await relay.close();
+			if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+}
