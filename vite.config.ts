@@ -1,0 +1,64 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import { defineConfig } from 'vite';
+
+/** Where `npm run dev` forwards websocket and API traffic: a relay started by scripts/dev.mjs. */
+const devRelay = process.env.FIELDBOOK_DEV_RELAY ?? 'http://127.0.0.1:8787';
+
+export default defineConfig({
+	plugins: [
+		sveltekit(),
+		SvelteKitPWA({
+			// The update flow is ours (workbox-window + `Update now`), so nothing is injected and a new
+			// worker waits until the person chooses to update.
+			registerType: 'prompt',
+			injectRegister: false,
+			strategies: 'generateSW',
+			filename: 'sw.js',
+			manifestFilename: 'manifest.webmanifest',
+			manifest: {
+				id: '/',
+				name: 'Fieldbook',
+				short_name: 'Fieldbook',
+				description:
+					'Playbooks, discussions and actions for social movements. Works offline, end-to-end encrypted.',
+				start_url: '/',
+				scope: '/',
+				display: 'standalone',
+				orientation: 'portrait',
+				theme_color: '#1f6a43',
+				background_color: '#fbfaf7',
+				lang: 'en',
+				categories: ['productivity', 'social'],
+				icons: [
+					{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+					{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+					{ src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' }
+				]
+			},
+			workbox: {
+				// Every route chunk and asset is precached, so any screen opens in airplane mode.
+				globPatterns: ['client/**/*.{js,css,html,ico,png,svg,webmanifest,woff2}'],
+				navigateFallback: '/',
+				navigateFallbackDenylist: [/^\/sync\//, /^\/api\//, /^\/healthz/, /^\/metrics/],
+				cleanupOutdatedCaches: true,
+				// A first visit is taken over at once, so going offline right after it still works.
+				clientsClaim: true,
+				maximumFileSizeToCacheInBytes: 4 * 1024 * 1024
+			},
+			kit: {
+				adapterFallback: 'index.html',
+				spa: { fallbackMapping: '/' }
+			}
+		})
+	],
+	server: {
+		proxy: {
+			'/sync': { target: devRelay, ws: true },
+			'/api': { target: devRelay }
+		}
+	},
+	build: {
+		target: 'es2022'
+	}
+});
