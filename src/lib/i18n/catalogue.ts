@@ -1,0 +1,23 @@
+import type { Locale } from './types';
+import { shell } from './messages/shell';
+
+/**
+ * Every feature's messages, merged. A feature adds one file under `messages/` and one entry here,
+ * so features never edit the same catalogue file.
+ */
+const features = [shell] as const;
+
+type Feature = (typeof features)[number];
+type KeysOf<F> = F extends { en: infer E } ? keyof E & string : never;
+
+/** Every message key of the app. */
+export type MessageKey = KeysOf<Feature>;
+
+/** The merged catalogue per locale. */
+export const catalogues: Record<Locale, Record<MessageKey, string>> = {
+	en: Object.assign({}, ...features.map((f) => f.en)),
+	sv: Object.assign({}, ...features.map((f) => f.sv))
+};
+
+/** The feature catalogues one by one, for the key-parity test. */
+export const featureCatalogues: readonly { en: Record<string, string>; sv: Record<string, string> }[] = features;

@@ -1,0 +1,68 @@
+import { catalogues, type MessageKey } from './catalogue';
+import { isLocale, localeFromLanguages, type Locale } from './types';
+
+export { locales, isLocale, type Locale } from './types';
+export type { MessageKey } from './catalogue';
+
+/** Where the chosen language is kept: a UI preference, not group content, so plain localStorage is fine. */
+const STORAGE_KEY = 'fieldbook.lang';
+
+/** Fills `{name}` placeholders; unknown placeholders stay visible so a missing parameter is noticed. */
+export function format(template: string, params?: Record<string, string | number>): string {
+	if (!params) return template;
+	return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+		name in params ? String(params[name]) : whole
+	);
+}
+
+/** The app's language: browser default, persisted choice, `?lang=` override; keeps `<html lang>` in step. */
+class I18n {
+	#locale = $state<Locale>('en');
+
+	constructor() {
+		if (typeof window === 'undefined') return;
+		const fromUrl = new URLSearchParams(window.location.search).get('lang');
+		let stored: string | null = null;
+		try {
+			stored = window.localStorage.getItem(STORAGE_KEY);
+		} catch {
+			// Storage can be blocked (private mode); the browser default still works.
+		}
+		if (isLocale(fromUrl)) {
+			this.#locale = fromUrl;
+			this.#persist(fromUrl);
+		} else if (isLocale(stored)) this.#locale = stored;
+		else this.#locale = localeFromLanguages(navigator.languages ?? [navigator.language]);
+		document.documentElement.lang = this.#locale;
+	}
+
+	/** The current locale. */
+	get locale(): Locale {
+		return this.#locale;
+	}
+
+	/** Switches language, remembers it on this device and updates `<html lang>`. */
+	setLocale(locale: Locale): void {
+		this.#locale = locale;
+		this.#persist(locale);
+		if (typeof document !== 'undefined') document.documentElement.lang = locale;
+	}
+
+	/** The message for `key` in the current locale, with placeholders filled. */
+	t = (key: MessageKey, params?: Record<string, string | number>): string =>
+		format(catalogues[this.#locale][key], params);
+
+	#persist(locale: Locale): void {
+		try {
+			window.localStorage.setItem(STORAGE_KEY, locale);
+		} catch {
+			// Not persisted, but the switch still applies to this visit.
+		}
+	}
+}
+
+/** The app-wide language state. */
+export const i18n = new I18n();
+
+/** Shorthand for `i18n.t`, reactive in templates because it reads the locale rune. */
+export const t = i18n.t;

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { catalogues, featureCatalogues } from '../../../src/lib/i18n/catalogue';
+import { localeFromLanguages } from '../../../src/lib/i18n/types';
+import { format } from '../../../src/lib/i18n/index.svelte';
+
+function placeholders(text: string): string[] {
+	return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort();
+}
+
+describe('message catalogues', () => {
+	it('have the same keys in Swedish and English, feature by feature', () => {
+		for (const feature of featureCatalogues) {
+			expect(Object.keys(feature.sv).sort()).toEqual(Object.keys(feature.en).sort());
+		}
+		expect(Object.keys(catalogues.sv).sort()).toEqual(Object.keys(catalogues.en).sort());
+	});
+
+	it('never define one key in two features', () => {
+		const seen = new Set<string>();
+		for (const feature of featureCatalogues) {
+			for (const key of Object.keys(feature.en)) {
+				expect(seen.has(key), `duplicate key ${key}`).toBe(false);
+				seen.add(key);
+			}
+		}
+	});
+
+	it('use the same placeholders in both languages and no empty texts', () => {
+		for (const [key, english] of Object.entries(catalogues.en)) {
+			const swedish = catalogues.sv[key as keyof typeof catalogues.sv];
+			expect(swedish.trim(), key).not.toBe('');
+			expect(english.trim(), key).not.toBe('');
+			expect(placeholders(swedish), key).toEqual(placeholders(english));
+		}
+	});
+});
+
+describe('locale choice and formatting', () => {
+	it('picks Swedish for any sv tag and English otherwise', () => {
+		expect(localeFromLanguages(['sv-SE', 'en'])).toBe('sv');
+		expect(localeFromLanguages(['en-US', 'sv'])).toBe('sv');
+		expect(localeFromLanguages(['de-DE', 'en-GB'])).toBe('en');
+		expect(localeFromLanguages([])).toBe('en');
+	});
+
+	it('fills placeholders and leaves unknown ones visible', () => {
+		expect(format('Hi, {name}', { name: 'Ada' })).toBe('Hi, Ada');
+		expect(format('{count} changes', { count: 3 })).toBe('3 changes');
+		expect(format('Hi, {name}')).toBe('Hi, {name}');
+		expect(format('Hi, {name}', { other: 1 })).toBe('Hi, {name}');
+	});
+});
