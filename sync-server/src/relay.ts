@@ -7,7 +7,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { RelayConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
 import { createStaticHandler } from './static.js';
+import { createSqliteStore } from './store/sqlite.js';
+import type { RoomStore } from './store/types.js';
+import { createSync } from './sync.js';
 
 /** A running relay. */
 export interface Relay {
@@ -27,17 +31,31 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** Starts a relay with a validated configuration. */
-export async function startRelay(config: RelayConfig, options: { logger?: Logger } = {}): Promise<Relay> {
+export async function startRelay(
+	config: RelayConfig,
+	options: { logger?: Logger; store?: RoomStore; defaultMetrics?: boolean } = {}
+): Promise<Relay> {
 	const logger = options.logger ?? createLogger(config.logLevel);
 	mkdirSync(config.dataDir, { recursive: true });
+	const store = options.store ?? createSqliteStore(config.dataDir);
+	const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
+	const sync = createSync({ store, limits: config.limits, metrics, logger });
 	const handleStatic = config.staticDir ? createStaticHandler(config.staticDir) : undefined;
 
 	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://relay.invalid');
 		if (url.pathname === '/healthz') {
-			sendJson(res, 200, { ok: true });
+			const ok = await store.healthy().catch(() => false);
+			sendJson(res, ok ? 200 : 503, { ok, storage: ok ? 'reachable' : 'unreachable' });
 			return;
 		}
+		if (url.pathname === '/metrics' && req.method === 'GET') {
+			res.setHeader('Content-Type', metrics.registry.contentType);
+			res.setHeader('Cache-Control', 'no-store');
+			res.end(await metrics.registry.metrics());
+			return;
+		}
+		if (await sync.handleDelete(req, res, url)) return;
 		if (handleStatic && (await handleStatic(req, res, url))) return;
 		sendJson(res, 404, { error: 'not_found' });
 	}
@@ -48,6 +66,11 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
 			if (!res.headersSent) sendJson(res, 500, { error: 'internal' });
 			else res.destroy();
 		});
+	});
+
+	server.on('upgrade', (req, socket, head) => {
+		const url = new URL(req.url ?? '/', 'http://relay.invalid');
+		if (!sync.handleUpgrade(req, socket, head, url)) socket.destroy();
 	});
 
 	await new Promise<void>((resolve, reject) => {
@@ -67,10 +90,14 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
 		url,
 		port,
 		close() {
-			closing ??= new Promise<void>((resolve) => {
-				server.close(() => resolve());
+			// Stop accepting first, then let rooms finish what they were storing, then close the database.
+			closing ??= (async () => {
+				const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+				await sync.close();
 				server.closeAllConnections();
-			});
+				await stopped;
+				await store.close();
+			})();
 			return closing;
 		}
 	};

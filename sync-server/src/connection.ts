@@ -1,0 +1,292 @@
+/**
+ * One client's websocket in a room: decodes y-websocket messages, enforces the per-connection limits,
+ * streams the first sync in bounded frames and tells opted-in clients what the relay has stored.
+ * Anything malformed closes this connection only, with a named code and a logged reason.
+ */
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type { WebSocket } from 'ws';
+import type { RelayLimits } from './config.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import {
+	CLOSE,
+	MESSAGE_AWARENESS,
+	MESSAGE_QUERY_AWARENESS,
+	MESSAGE_SAVED_STATE,
+	MESSAGE_SYNC,
+	MESSAGE_SYNC_PROGRESS,
+	type CloseReason
+} from './protocol.js';
+import { boundedRuns, StorageFailed, UpdateRejected, type Room, type RoomMember, type Rooms } from './rooms.js';
+
+/** y-protocols sync message subtypes. */
+const SYNC_STEP_1 = 0;
+const SYNC_STEP_2 = 1;
+const SYNC_UPDATE = 2;
+
+/** Batch "saved" answers: one per burst of updates is enough for the client's status. */
+const SAVED_STATE_DELAY_MS = 30;
+
+/** An update that carries nothing (no structs, empty delete set), as Yjs encodes it. */
+const EMPTY_UPDATE = new Uint8Array([0, 0]);
+const EMPTY_UPDATE_BYTES = EMPTY_UPDATE.byteLength;
+
+/** Why a message was refused, with the close code to use. */
+class Refusal extends Error {
+	constructor(
+		readonly reason: CloseReason,
+		message: string
+	) {
+		super(message);
+	}
+}
+
+function syncMessage(subtype: number, payload: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_SYNC);
+	encoding.writeVarUint(encoder, subtype);
+	encoding.writeVarUint8Array(encoder, payload);
+	return encoding.toUint8Array(encoder);
+}
+
+function awarenessMessage(update: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+	encoding.writeVarUint8Array(encoder, update);
+	return encoding.toUint8Array(encoder);
+}
+
+/** Options shared by every connection of a relay. */
+export interface ConnectionContext {
+	rooms: Rooms;
+	limits: RelayLimits;
+	metrics: Metrics;
+	logger: Logger;
+}
+
+/** A websocket joined to a room. */
+export class Connection implements RoomMember {
+	readonly awarenessClients = new Set<number>();
+	/** False until a pong answers the last ping. */
+	alive = true;
+	#ws: WebSocket;
+	#room: Room;
+	#context: ConnectionContext;
+	#savedExtension: boolean;
+	#queue: Promise<void> = Promise.resolve();
+	#tokens: number;
+	#refilledAt = Date.now();
+	#savedTimer: ReturnType<typeof setTimeout> | undefined;
+	#closed = false;
+	#onClosed: () => void;
+
+	constructor(ws: WebSocket, room: Room, context: ConnectionContext, options: { saved: boolean; onClosed: () => void }) {
+		this.#ws = ws;
+		this.#room = room;
+		this.#context = context;
+		this.#savedExtension = options.saved;
+		this.#tokens = context.limits.updateBurst;
+		this.#onClosed = options.onClosed;
+		ws.on('message', (data, isBinary) => this.#receive(data, isBinary));
+		ws.on('pong', () => (this.alive = true));
+		ws.on('close', () => this.#cleanup());
+		ws.on('error', (error) => {
+			context.logger.debug({ err: error, room: room.name }, 'socket error');
+			this.#cleanup();
+		});
+	}
+
+	/** Joins the room and opens the sync: the relay's state vector and who is here. */
+	start(): void {
+		this.#room.members.add(this);
+		this.send(syncMessage(SYNC_STEP_1, Y.encodeStateVector(this.#room.doc)));
+		const clients = [...this.#room.awareness.getStates().keys()];
+		if (clients.length > 0) this.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.#room.awareness, clients)));
+	}
+
+	send(message: Uint8Array, done?: (error?: Error) => void): void {
+		if (this.#closed || this.#ws.readyState !== this.#ws.OPEN) {
+			done?.(new Error('closed'));
+			return;
+		}
+		this.#context.metrics.bytesOut.inc(message.byteLength);
+		this.#ws.send(message, done);
+	}
+
+	close(code: number, reason: string): void {
+		if (this.#closed) return;
+		this.#ws.close(code, reason);
+		this.#cleanup();
+	}
+
+	/** Ends a connection that stopped answering pings. */
+	terminate(): void {
+		this.#ws.terminate();
+		this.#cleanup();
+	}
+
+	#refuse(reason: CloseReason, detail: string): void {
+		this.#context.metrics.refusals.inc({ reason });
+		this.#context.logger.info({ room: this.#room.name, reason, detail }, 'connection closed by the relay');
+		this.close(CLOSE[reason], reason);
+	}
+
+	#receive(data: unknown, isBinary: boolean): void {
+		if (this.#closed) return;
+		if (!isBinary) {
+			this.#refuse('BAD_MESSAGE', 'text frame');
+			return;
+		}
+		// Copy out of ws's pooled buffer: the decoder must never see bytes beyond this frame.
+		const chunks = Array.isArray(data) ? data : [data];
+		const message = new Uint8Array(Buffer.concat(chunks.map((chunk) => Buffer.from(chunk as ArrayBuffer))));
+		this.#context.metrics.bytesIn.inc(message.byteLength);
+		// Messages of one connection are handled strictly in order: an update is stored before the next is read.
+		this.#queue = this.#queue.then(() => this.#handle(message)).catch((error: unknown) => {
+			if (error instanceof Refusal) this.#refuse(error.reason, error.message);
+			else if (error instanceof UpdateRejected) this.#refuse('BAD_UPDATE', String(error.cause));
+			else if (error instanceof StorageFailed) this.#refuse('STORAGE_FAILED', String(error.cause));
+			else this.#refuse('BAD_MESSAGE', error instanceof Error ? error.message : String(error));
+		});
+	}
+
+	#takeToken(): void {
+		const { updatesPerSecond, updateBurst } = this.#context.limits;
+		const now = Date.now();
+		this.#tokens = Math.min(updateBurst, this.#tokens + ((now - this.#refilledAt) / 1000) * updatesPerSecond);
+		this.#refilledAt = now;
+		if (this.#tokens < 1) throw new Refusal('RATE_LIMITED', 'update rate above the limit');
+		this.#tokens -= 1;
+	}
+
+	async #handle(message: Uint8Array): Promise<void> {
+		if (this.#closed) return;
+		const decoder = decoding.createDecoder(message);
+		const type = decoding.readVarUint(decoder);
+		switch (type) {
+			case MESSAGE_SYNC: {
+				const subtype = decoding.readVarUint(decoder);
+				const payload = decoding.readVarUint8Array(decoder);
+				if (subtype === SYNC_STEP_1) {
+					// Validate the state vector before streaming anything against it.
+					Y.decodeStateVector(payload);
+					await this.#firstSync(payload);
+				} else if (subtype === SYNC_STEP_2 || subtype === SYNC_UPDATE) {
+					this.#takeToken();
+					await this.#update(payload);
+				} else {
+					throw new Refusal('BAD_MESSAGE', `unknown sync message ${subtype}`);
+				}
+				return;
+			}
+			case MESSAGE_AWARENESS: {
+				this.#takeToken();
+				const update = decoding.readVarUint8Array(decoder);
+				this.#applyAwareness(update);
+				return;
+			}
+			case MESSAGE_QUERY_AWARENESS: {
+				const clients = [...this.#room.awareness.getStates().keys()];
+				this.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.#room.awareness, clients)));
+				return;
+			}
+			default:
+				throw new Refusal('UNKNOWN_MESSAGE', `message type ${type}`);
+		}
+	}
+
+	#applyAwareness(update: Uint8Array): void {
+		// Decode first: applyAwarenessUpdate would half-apply a truncated update before throwing.
+		const decoder = decoding.createDecoder(update);
+		const count = decoding.readVarUint(decoder);
+		const clients: number[] = [];
+		for (let i = 0; i < count; i++) {
+			clients.push(decoding.readVarUint(decoder));
+			decoding.readVarUint(decoder);
+			JSON.parse(decoding.readVarString(decoder));
+		}
+		awarenessProtocol.applyAwarenessUpdate(this.#room.awareness, update, this);
+		for (const client of clients) {
+			if (this.#room.awareness.getStates().has(client)) this.awarenessClients.add(client);
+			else this.awarenessClients.delete(client);
+		}
+		this.#room.broadcast(awarenessMessage(update), this);
+	}
+
+	async #update(update: Uint8Array): Promise<void> {
+		try {
+			// A full parse rejects malformed updates before anything touches the room.
+			Y.decodeUpdate(update);
+		} catch (error) {
+			throw new UpdateRejected(error);
+		}
+		if (this.#room.bytes + update.byteLength > this.#context.limits.maxRoomBytes) {
+			throw new Refusal('ROOM_TOO_LARGE', `room would hold ${this.#room.bytes + update.byteLength} bytes`);
+		}
+		await this.#context.rooms.accept(this.#room, update);
+		this.#room.broadcast(syncMessage(SYNC_UPDATE, update), this);
+		this.#scheduleSavedState();
+	}
+
+	#scheduleSavedState(): void {
+		if (!this.#savedExtension || this.#savedTimer) return;
+		this.#savedTimer = setTimeout(() => {
+			this.#savedTimer = undefined;
+			// Only claim what is stored: wait while other updates of the room are still being written.
+			if (this.#room.inflight > 0) {
+				this.#scheduleSavedState();
+				return;
+			}
+			const encoder = encoding.createEncoder();
+			encoding.writeVarUint(encoder, MESSAGE_SAVED_STATE);
+			encoding.writeVarUint8Array(encoder, Y.encodeStateVector(this.#room.doc));
+			this.send(encoding.toUint8Array(encoder));
+		}, SAVED_STATE_DELAY_MS);
+	}
+
+	/**
+	 * Answers the client's state vector with everything it lacks, as a series of update messages of at most
+	 * about SYNC_FRAME_BYTES each, then the closing step 2. Each frame waits for the previous one to leave, so
+	 * a slow phone gets a steady stream (and its silence timer keeps resetting) while memory stays bounded.
+	 */
+	async #firstSync(stateVector: Uint8Array): Promise<void> {
+		const rows = await this.#context.rooms.rows(this.#room);
+		const frames: Uint8Array[] = [];
+		let total = 0;
+		for (const run of boundedRuns(rows, this.#context.limits.syncFrameBytes)) {
+			const merged = run.length === 1 ? run[0]!.update : Y.mergeUpdates(run.map((row) => row.update));
+			const missing = Y.diffUpdate(merged, stateVector);
+			if (missing.byteLength <= EMPTY_UPDATE_BYTES) continue;
+			frames.push(missing);
+			total += missing.byteLength;
+		}
+		if (this.#savedExtension) {
+			const encoder = encoding.createEncoder();
+			encoding.writeVarUint(encoder, MESSAGE_SYNC_PROGRESS);
+			encoding.writeVarUint(encoder, total);
+			this.send(encoding.toUint8Array(encoder));
+		}
+		while (frames.length > 0 && !this.#closed) {
+			const frame = frames.shift()!;
+			await new Promise<void>((resolve) => this.send(syncMessage(SYNC_UPDATE, frame), () => resolve()));
+		}
+		this.send(syncMessage(SYNC_STEP_2, EMPTY_UPDATE));
+		this.#scheduleSavedState();
+	}
+
+	#cleanup(): void {
+		if (this.#closed) return;
+		this.#closed = true;
+		clearTimeout(this.#savedTimer);
+		this.#room.members.delete(this);
+		if (this.awarenessClients.size > 0) {
+			awarenessProtocol.removeAwarenessStates(this.#room.awareness, [...this.awarenessClients], null);
+			const clients = [...this.awarenessClients];
+			this.#room.broadcast(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.#room.awareness, clients)));
+		}
+		this.#onClosed();
+	}
+}

@@ -1,0 +1,36 @@
+/** Prometheus metrics of one relay (its own registry, so several relays in one test process do not clash). */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Every metric the relay exports. */
+export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+	const registry = new Registry();
+	if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
+	return {
+		registry,
+		connections: new Gauge({ name: 'fieldbook_connections', help: 'Open websocket connections', registers: [registry] }),
+		rooms: new Gauge({ name: 'fieldbook_rooms_loaded', help: 'Rooms held in memory', registers: [registry] }),
+		bytesIn: new Counter({ name: 'fieldbook_bytes_in_total', help: 'Websocket bytes received', registers: [registry] }),
+		bytesOut: new Counter({ name: 'fieldbook_bytes_out_total', help: 'Websocket bytes sent', registers: [registry] }),
+		updatesPersisted: new Counter({
+			name: 'fieldbook_updates_persisted_total',
+			help: 'Updates durably stored',
+			registers: [registry]
+		}),
+		persistSeconds: new Histogram({
+			name: 'fieldbook_persist_seconds',
+			help: 'Time to store one update',
+			buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+			registers: [registry]
+		}),
+		refusals: new Counter({
+			name: 'fieldbook_refusals_total',
+			help: 'Connections closed or refused by the relay, by reason',
+			labelNames: ['reason'] as const,
+			registers: [registry]
+		}),
+		compactions: new Counter({ name: 'fieldbook_compactions_total', help: 'Room compactions', registers: [registry] })
+	};
+}
+
+/** The relay's metrics. */
+export type Metrics = ReturnType<typeof createMetrics>;

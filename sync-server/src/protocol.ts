@@ -1,0 +1,60 @@
+/**
+ * Wire constants of the relay: message types and close codes (documented in ../PROTOCOL.md).
+ * The first three message types are y-websocket's; 100 and up are Fieldbook's opt-in extension.
+ */
+
+/** y-websocket: a y-protocols sync message (step 1, step 2 or update) follows. */
+export const MESSAGE_SYNC = 0;
+/** y-websocket: an awareness update follows. */
+export const MESSAGE_AWARENESS = 1;
+/** y-websocket: auth messages; the relay never sends them and refuses them from clients. */
+export const MESSAGE_AUTH = 2;
+/** y-websocket: the client asks for every awareness state. */
+export const MESSAGE_QUERY_AWARENESS = 3;
+/** Extension (only with `saved=1`): varUint8Array, the room's state vector after the client's updates were stored. */
+export const MESSAGE_SAVED_STATE = 100;
+/** Extension (only with `saved=1`): varUint, bytes the first sync will stream, sent before it starts. */
+export const MESSAGE_SYNC_PROGRESS = 101;
+
+/**
+ * Close codes. y-websocket 3 never reconnects after a 44xx code (a decision reconnecting cannot fix) and
+ * retries with backoff after anything else, so limits that pass with time use 45xx.
+ */
+export const CLOSE = {
+	/** The server is shutting down; clients reconnect. */
+	GOING_AWAY: 1001,
+	/** A frame above MAX_FRAME_BYTES (sent by the ws library itself). */
+	FRAME_TOO_LARGE: 1009,
+	/** A frame that does not decode as a y-websocket message. */
+	BAD_MESSAGE: 4400,
+	/** The token is missing, malformed, or not the room's token. */
+	BAD_TOKEN: 4401,
+	/** The room name is not 22–64 base64url characters. */
+	BAD_ROOM: 4404,
+	/** The room was deleted by its token holder. */
+	ROOM_DELETED: 4410,
+	/** The room would grow past MAX_ROOM_BYTES. */
+	ROOM_TOO_LARGE: 4413,
+	/** A message type the relay does not accept from clients. */
+	UNKNOWN_MESSAGE: 4415,
+	/** An update Yjs cannot decode; it was not stored. */
+	BAD_UPDATE: 4422,
+	/** More updates per second than the token bucket allows; retry later. */
+	RATE_LIMITED: 4529,
+	/** The room has MAX_CONNECTIONS_PER_ROOM connections; retry later. */
+	ROOM_BUSY: 4503,
+	/** This address has MAX_CONNECTIONS_PER_ADDRESS connections; retry later. */
+	ADDRESS_BUSY: 4504,
+	/** This address created too many rooms in the last minute; retry later. */
+	ROOM_CREATION_LIMITED: 4505,
+	/** Storage failed; retry later. */
+	STORAGE_FAILED: 4506
+} as const;
+
+export type CloseReason = keyof typeof CLOSE;
+
+/** Room names: 22–64 base64url characters (the app derives them from the group key). */
+export const ROOM_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
+
+/** Tokens: base64url of at least 32 bytes (43 characters), at most 512 characters. */
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43,512}$/;

@@ -1,0 +1,221 @@
+/**
+ * The `/sync/<room>` endpoint: websocket upgrades (room name, token, and connection limits checked before a
+ * client joins) and `DELETE /sync/<room>` for the token holder. Rooms and connections live in their own modules.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { RelayLimits } from './config.js';
+import { Connection } from './connection.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import { CLOSE, ROOM_PATTERN, TOKEN_PATTERN, type CloseReason } from './protocol.js';
+import { Rooms } from './rooms.js';
+import type { RoomStore } from './store/types.js';
+
+/** The path prefix of rooms. */
+export const SYNC_PREFIX = '/sync/';
+/** The window of the room-creation rate limit. */
+const ROOM_CREATION_WINDOW_MS = 60_000;
+
+function hashToken(token: string): Uint8Array {
+	return new Uint8Array(createHash('sha256').update(token).digest());
+}
+
+function sameHash(a: Uint8Array, b: Uint8Array): boolean {
+	return a.byteLength === b.byteLength && timingSafeEqual(a, b);
+}
+
+/** The room name of a `/sync/<room>` path, or undefined when the path is not one. */
+export function roomOf(pathname: string): string | undefined {
+	if (!pathname.startsWith(SYNC_PREFIX)) return undefined;
+	return pathname.slice(SYNC_PREFIX.length);
+}
+
+/** Creates the sync endpoint over a room store. */
+export function createSync(options: { store: RoomStore; limits: RelayLimits; metrics: Metrics; logger: Logger }) {
+	const { store, limits, metrics, logger } = options;
+	const rooms = new Rooms({ store, metrics, logger, frameLimit: limits.syncFrameBytes });
+	const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false });
+	const connections = new Set<Connection>();
+	const perAddress = new Map<string, number>();
+	const roomsCreated = new Map<string, number[]>();
+	let closing = false;
+
+	function refuse(ws: WebSocket, reason: CloseReason, detail: string, room?: string): void {
+		metrics.refusals.inc({ reason });
+		logger.info({ reason, detail, room }, 'connection refused');
+		ws.close(CLOSE[reason], reason);
+	}
+
+	function mayCreateRoom(address: string): boolean {
+		const now = Date.now();
+		const recent = (roomsCreated.get(address) ?? []).filter((time) => now - time < ROOM_CREATION_WINDOW_MS);
+		if (recent.length >= limits.roomsPerMinutePerAddress) {
+			roomsCreated.set(address, recent);
+			return false;
+		}
+		recent.push(now);
+		roomsCreated.set(address, recent);
+		return true;
+	}
+
+	async function join(ws: WebSocket, url: URL, address: string, takeEarly: () => [unknown, boolean][]): Promise<void> {
+		const name = roomOf(url.pathname) ?? '';
+		if (!ROOM_PATTERN.test(name)) return refuse(ws, 'BAD_ROOM', 'room name');
+		const token = url.searchParams.get('token') ?? '';
+		if (!TOKEN_PATTERN.test(token)) return refuse(ws, 'BAD_TOKEN', 'token format', name);
+		const count = perAddress.get(address) ?? 0;
+		if (count >= limits.connectionsPerAddress) return refuse(ws, 'ADDRESS_BUSY', 'connections per address', name);
+		perAddress.set(address, count + 1);
+		let counted = true;
+		const uncount = () => {
+			if (!counted) return;
+			counted = false;
+			const left = (perAddress.get(address) ?? 1) - 1;
+			if (left > 0) perAddress.set(address, left);
+			else perAddress.delete(address);
+		};
+		ws.once('close', uncount);
+
+		let room;
+		try {
+			room = await rooms.get(name);
+		} catch (error) {
+			logger.error({ err: error, room: name }, 'loading a room failed');
+			uncount();
+			return refuse(ws, 'STORAGE_FAILED', 'load', name);
+		}
+		if (ws.readyState !== ws.OPEN) {
+			uncount();
+			void rooms.release(room);
+			return;
+		}
+		const tokenHash = hashToken(token);
+		if (!room.tokenHash) {
+			if (!mayCreateRoom(address)) {
+				uncount();
+				void rooms.release(room);
+				return refuse(ws, 'ROOM_CREATION_LIMITED', 'rooms per minute', name);
+			}
+			// Trust on first use: the first token a room sees is its token from now on.
+			if (!(await store.claim(name, tokenHash))) room.tokenHash = (await store.load(name)).tokenHash;
+			else room.tokenHash = tokenHash;
+		}
+		if (!room.tokenHash || !sameHash(room.tokenHash, tokenHash)) {
+			uncount();
+			void rooms.release(room);
+			return refuse(ws, 'BAD_TOKEN', 'token mismatch', name);
+		}
+		if (room.members.size >= limits.connectionsPerRoom) {
+			uncount();
+			return refuse(ws, 'ROOM_BUSY', 'connections per room', name);
+		}
+		// Synchronous from here to the replay: no message can arrive in between and be lost or doubled.
+		const early = takeEarly();
+		const connection = new Connection(
+			ws,
+			room,
+			{ rooms, limits, metrics, logger },
+			{
+				saved: url.searchParams.get('saved') === '1',
+				onClosed: () => {
+					connections.delete(connection);
+					metrics.connections.set(connections.size);
+					uncount();
+					void rooms.release(room);
+				}
+			}
+		);
+		connections.add(connection);
+		metrics.connections.set(connections.size);
+		connection.start();
+		for (const [data, isBinary] of early) ws.emit('message', data, isBinary);
+	}
+
+	// Liveness: a connection that did not answer the previous ping is gone (phones drop off without a FIN).
+	const pinger = setInterval(() => {
+		for (const connection of connections) {
+			if (!connection.alive) {
+				connection.terminate();
+				continue;
+			}
+			connection.alive = false;
+		}
+		for (const client of wss.clients) client.ping();
+	}, limits.pingIntervalMs);
+	pinger.unref();
+
+	return {
+		/** Takes over an HTTP upgrade for a `/sync/` path; returns false for other paths. */
+		handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
+			if (!url.pathname.startsWith(SYNC_PREFIX)) return false;
+			if (closing) {
+				socket.destroy();
+				return true;
+			}
+			const address = req.socket.remoteAddress ?? 'unknown';
+			wss.handleUpgrade(req, socket, head, (ws) => {
+				// Until the room is joined, early messages would be lost: hold them and replay after join.
+				const early: [unknown, boolean][] = [];
+				const hold = (data: unknown, isBinary: boolean) => early.push([data, isBinary]);
+				ws.on('message', hold);
+				ws.on('error', () => ws.terminate());
+				const takeEarly = () => {
+					ws.off('message', hold);
+					return early.splice(0);
+				};
+				join(ws, url, address, takeEarly)
+					.catch((error: unknown) => {
+						logger.error({ err: error }, 'join failed');
+						if (ws.readyState === ws.OPEN) ws.close(CLOSE.STORAGE_FAILED, 'STORAGE_FAILED');
+					})
+					.finally(() => ws.off('message', hold));
+			});
+			return true;
+		},
+
+		/** `DELETE /sync/<room>` with `Authorization: Bearer <token>`; returns false for other requests. */
+		async handleDelete(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+			if (req.method !== 'DELETE' || !url.pathname.startsWith(SYNC_PREFIX)) return false;
+			const name = roomOf(url.pathname) ?? '';
+			const send = (status: number, body: unknown) => {
+				res.statusCode = status;
+				res.setHeader('Content-Type', 'application/json; charset=utf-8');
+				res.end(JSON.stringify(body));
+			};
+			if (!ROOM_PATTERN.test(name)) return (send(404, { error: 'bad_room' }), true);
+			const token = /^Bearer (\S+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
+			const stored = (await rooms.peek(name).then((room) => room?.tokenHash)) ?? (await store.load(name)).tokenHash;
+			if (!stored) return (send(404, { error: 'unknown_room' }), true);
+			if (!TOKEN_PATTERN.test(token) || !sameHash(stored, hashToken(token))) {
+				metrics.refusals.inc({ reason: 'BAD_TOKEN' });
+				return (send(401, { error: 'bad_token' }), true);
+			}
+			await rooms.delete(name, CLOSE.ROOM_DELETED);
+			logger.info({ room: name }, 'room deleted');
+			send(200, { deleted: true });
+			return true;
+		},
+
+		/** Open connections (for metrics and tests). */
+		get connectionCount(): number {
+			return connections.size;
+		},
+
+		/** Rooms held in memory. */
+		get loadedRooms(): number {
+			return rooms.loaded;
+		},
+
+		/** Stops accepting, closes every connection with "going away", waits for compactions. */
+		async close(): Promise<void> {
+			closing = true;
+			clearInterval(pinger);
+			await rooms.closeAll(CLOSE.GOING_AWAY);
+			for (const client of wss.clients) client.terminate();
+			wss.close();
+		}
+	};
+}
