@@ -1,0 +1,89 @@
+/**
+ * The device catalogue (Dexie, IndexedDB database `fieldbook`): everything this device knows besides the
+ * vaults themselves. The storage map of the whole app, and what of it is plaintext on the phone:
+ *
+ * | where (IndexedDB)              | what                                              | plaintext?                    |
+ * |--------------------------------|---------------------------------------------------|-------------------------------|
+ * | `fieldbook` / identity         | display name, Ed25519 key pair of this device     | yes (key pair: app lock later)|
+ * | `fieldbook` / groups           | group id, epoch, relay URL, joined time           | yes (no content)              |
+ * |                                | group name                                        | no: sealed with the group key |
+ * | `fieldbook` / keys             | group keys by key id and epoch                    | yes (app lock will wrap them) |
+ * | `fieldbook` / settings         | language and other device settings                | yes                           |
+ * | `fieldbook` / relayStates      | the relay's last state vector per group           | yes (counters only)           |
+ * | `fieldbook-vault-<room>`       | y-indexeddb updates of the outer vault doc        | no: only sealed blobs         |
+ * | localStorage `fieldbook.lang`  | chosen language (read before IndexedDB opens)     | yes                           |
+ *
+ * Inner documents (guides, discussions, actions, the group's meta and index) exist in plaintext only in
+ * memory, while open. Nothing of their content is written anywhere unsealed.
+ */
+import Dexie, { type EntityTable } from 'dexie';
+
+/** This device's identity. One row, id `device`. */
+export interface IdentityRow {
+	id: 'device';
+	name: string;
+	publicKey: Uint8Array;
+	secretKey: Uint8Array;
+}
+
+/** A group this device belongs to. */
+export interface GroupRow {
+	id: string;
+	epoch: number;
+	relayUrl: string;
+	joinedAt: number;
+	/** The group's name as a sealed blob (see sealed.ts), so lists can show it before the vault opens. */
+	sealedName: Uint8Array;
+}
+
+/** A group key. */
+export interface KeyRow {
+	groupId: string;
+	keyId: string;
+	epoch: number;
+	key: Uint8Array;
+}
+
+/** A device setting. */
+export interface SettingRow {
+	key: string;
+	value: string;
+}
+
+/** What the relay last said it holds of a group's vault, so "not on the relay yet" survives a reload offline. */
+export interface RelayStateRow {
+	groupId: string;
+	epoch: number;
+	stateVector: Uint8Array;
+}
+
+/** The Dexie database of the catalogue. */
+export type CatalogueDb = Dexie & {
+	identity: EntityTable<IdentityRow, 'id'>;
+	groups: EntityTable<GroupRow, 'id'>;
+	keys: EntityTable<KeyRow, 'keyId'>;
+	settings: EntityTable<SettingRow, 'key'>;
+	relayStates: EntityTable<RelayStateRow, 'groupId'>;
+};
+
+/** Where IndexedDB comes from: the browser's, or fake-indexeddb in Node tests. */
+export interface IndexedDbSource {
+	indexedDB: IDBFactory;
+	IDBKeyRange: typeof IDBKeyRange;
+}
+
+/** The catalogue database's name. */
+export const CATALOGUE_DB = 'fieldbook';
+
+/** Opens the catalogue. */
+export function openCatalogue(source?: IndexedDbSource, namespace = ''): CatalogueDb {
+	const db = new Dexie(namespace + CATALOGUE_DB, source ? { indexedDB: source.indexedDB, IDBKeyRange: source.IDBKeyRange } : undefined) as CatalogueDb;
+	db.version(1).stores({
+		identity: 'id',
+		groups: 'id',
+		keys: 'keyId, groupId',
+		settings: 'key',
+		relayStates: 'groupId'
+	});
+	return db;
+}

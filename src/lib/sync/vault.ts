@@ -1,0 +1,671 @@
+/**
+ * A group's sealed vault: one outer Y.Doc per group epoch, persisted with y-indexeddb and synced through
+ * the relay with the stock y-websocket provider. The outer doc holds, per inner document, a top-level
+ * `Y.Array<Uint8Array>` named `d/<docId>` of sealed blobs (top-level, so two members who write to a new
+ * document at once never replace each other's array). Inner documents are plain Y.Docs in memory only.
+ */
+import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import * as decoding from 'lib0/decoding';
+import { WebsocketProvider } from 'y-websocket';
+import {
+	INDEX_DOC_ID,
+	META_DOC_ID,
+	type DocIndexEntry,
+	type DocType,
+	type GroupVault,
+	type Invite,
+	type OpenDoc,
+	type Presence,
+	type SyncStatus
+} from './api';
+import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
+import { newDocId, relayCredentials, type DeviceKeys, type GroupKey } from './crypto';
+import { open as openBlob, seal, SealError, type SealContext } from './sealed';
+
+/** Local changes are sealed after this pause, so typing makes one blob per pause, not per keystroke. */
+export const BATCH_DELAY_MS = 500;
+/** Compact a document's blobs past this many… */
+export const COMPACT_BLOBS = 200;
+/** …or past this many bytes. */
+export const COMPACT_BYTES = 256 * 1024;
+/** Members wait a random part of this before compacting, so they rarely compact the same doc at once. */
+export const COMPACT_JITTER_MS = 8_000;
+/** Merged blobs stay below this, so the relay can stream any vault in bounded frames. */
+export const MAX_BLOB_BYTES = 256 * 1024;
+/** Relay extension message types (sync-server/PROTOCOL.md). */
+export const MESSAGE_SAVED_STATE = 100;
+export const MESSAGE_SYNC_PROGRESS = 101;
+
+/** Transaction origin of changes that came out of the vault (never sealed again). */
+const FROM_VAULT = Symbol('from-vault');
+/** Transaction origin of blobs this device wrote into the outer doc. */
+const LOCAL = Symbol('local');
+/** The prefix of the outer doc's top-level arrays. */
+const DOC_PREFIX = 'd/';
+/** Presence is sealed like a document, under this reserved id. */
+const PRESENCE_DOC_ID = 'presence';
+
+/** Everything a vault needs from its workspace. */
+export interface VaultOptions {
+	groupId: string;
+	epoch: number;
+	relayUrl: string;
+	/** The key blobs are sealed with now. */
+	currentKey: GroupKey;
+	/** Every key of the group this device holds, by id. */
+	keys: (keyId: string) => GroupKey | undefined;
+	device: DeviceKeys;
+	/** The device's display name now (it can change). */
+	deviceName: () => string;
+	/** Loads the vault's stored state into the doc and keeps persisting it. */
+	persist: (room: string, doc: Y.Doc) => Promise<{ destroy(): Promise<void> | void; clearData(): Promise<void> }>;
+	/** What the relay said it held, last time, and where to keep it. */
+	relayState: { load(): Promise<Uint8Array | undefined>; save(stateVector: Uint8Array): Promise<void> };
+	WebSocket?: typeof WebSocket;
+	/** Whether the browser is online (navigator.onLine); defaults to true. */
+	online?: () => boolean;
+	now?: () => number;
+	/** Whether to connect to the relay at once (default true). */
+	connect?: boolean;
+	/** Reports a blob that could not be opened (tampered, wrong key). */
+	onRefusedBlob?: (docId: string, error: SealError) => void;
+	/** Reports a storage failure (QuotaExceededError): changes stay in memory until it works again. */
+	batchDelayMs?: number;
+}
+
+interface InnerDoc {
+	docId: string;
+	doc: Y.Doc;
+	awareness: Awareness;
+	holders: number;
+	/** Local updates not sealed yet. */
+	pending: Uint8Array[];
+	timer: ReturnType<typeof setTimeout> | undefined;
+	/** Blobs already applied (or refused), so none is opened twice. */
+	seen: WeakSet<Uint8Array>;
+	/** Blobs that opened; only these may ever be merged away by compaction. */
+	opened: WeakSet<Uint8Array>;
+	compactTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** A sealed presence state as other members see it. */
+interface PresenceState {
+	name: string;
+	publicKey: string;
+	docId?: string;
+	doc?: Record<string, unknown> | null;
+}
+
+function arrayName(docId: string): string {
+	return DOC_PREFIX + docId;
+}
+
+/** Counts the elements of a Y.Array the relay's state vector does not cover (items of one client can be merged). */
+function uncovered(array: Y.Array<Uint8Array>, relay: Map<number, number>): number {
+	let count = 0;
+	for (let item = array._start; item !== null; item = item.right) {
+		if (item.deleted) continue;
+		const known = relay.get(item.id.client) ?? 0;
+		const end = item.id.clock + item.length;
+		if (end > known) count += end - Math.max(item.id.clock, known);
+	}
+	return count;
+}
+
+/** One open group vault. */
+export class Vault implements GroupVault {
+	readonly id: string;
+	readonly epoch: number;
+	readonly relayUrl: string;
+	readonly room: string;
+	readonly outer = new Y.Doc();
+	#meta: Y.Doc | undefined;
+	#index: Y.Map<DocIndexEntry> | undefined;
+	#options: VaultOptions;
+	#token: string;
+	#provider: WebsocketProvider | undefined;
+	#persistence: { destroy(): Promise<void> | void; clearData(): Promise<void> } | undefined;
+	#docs = new Map<string, InnerDoc>();
+	#own = new WeakSet<Uint8Array>();
+	#relayState = new Map<number, number>();
+	#progress: { received: number; total: number } | undefined;
+	#problem: SyncStatus['problem'];
+	#statusListeners = new Set<(status: SyncStatus) => void>();
+	#presenceListeners = new Set<(people: Presence[]) => void>();
+	#presence: Presence[] = [];
+	#statusQueued = false;
+	#lastStatus: SyncStatus | undefined;
+	#closed = false;
+	#unsealedFailures = 0;
+
+	private constructor(options: VaultOptions) {
+		this.#options = options;
+		this.id = options.groupId;
+		this.epoch = options.epoch;
+		this.relayUrl = options.relayUrl;
+		const credentials = relayCredentials(options.currentKey.key, options.groupId, options.epoch);
+		this.room = credentials.room;
+		this.#token = credentials.token;
+	}
+
+	/** The group's meta doc (name, description, members); always open. */
+	get meta(): Y.Doc {
+		if (!this.#meta) throw new Error('the vault is not open');
+		return this.#meta;
+	}
+
+	/** The doc index (`index` doc, map `docs`); always open. */
+	get indexMap(): Y.Map<DocIndexEntry> {
+		if (!this.#index) throw new Error('the vault is not open');
+		return this.#index;
+	}
+
+	/** Opens a vault: loads it from IndexedDB, opens the meta and index docs, then connects to the relay. */
+	static async open(options: VaultOptions): Promise<Vault> {
+		return new Vault(options).#start();
+	}
+
+	async #start(): Promise<Vault> {
+		this.#persistence = await this.#options.persist(this.room, this.outer);
+		const stored = await this.#options.relayState.load();
+		if (stored) this.#relayState = Y.decodeStateVector(stored);
+		this.outer.on('afterTransaction', (transaction: Y.Transaction) => this.#onOuterTransaction(transaction));
+		this.#meta = this.#acquire(META_DOC_ID).doc;
+		this.#index = this.#acquire(INDEX_DOC_ID).doc.getMap<DocIndexEntry>('docs');
+		this.#connect();
+		return this;
+	}
+
+	#connect(): void {
+		const base = this.relayUrl.replace(/^http/, 'ws').replace(/\/+$/, '') + '/sync';
+		const provider = new WebsocketProvider(base, this.room, this.outer, {
+			params: { token: this.#token, saved: '1' },
+			connect: this.#options.connect ?? true,
+			...(this.#options.WebSocket ? { WebSocketPolyfill: this.#options.WebSocket } : {}),
+			// Reconnect attempts back off up to this; a phone coming back online retries within seconds.
+			maxBackoffTime: 5_000
+		});
+		this.#provider = provider;
+		provider.messageHandlers[MESSAGE_SAVED_STATE] = (_encoder, decoder) => {
+			const stateVector = decoding.readVarUint8Array(decoder);
+			this.#relayState = Y.decodeStateVector(stateVector);
+			void this.#options.relayState.save(stateVector).catch(() => undefined);
+			this.#queueStatus();
+		};
+		provider.messageHandlers[MESSAGE_SYNC_PROGRESS] = (_encoder, decoder) => {
+			const total = decoding.readVarUint(decoder);
+			this.#progress = total > 0 ? { received: 0, total } : undefined;
+			this.#queueStatus();
+		};
+		const syncHandler = provider.messageHandlers[0]!;
+		provider.messageHandlers[0] = (encoder, decoder, p, emitSynced, type) => {
+			if (this.#progress && !provider.synced) {
+				this.#progress = { ...this.#progress, received: this.#progress.received + decoder.arr.byteLength };
+				this.#queueStatus();
+			}
+			syncHandler(encoder, decoder, p, emitSynced, type);
+		};
+		provider.on('status', () => this.#queueStatus());
+		provider.on('sync', (synced: boolean) => {
+			if (synced) this.#progress = undefined;
+			this.#queueStatus();
+		});
+		provider.on('connection-close', (event: CloseEvent | null) => {
+			if (event && event.code >= 4400 && event.code < 4500) this.#problem = 'relayRefused';
+			this.#queueStatus();
+		});
+		provider.awareness.on('change', () => this.#readPresence());
+		this.#publishPresence();
+	}
+
+	/** Reconnects now (the browser came back online), instead of waiting for the backoff. */
+	reconnect(): void {
+		if (this.#provider && !this.#provider.wsconnected && !this.#provider.wsconnecting) this.#provider.connect();
+	}
+
+	/** Drops the relay connection (tests, going offline deliberately). */
+	disconnect(): void {
+		this.#provider?.disconnect();
+	}
+
+	#context(docId: string): SealContext {
+		return { groupId: this.id, epoch: this.epoch, docId };
+	}
+
+	#blobs(docId: string): Y.Array<Uint8Array> {
+		return this.outer.getArray<Uint8Array>(arrayName(docId));
+	}
+
+	/** Applies the blobs of a doc not applied yet, in array order. */
+	#applyBlobs(inner: InnerDoc): void {
+		const blobs = this.#blobs(inner.docId).toArray();
+		let refused = false;
+		Y.transact(
+			inner.doc,
+			() => {
+				for (const blob of blobs) {
+					if (inner.seen.has(blob)) continue;
+					inner.seen.add(blob);
+					if (this.#own.has(blob)) {
+						inner.opened.add(blob);
+						continue;
+					}
+					try {
+						const { plaintext } = openBlob(blob, this.#context(inner.docId), this.#options.keys);
+						Y.applyUpdate(inner.doc, plaintext, FROM_VAULT);
+						inner.opened.add(blob);
+					} catch (error) {
+						refused = true;
+						const sealError = error instanceof SealError ? error : new SealError('decrypt');
+						this.#options.onRefusedBlob?.(inner.docId, sealError);
+					}
+				}
+			},
+			FROM_VAULT
+		);
+		if (refused) {
+			this.#problem = 'tampered';
+			this.#queueStatus();
+		}
+		this.#maybeCompact(inner);
+	}
+
+	#onOuterTransaction(transaction: Y.Transaction): void {
+		if (transaction.origin !== LOCAL) {
+			for (const type of transaction.changed.keys()) {
+				if (type._item !== null) continue;
+				const name = Y.findRootTypeKey(type);
+				if (!name.startsWith(DOC_PREFIX)) continue;
+				const inner = this.#docs.get(name.slice(DOC_PREFIX.length));
+				if (inner) this.#applyBlobs(inner);
+			}
+		}
+		this.#queueStatus();
+	}
+
+	#acquire(docId: string): InnerDoc {
+		let inner = this.#docs.get(docId);
+		if (inner) {
+			inner.holders++;
+			return inner;
+		}
+		const doc = new Y.Doc();
+		inner = {
+			docId,
+			doc,
+			awareness: new Awareness(doc),
+			holders: 1,
+			pending: [],
+			timer: undefined,
+			seen: new WeakSet(),
+			opened: new WeakSet(),
+			compactTimer: undefined
+		};
+		this.#docs.set(docId, inner);
+		this.#applyBlobs(inner);
+		const state = inner;
+		doc.on('update', (update: Uint8Array, origin: unknown) => {
+			if (origin === FROM_VAULT) return;
+			state.pending.push(update);
+			this.#scheduleSeal(state);
+			this.#queueStatus();
+		});
+		inner.awareness.on('change', (_changes: unknown, origin: unknown) => {
+			if (origin === 'local') this.#publishPresence();
+		});
+		return inner;
+	}
+
+	#scheduleSeal(inner: InnerDoc): void {
+		if (inner.timer) return;
+		inner.timer = setTimeout(() => {
+			inner.timer = undefined;
+			this.#seal(inner);
+		}, this.#options.batchDelayMs ?? BATCH_DELAY_MS);
+	}
+
+	/** Seals a doc's pending local changes into one blob now. */
+	#seal(inner: InnerDoc): void {
+		clearTimeout(inner.timer);
+		inner.timer = undefined;
+		if (inner.pending.length === 0 || this.#closed) return;
+		const merged = inner.pending.length === 1 ? inner.pending[0]! : Y.mergeUpdates(inner.pending);
+		const blob = seal(merged, this.#context(inner.docId), this.#options.currentKey, this.#options.device);
+		try {
+			this.#own.add(blob);
+			inner.seen.add(blob);
+			inner.opened.add(blob);
+			this.outer.transact(() => this.#blobs(inner.docId).push([blob]), LOCAL);
+			inner.pending = [];
+			if (this.#problem === 'storageFull') this.#problem = undefined;
+		} catch (error) {
+			// The changes stay pending in memory and are sealed again at the next change or flush.
+			this.#unsealedFailures++;
+			if (error instanceof DOMException && error.name === 'QuotaExceededError') this.#problem = 'storageFull';
+			throw error;
+		} finally {
+			this.#queueStatus();
+		}
+		this.#maybeCompact(inner);
+	}
+
+	/** Marks storage as full (the workspace sees IndexedDB quota errors); cleared by the next successful seal. */
+	reportStorageFull(): void {
+		this.#problem = 'storageFull';
+		this.#queueStatus();
+	}
+
+	/** Seals every open doc's pending changes now (page hidden, page closing). */
+	flushAll(): void {
+		for (const inner of this.#docs.values()) {
+			try {
+				this.#seal(inner);
+			} catch {
+				// Reported through the status; the changes stay in memory.
+			}
+		}
+	}
+
+	#maybeCompact(inner: InnerDoc): void {
+		if (inner.compactTimer || this.#closed) return;
+		const blobs = this.#blobs(inner.docId);
+		if (blobs.length <= COMPACT_BLOBS && blobs.toArray().reduce((sum, blob) => sum + blob.byteLength, 0) <= COMPACT_BYTES) return;
+		inner.compactTimer = setTimeout(() => {
+			inner.compactTimer = undefined;
+			if (this.#docs.get(inner.docId) === inner) this.compact(inner.docId);
+		}, Math.random() * COMPACT_JITTER_MS);
+	}
+
+	/**
+	 * Compacts an open doc: one snapshot of everything opened replaces exactly the blobs it merged, in one
+	 * outer transaction. Blobs that could not be opened are never deleted; blobs that arrive meanwhile are
+	 * untouched. When the snapshot would exceed MAX_BLOB_BYTES, runs of blobs are merged instead.
+	 */
+	compact(docId: string): void {
+		const inner = this.#docs.get(docId);
+		if (!inner || this.#closed) return;
+		this.#seal(inner);
+		const blobs = this.#blobs(docId);
+		const mergeable = blobs.toArray().filter((blob) => inner.opened.has(blob));
+		if (mergeable.length < 2) return;
+		const snapshot = Y.encodeStateAsUpdate(inner.doc);
+		const replacements: Uint8Array[] = [];
+		if (snapshot.byteLength <= MAX_BLOB_BYTES) {
+			replacements.push(snapshot);
+		} else {
+			let run: Uint8Array[] = [];
+			let size = 0;
+			const flushRun = () => {
+				if (run.length === 0) return;
+				replacements.push(Y.mergeUpdates(run));
+				run = [];
+				size = 0;
+			};
+			for (const blob of mergeable) {
+				const { plaintext } = openBlob(blob, this.#context(docId), this.#options.keys);
+				if (size + plaintext.byteLength > MAX_BLOB_BYTES) flushRun();
+				run.push(plaintext);
+				size += plaintext.byteLength;
+			}
+			flushRun();
+		}
+		const sealed = replacements.map((update) => seal(update, this.#context(docId), this.#options.currentKey, this.#options.device));
+		const merged = new Set(mergeable);
+		this.outer.transact(() => {
+			const current = blobs.toArray();
+			for (let index = current.length - 1; index >= 0; index--) {
+				if (merged.has(current[index]!)) blobs.delete(index, 1);
+			}
+			for (const blob of sealed) {
+				this.#own.add(blob);
+				inner.seen.add(blob);
+				inner.opened.add(blob);
+			}
+			blobs.push(sealed);
+		}, LOCAL);
+	}
+
+	// ——— GroupVault ———
+
+	async open(docId: string): Promise<OpenDoc> {
+		const inner = this.#acquire(docId);
+		let closed = false;
+		return {
+			docId,
+			doc: inner.doc,
+			awareness: inner.awareness,
+			flush: async () => this.#seal(inner),
+			close: async () => {
+				if (closed) return;
+				closed = true;
+				this.#release(inner);
+			}
+		};
+	}
+
+	#release(inner: InnerDoc): void {
+		this.#seal(inner);
+		inner.holders--;
+		if (inner.holders > 0 || inner.docId === META_DOC_ID || inner.docId === INDEX_DOC_ID) return;
+		clearTimeout(inner.compactTimer);
+		inner.awareness.destroy();
+		inner.doc.destroy();
+		this.#docs.delete(inner.docId);
+		this.#publishPresence();
+	}
+
+	async create(
+		type: DocType,
+		init: (doc: Y.Doc) => void,
+		entry: Pick<DocIndexEntry, 'title'> & Partial<DocIndexEntry>
+	): Promise<OpenDoc> {
+		const docId = newDocId();
+		const opened = await this.open(docId);
+		opened.doc.transact(() => init(opened.doc));
+		this.touch(docId, { ...entry, type });
+		return opened;
+	}
+
+	touch(docId: string, patch: Partial<DocIndexEntry>): void {
+		const previous = this.indexMap.get(docId);
+		const now = this.#options.now?.() ?? Date.now();
+		const next = { ...previous, ...patch, updated: now, author: this.#options.deviceName() } as DocIndexEntry;
+		for (const key of Object.keys(next) as (keyof DocIndexEntry)[]) if (next[key] === undefined) delete next[key];
+		this.indexMap.set(docId, next);
+	}
+
+	// ——— status ———
+
+	status(): SyncStatus {
+		const provider = this.#provider;
+		let pending = 0;
+		for (const name of [...this.outer.share.keys()]) {
+			// Arrays that arrived remotely are untyped until asked for by type.
+			if (name.startsWith(DOC_PREFIX)) pending += uncovered(this.outer.getArray<Uint8Array>(name), this.#relayState);
+		}
+		for (const inner of this.#docs.values()) if (inner.pending.length > 0) pending++;
+		const online = this.#options.online?.() ?? true;
+		let state: SyncStatus['state'];
+		if (!online) state = 'offline';
+		else if (provider?.wsconnected && provider.synced) state = pending === 0 ? 'savedRelay' : 'syncing';
+		else if (provider?.wsconnected || provider?.wsconnecting) state = 'syncing';
+		else state = 'savedLocal';
+		const status: SyncStatus = { state, pending };
+		if (this.#progress && !provider?.synced) status.progress = this.#progress;
+		if (this.#problem) status.problem = this.#problem;
+		return status;
+	}
+
+	onStatus(listener: (status: SyncStatus) => void): () => void {
+		this.#statusListeners.add(listener);
+		return () => this.#statusListeners.delete(listener);
+	}
+
+	/** Re-evaluates the status soon (once per burst of events). */
+	#queueStatus(): void {
+		if (this.#statusQueued || this.#closed) return;
+		this.#statusQueued = true;
+		queueMicrotask(() => {
+			this.#statusQueued = false;
+			const status = this.status();
+			const last = this.#lastStatus;
+			if (
+				last &&
+				last.state === status.state &&
+				last.pending === status.pending &&
+				last.problem === status.problem &&
+				last.progress?.received === status.progress?.received
+			) {
+				return;
+			}
+			this.#lastStatus = status;
+			for (const listener of this.#statusListeners) listener(status);
+		});
+	}
+
+	/** Notes a change of connectivity (the browser's online/offline events). */
+	connectivityChanged(): void {
+		if (this.#options.online?.() ?? true) this.reconnect();
+		this.#queueStatus();
+	}
+
+	isPendingOnRelay(docId: string): boolean {
+		const inner = this.#docs.get(docId);
+		if (inner && inner.pending.length > 0) return true;
+		return uncovered(this.#blobs(docId), this.#relayState) > 0;
+	}
+
+	/** Whether the relay holds every blob this device has of `docId`, right now. */
+	get relayStateVector(): Map<number, number> {
+		return this.#relayState;
+	}
+
+	// ——— presence ———
+
+	#publishPresence(): void {
+		const awareness = this.#provider?.awareness;
+		if (!awareness || this.#closed) return;
+		const open = [...this.#docs.values()].find((inner) => inner.docId !== META_DOC_ID && inner.docId !== INDEX_DOC_ID);
+		const state: PresenceState = {
+			name: this.#options.deviceName(),
+			publicKey: toBase64Url(this.#options.device.publicKey),
+			...(open ? { docId: open.docId, doc: open.awareness.getLocalState() } : {})
+		};
+		const sealed = seal(utf8(JSON.stringify(state)), this.#context(PRESENCE_DOC_ID), this.#options.currentKey, this.#options.device);
+		// All the relay and other rooms' members can see: one opaque field.
+		awareness.setLocalState({ e: toBase64Url(sealed) });
+	}
+
+	/** Re-publishes presence (after a rename). */
+	refreshPresence(): void {
+		this.#publishPresence();
+	}
+
+	#readPresence(): void {
+		const awareness = this.#provider?.awareness;
+		if (!awareness) return;
+		const people: Presence[] = [];
+		const byDoc = new Map<string, Map<number, Record<string, unknown>>>();
+		for (const [clientId, raw] of awareness.getStates()) {
+			if (clientId === awareness.clientID) continue;
+			const sealed = (raw as { e?: unknown }).e;
+			if (typeof sealed !== 'string') continue;
+			try {
+				const { plaintext, author } = openBlob(fromBase64Url(sealed), this.#context(PRESENCE_DOC_ID), this.#options.keys);
+				const state = JSON.parse(fromUtf8(plaintext)) as PresenceState;
+				if (typeof state.name !== 'string' || state.publicKey !== author) continue;
+				people.push({ clientId, name: state.name, publicKey: state.publicKey, ...(state.docId ? { docId: state.docId } : {}) });
+				if (state.docId && state.doc) {
+					let states = byDoc.get(state.docId);
+					if (!states) byDoc.set(state.docId, (states = new Map()));
+					states.set(clientId, state.doc);
+				}
+			} catch {
+				// A presence state that does not open is someone else's business: ignore it.
+			}
+		}
+		this.#presence = people;
+		for (const listener of this.#presenceListeners) listener(people);
+		for (const inner of this.#docs.values()) this.#feedAwareness(inner, byDoc.get(inner.docId) ?? new Map());
+	}
+
+	/** Mirrors decrypted remote states into a doc's awareness, where editors read carets from. */
+	#feedAwareness(inner: InnerDoc, states: Map<number, Record<string, unknown>>): void {
+		const awareness = inner.awareness;
+		const added: number[] = [];
+		const updated: number[] = [];
+		const removed: number[] = [];
+		const now = Date.now();
+		for (const [clientId, state] of states) {
+			const previous = awareness.states.get(clientId);
+			if (previous === undefined) added.push(clientId);
+			else if (JSON.stringify(previous) !== JSON.stringify(state)) updated.push(clientId);
+			const meta = awareness.meta.get(clientId);
+			awareness.states.set(clientId, state);
+			awareness.meta.set(clientId, { clock: (meta?.clock ?? 0) + 1, lastUpdated: now });
+		}
+		for (const clientId of [...awareness.states.keys()]) {
+			if (clientId !== awareness.clientID && !states.has(clientId)) {
+				awareness.states.delete(clientId);
+				removed.push(clientId);
+			}
+		}
+		if (added.length + updated.length + removed.length > 0) {
+			awareness.emit('change', [{ added, updated, removed }, 'remote']);
+			awareness.emit('update', [{ added, updated, removed }, 'remote']);
+		}
+	}
+
+	presence(): Presence[] {
+		return this.#presence;
+	}
+
+	onPresence(listener: (people: Presence[]) => void): () => void {
+		this.#presenceListeners.add(listener);
+		return () => this.#presenceListeners.delete(listener);
+	}
+
+	invite(): Invite {
+		const name = this.meta.getMap('meta').get('name');
+		return {
+			version: 1,
+			groupId: this.id,
+			epoch: this.epoch,
+			keyId: this.#options.currentKey.keyId,
+			key: this.#options.currentKey.key,
+			relayUrl: this.relayUrl,
+			groupName: typeof name === 'string' ? name : ''
+		};
+	}
+
+	/** Seals what is pending, disconnects, and releases memory. */
+	async close(): Promise<void> {
+		if (this.#closed) return;
+		this.flushAll();
+		this.#closed = true;
+		for (const inner of this.#docs.values()) {
+			clearTimeout(inner.timer);
+			clearTimeout(inner.compactTimer);
+			inner.awareness.destroy();
+			inner.doc.destroy();
+		}
+		this.#docs.clear();
+		this.#provider?.destroy();
+		await this.#persistence?.destroy();
+		this.outer.destroy();
+	}
+
+	/** Closes the vault and deletes its local database. */
+	async destroyLocal(): Promise<void> {
+		const persistence = this.#persistence;
+		this.#persistence = undefined;
+		await this.close();
+		await persistence?.clearData();
+	}
+
+	/** The number of seals that failed (storage errors); for tests and the status. */
+	get unsealedFailures(): number {
+		return this.#unsealedFailures;
+	}
+}

@@ -1,0 +1,361 @@
+/**
+ * The device's local-first world: its identity, the catalogue of groups and keys, and one open vault per
+ * group, all syncing whenever the relay can be reached. The UI reaches it through src/lib/state.
+ */
+import {
+	type GroupRecord,
+	type GroupVault,
+	type Invite,
+	type MemberEntry,
+	type SyncStatus,
+	type Workspace
+} from './api';
+import { fromUtf8, toBase64Url, utf8 } from './bytes';
+import { keyIdOf, newDeviceKeys, newGroupId, newGroupKey, type DeviceKeys, type GroupKey } from './crypto';
+import { open as openBlob, seal } from './sealed';
+import { Vault } from './vault';
+import { openCatalogue, type CatalogueDb, type GroupRow, type IndexedDbSource } from '../storage/catalogue';
+import { persistVault } from '../storage/vault-store';
+
+/** The sealed group name in the catalogue opens only under this reserved doc id. */
+const CATALOGUE_NAME_DOC = 'catalogue-name';
+
+/** How a workspace is opened: the browser's defaults, or Node test doubles for IndexedDB and WebSocket. */
+export interface WorkspaceOptions {
+	indexedDB?: IndexedDbSource;
+	WebSocket?: typeof WebSocket;
+	/** Whether the network is up; the browser's navigator.onLine by default. */
+	online?: () => boolean;
+	now?: () => number;
+	batchDelayMs?: number;
+	/** Connect vaults to their relays (default true). */
+	connect?: boolean;
+	/** Prefix of every IndexedDB database name: lets tests run several devices in one process. */
+	namespace?: string;
+}
+
+const IDLE: SyncStatus = { state: 'savedLocal', pending: 0 };
+
+/** Combines the groups' statuses into the one the header shows. */
+export function combineStatus(statuses: SyncStatus[], online: boolean): SyncStatus {
+	if (statuses.length === 0) return { ...IDLE, state: online ? 'savedLocal' : 'offline' };
+	const pending = statuses.reduce((sum, status) => sum + status.pending, 0);
+	const problem = statuses.find((status) => status.problem)?.problem;
+	const rank = { offline: 0, syncing: 1, savedLocal: 2, savedRelay: 3 } as const;
+	const state = online ? statuses.map((status) => status.state).sort((a, b) => rank[a] - rank[b])[0]! : 'offline';
+	const progress = statuses.find((status) => status.progress)?.progress;
+	return { state, pending, ...(problem ? { problem } : {}), ...(progress ? { progress } : {}) };
+}
+
+class LocalWorkspace implements Workspace {
+	#db: CatalogueDb;
+	#options: WorkspaceOptions;
+	#identity: { name: string; keys: DeviceKeys } | undefined;
+	#records: GroupRecord[] = [];
+	#vaults = new Map<string, Promise<Vault>>();
+	#groupListeners = new Set<(groups: GroupRecord[]) => void>();
+	#statusListeners = new Set<(status: SyncStatus) => void>();
+	#vaultStatusOff = new Map<string, () => void>();
+	#cleanup: (() => void)[] = [];
+
+	constructor(db: CatalogueDb, options: WorkspaceOptions) {
+		this.#db = db;
+		this.#options = options;
+	}
+
+	async load(): Promise<this> {
+		const identity = await this.#db.identity.get('device');
+		if (identity) this.#identity = { name: identity.name, keys: { publicKey: identity.publicKey, secretKey: identity.secretKey } };
+		const rows = await this.#db.groups.orderBy('id').toArray();
+		rows.sort((a, b) => a.joinedAt - b.joinedAt);
+		this.#records = [];
+		for (const row of rows) this.#records.push({ id: row.id, name: await this.#openName(row), epoch: row.epoch, relayUrl: row.relayUrl, joinedAt: row.joinedAt });
+		this.#listenToBrowser();
+		return this;
+	}
+
+	#online(): boolean {
+		return this.#options.online?.() ?? (typeof navigator === 'undefined' ? true : navigator.onLine);
+	}
+
+	#listenToBrowser(): void {
+		if (typeof window === 'undefined' || typeof document === 'undefined') return;
+		const flush = () => {
+			for (const vault of this.#vaults.values()) void vault.then((v) => v.flushAll()).catch(() => undefined);
+		};
+		const onVisibility = () => {
+			if (document.visibilityState === 'hidden') flush();
+		};
+		const onConnectivity = () => {
+			for (const vault of this.#vaults.values()) void vault.then((v) => v.connectivityChanged()).catch(() => undefined);
+			this.#emitStatus();
+		};
+		// y-indexeddb writes without a handle we can await; a full disk surfaces as an unhandled rejection.
+		const onRejection = (event: PromiseRejectionEvent) => {
+			const reason = event.reason as { name?: string } | undefined;
+			if (reason?.name !== 'QuotaExceededError') return;
+			event.preventDefault();
+			for (const vault of this.#vaults.values()) void vault.then((v) => v.reportStorageFull()).catch(() => undefined);
+		};
+		document.addEventListener('visibilitychange', onVisibility);
+		window.addEventListener('pagehide', flush);
+		window.addEventListener('online', onConnectivity);
+		window.addEventListener('offline', onConnectivity);
+		window.addEventListener('unhandledrejection', onRejection);
+		this.#cleanup.push(() => {
+			document.removeEventListener('visibilitychange', onVisibility);
+			window.removeEventListener('pagehide', flush);
+			window.removeEventListener('online', onConnectivity);
+			window.removeEventListener('offline', onConnectivity);
+			window.removeEventListener('unhandledrejection', onRejection);
+		});
+	}
+
+	get identity(): { name: string; publicKey: string } | undefined {
+		return this.#identity && { name: this.#identity.name, publicKey: toBase64Url(this.#identity.keys.publicKey) };
+	}
+
+	#device(): { name: string; keys: DeviceKeys } {
+		if (!this.#identity) throw new Error('Create the device identity first');
+		return this.#identity;
+	}
+
+	async createIdentity(name: string): Promise<void> {
+		const keys = this.#identity?.keys ?? newDeviceKeys();
+		await this.#db.identity.put({ id: 'device', name, publicKey: keys.publicKey, secretKey: keys.secretKey });
+		this.#identity = { name, keys };
+	}
+
+	async rename(name: string): Promise<void> {
+		const device = this.#device();
+		await this.#db.identity.update('device', { name });
+		device.name = name;
+		for (const record of this.#records) {
+			const vault = await this.#vault(record.id);
+			this.#addMember(vault);
+			vault.refreshPresence();
+		}
+	}
+
+	groups(): GroupRecord[] {
+		return this.#records;
+	}
+
+	onGroups(listener: (groups: GroupRecord[]) => void): () => void {
+		this.#groupListeners.add(listener);
+		return () => this.#groupListeners.delete(listener);
+	}
+
+	#emitGroups(): void {
+		this.#records = [...this.#records];
+		for (const listener of this.#groupListeners) listener(this.#records);
+	}
+
+	async #keyOf(groupId: string, keyId: string): Promise<GroupKey | undefined> {
+		const row = await this.#db.keys.get(keyId);
+		return row && row.groupId === groupId ? { keyId: row.keyId, key: row.key } : undefined;
+	}
+
+	async #sealName(row: Pick<GroupRow, 'id' | 'epoch'>, name: string, key: GroupKey): Promise<Uint8Array> {
+		return seal(utf8(name), { groupId: row.id, epoch: row.epoch, docId: CATALOGUE_NAME_DOC }, key, this.#device().keys);
+	}
+
+	async #openName(row: GroupRow): Promise<string> {
+		const keys = await this.#db.keys.where('groupId').equals(row.id).toArray();
+		try {
+			const { plaintext } = openBlob(row.sealedName, { groupId: row.id, epoch: row.epoch, docId: CATALOGUE_NAME_DOC }, (keyId) => {
+				const key = keys.find((candidate) => candidate.keyId === keyId);
+				return key && { keyId: key.keyId, key: key.key };
+			});
+			return fromUtf8(plaintext);
+		} catch {
+			return '';
+		}
+	}
+
+	/** Opens (once) the vault of a group in the catalogue. */
+	#vault(groupId: string): Promise<Vault> {
+		let vault = this.#vaults.get(groupId);
+		if (!vault) {
+			vault = this.#openVault(groupId);
+			this.#vaults.set(groupId, vault);
+			vault.catch(() => this.#vaults.delete(groupId));
+		}
+		return vault;
+	}
+
+	async #openVault(groupId: string): Promise<Vault> {
+		const row = await this.#db.groups.get(groupId);
+		if (!row) throw new Error('This group is not on this device');
+		const keys = await this.#db.keys.where('groupId').equals(groupId).toArray();
+		const byId = new Map(keys.map((key) => [key.keyId, { keyId: key.keyId, key: key.key }]));
+		const current = keys.filter((key) => key.epoch === row.epoch).map((key) => byId.get(key.keyId)!)[0];
+		if (!current) throw new Error('The key of this group is missing on this device');
+		const device = this.#device();
+		const vault = await Vault.open({
+			groupId,
+			epoch: row.epoch,
+			relayUrl: row.relayUrl,
+			currentKey: current,
+			keys: (keyId) => byId.get(keyId),
+			device: device.keys,
+			deviceName: () => device.name,
+			persist: (room, doc) => persistVault(room, doc, this.#options.namespace),
+			relayState: {
+				load: async () => {
+					const state = await this.#db.relayStates.get(groupId);
+					return state && state.epoch === row.epoch ? state.stateVector : undefined;
+				},
+				save: async (stateVector) => {
+					await this.#db.relayStates.put({ groupId, epoch: row.epoch, stateVector });
+				}
+			},
+			WebSocket: this.#options.WebSocket,
+			online: () => this.#online(),
+			now: this.#options.now,
+			connect: this.#options.connect,
+			batchDelayMs: this.#options.batchDelayMs
+		});
+		this.#vaultStatusOff.set(groupId, vault.onStatus(() => this.#emitStatus()));
+		this.#watchName(vault, current);
+		return vault;
+	}
+
+	/** Keeps the catalogue's sealed name in step with the meta doc (a rename by any member). */
+	#watchName(vault: Vault, key: GroupKey): void {
+		const meta = vault.meta.getMap('meta');
+		const sync = () => {
+			const name = meta.get('name');
+			const record = this.#records.find((candidate) => candidate.id === vault.id);
+			if (typeof name !== 'string' || !name || !record || record.name === name) return;
+			record.name = name;
+			this.#emitGroups();
+			void this.#sealName({ id: vault.id, epoch: vault.epoch }, name, key)
+				.then((sealedName) => this.#db.groups.update(vault.id, { sealedName }))
+				.catch(() => undefined);
+		};
+		meta.observe(sync);
+		sync();
+	}
+
+	#addMember(vault: GroupVault): void {
+		const device = this.#device();
+		const members = vault.meta.getMap<MemberEntry>('members');
+		const publicKey = toBase64Url(device.keys.publicKey);
+		const previous = members.get(publicKey);
+		if (previous?.name === device.name) return;
+		members.set(publicKey, { name: device.name, publicKey, joinedAt: previous?.joinedAt ?? (this.#options.now?.() ?? Date.now()) });
+	}
+
+	async #addGroup(invite: Invite): Promise<Vault> {
+		const key: GroupKey = { keyId: invite.keyId, key: invite.key };
+		if (keyIdOf(invite.key, invite.groupId, invite.epoch) !== invite.keyId) throw new Error('The invite key does not match its id');
+		const joinedAt = this.#options.now?.() ?? Date.now();
+		const row: GroupRow = {
+			id: invite.groupId,
+			epoch: invite.epoch,
+			relayUrl: invite.relayUrl,
+			joinedAt,
+			sealedName: await this.#sealName({ id: invite.groupId, epoch: invite.epoch }, invite.groupName, key)
+		};
+		await this.#db.transaction('rw', this.#db.groups, this.#db.keys, async () => {
+			await this.#db.keys.put({ groupId: invite.groupId, keyId: invite.keyId, epoch: invite.epoch, key: invite.key });
+			await this.#db.groups.put(row);
+		});
+		this.#records.push({ id: row.id, name: invite.groupName, epoch: row.epoch, relayUrl: row.relayUrl, joinedAt });
+		this.#emitGroups();
+		const vault = await this.#vault(invite.groupId);
+		this.#addMember(vault);
+		if (typeof navigator !== 'undefined') void navigator.storage?.persist?.().catch(() => false);
+		return vault;
+	}
+
+	async createGroup(options: { name: string; description?: string; relayUrl: string }): Promise<GroupVault> {
+		const groupId = newGroupId();
+		const epoch = 1;
+		const key = newGroupKey(groupId, epoch);
+		const vault = await this.#addGroup({ version: 1, groupId, epoch, keyId: key.keyId, key: key.key, relayUrl: options.relayUrl, groupName: options.name });
+		vault.meta.transact(() => {
+			const meta = vault.meta.getMap('meta');
+			meta.set('name', options.name);
+			meta.set('description', options.description ?? '');
+			meta.set('createdAt', this.#options.now?.() ?? Date.now());
+		});
+		return vault;
+	}
+
+	async joinGroup(invite: Invite): Promise<GroupVault> {
+		if (this.#records.some((record) => record.id === invite.groupId)) return this.#vault(invite.groupId);
+		return this.#addGroup(invite);
+	}
+
+	group(id: string): Promise<GroupVault> {
+		return this.#vault(id);
+	}
+
+	async leaveGroup(id: string): Promise<void> {
+		const vault = await this.#vaults.get(id)?.catch(() => undefined);
+		this.#vaults.delete(id);
+		this.#vaultStatusOff.get(id)?.();
+		this.#vaultStatusOff.delete(id);
+		if (vault) await vault.destroyLocal();
+		await this.#db.transaction('rw', this.#db.groups, this.#db.keys, this.#db.relayStates, async () => {
+			await this.#db.groups.delete(id);
+			await this.#db.keys.where('groupId').equals(id).delete();
+			await this.#db.relayStates.delete(id);
+		});
+		this.#records = this.#records.filter((record) => record.id !== id);
+		this.#emitGroups();
+		this.#emitStatus();
+	}
+
+	async getSetting(key: string): Promise<string | undefined> {
+		return (await this.#db.settings.get(key))?.value;
+	}
+
+	async setSetting(key: string, value: string): Promise<void> {
+		await this.#db.settings.put({ key, value });
+	}
+
+	#statuses: SyncStatus[] = [];
+
+	status(): SyncStatus {
+		return combineStatus(this.#statuses, this.#online());
+	}
+
+	#emitStatus(): void {
+		void Promise.all([...this.#vaults.values()].map((vault) => vault.then((v) => v.status()).catch(() => undefined))).then((statuses) => {
+			this.#statuses = statuses.filter((status): status is SyncStatus => status !== undefined);
+			const status = this.status();
+			for (const listener of this.#statusListeners) listener(status);
+		});
+	}
+
+	onStatus(listener: (status: SyncStatus) => void): () => void {
+		this.#statusListeners.add(listener);
+		return () => this.#statusListeners.delete(listener);
+	}
+
+	/** The open vault of a group, for tests and benchmarks that need its internals. */
+	vault(groupId: string): Promise<Vault> {
+		return this.#vault(groupId);
+	}
+
+	async close(): Promise<void> {
+		for (const off of this.#cleanup) off();
+		for (const vault of this.#vaults.values()) await vault.then((v) => v.close()).catch(() => undefined);
+		this.#vaults.clear();
+		this.#db.close();
+	}
+}
+
+/** A workspace with the vault internals exposed for tests and benchmarks. */
+export type LocalWorkspaceApi = Workspace & { vault(groupId: string): Promise<Vault> };
+
+/** Opens this device's workspace. */
+export async function openWorkspace(options: WorkspaceOptions = {}): Promise<LocalWorkspaceApi> {
+	const db = openCatalogue(options.indexedDB, options.namespace);
+	await db.open();
+	return new LocalWorkspace(db, options).load();
+}
+

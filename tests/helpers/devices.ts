@@ -1,0 +1,38 @@
+import 'fake-indexeddb/auto';
+import WebSocket from 'ws';
+import { openWorkspace, type LocalWorkspaceApi } from '../../src/lib/sync';
+
+let counter = 0;
+
+/** A simulated phone: its own catalogue and vault databases (fake-indexeddb), a real WebSocket, a switchable network. */
+export interface TestDevice {
+	workspace: LocalWorkspaceApi;
+	namespace: string;
+	online: boolean;
+	close(): Promise<void>;
+}
+
+/** Opens a workspace as a fresh device named `name`. */
+export async function newDevice(name: string, options: { batchDelayMs?: number; namespace?: string } = {}): Promise<TestDevice> {
+	const namespace = options.namespace ?? `device-${process.pid}-${++counter}-`;
+	const device = { online: true } as TestDevice;
+	device.namespace = namespace;
+	device.workspace = await openWorkspace({
+		namespace,
+		WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+		online: () => device.online,
+		batchDelayMs: options.batchDelayMs ?? 20
+	});
+	if (!device.workspace.identity) await device.workspace.createIdentity(name);
+	device.close = () => device.workspace.close();
+	return device;
+}
+
+/** Polls until `check` holds. */
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeout = 20_000): Promise<void> {
+	const start = Date.now();
+	while (!(await check())) {
+		if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+}
