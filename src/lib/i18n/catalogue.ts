@@ -1,11 +1,12 @@
 import type { Locale } from './types';
 import { shell } from './messages/shell';
+import { groups } from './messages/groups';
 
 /**
  * Every feature's messages, merged. A feature adds one file under `messages/` and one entry here,
  * so features never edit the same catalogue file.
  */
-const features = [shell] as const;
+const features = [shell, groups] as const;
 
 type Feature = (typeof features)[number];
 type KeysOf<F> = F extends { en: infer E } ? keyof E & string : never;

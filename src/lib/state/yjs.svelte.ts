@@ -6,14 +6,16 @@ import type * as Y from 'yjs';
  * (or anything below it) changed. Wraps the Yjs source instead of copying it into `$state` (STYLE.md 5).
  */
 export class YView<T> {
-	#type: Y.AbstractType<unknown>;
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types are invariant in their event type
+	#type: Y.AbstractType<any>;
 	#read: () => T;
 	#version = 0;
 	#cachedVersion = -1;
 	#cached: T | undefined;
 	#subscribe: () => void;
 
-	constructor(type: Y.AbstractType<unknown>, read: () => T) {
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	constructor(type: Y.AbstractType<any>, read: () => T) {
 		this.#type = type;
 		this.#read = read;
 		this.#subscribe = createSubscriber((update) => {

@@ -5,6 +5,8 @@ export const shell = {
 	en: {
 		'app.name': 'Fieldbook',
 		'app.skipToContent': 'Skip to content',
+		'app.storageFailedTitle': 'Fieldbook cannot open its storage',
+		'app.storageFailed': 'This browser did not let Fieldbook open its local database ({reason}). Private browsing modes often block it; open Fieldbook in a normal window.',
 		'nav.label': 'Main',
 		'nav.home': 'Home',
 		'nav.settings': 'Settings',
@@ -16,6 +18,10 @@ export const shell = {
 		'sync.savedLocal': 'Saved on this device',
 		'sync.savedRelay': 'Saved to relay',
 		'sync.pending': '{count} changes not yet on the relay',
+		'sync.progress': 'Receiving {received} of {total}',
+		'sync.storageFull': 'This phone is out of storage. Your latest changes are kept in memory only: free some space and keep this page open.',
+		'sync.relayRefused': 'The relay refused this group. Changes stay on this device.',
+		'sync.tampered': 'Some changes could not be opened and were ignored (wrong key or tampered).',
 		'firstStart.title': 'Welcome to Fieldbook',
 		'firstStart.intro':
 			'Write down what your group has learned, plan actions together and share what works. Everything stays on this phone and is encrypted before it leaves it. No account needed.',
@@ -47,6 +53,8 @@ export const shell = {
 	sv: {
 		'app.name': 'Fieldbook',
 		'app.skipToContent': 'Hoppa till innehållet',
+		'app.storageFailedTitle': 'Fieldbook kan inte öppna sin lagring',
+		'app.storageFailed': 'Webbläsaren lät inte Fieldbook öppna sin lokala databas ({reason}). Privat surfning blockerar den ofta; öppna Fieldbook i ett vanligt fönster.',
 		'nav.label': 'Huvudmeny',
 		'nav.home': 'Hem',
 		'nav.settings': 'Inställningar',
@@ -58,6 +66,10 @@ export const shell = {
 		'sync.savedLocal': 'Sparat på den här enheten',
 		'sync.savedRelay': 'Sparat på reläet',
 		'sync.pending': '{count} ändringar finns inte på reläet än',
+		'sync.progress': 'Tar emot {received} av {total}',
+		'sync.storageFull': 'Telefonens lagring är full. Dina senaste ändringar finns bara i minnet: frigör utrymme och låt sidan vara öppen.',
+		'sync.relayRefused': 'Reläet vägrade ta emot gruppen. Ändringarna finns kvar på den här enheten.',
+		'sync.tampered': 'Några ändringar kunde inte öppnas och hoppades över (fel nyckel eller manipulerade).',
 		'firstStart.title': 'Välkommen till Fieldbook',
 		'firstStart.intro':
 			'Skriv ner det er grupp har lärt er, planera aktioner tillsammans och dela det som fungerar. Allt stannar på den här telefonen och krypteras innan det lämnar den. Inget konto behövs.',

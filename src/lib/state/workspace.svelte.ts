@@ -1,0 +1,164 @@
+import { createSubscriber } from 'svelte/reactivity';
+import { openWorkspace } from '$lib/sync';
+import type { GroupRecord, GroupVault, Invite, SyncStatus, Workspace, Presence } from '$lib/sync/api';
+import { connectivity } from './connectivity.svelte';
+
+/** Shown before any vault reported: nothing is pending, everything typed is on this device. */
+const IDLE_STATUS: SyncStatus = { state: 'savedLocal', pending: 0 };
+
+/** One opened group vault seen through Svelte: its status and presence update the UI as they change. */
+export class VaultView {
+	readonly vault: GroupVault;
+	#subscribeStatus: () => void;
+	#subscribePresence: () => void;
+
+	constructor(vault: GroupVault) {
+		this.vault = vault;
+		this.#subscribeStatus = createSubscriber((update) => vault.onStatus(update));
+		this.#subscribePresence = createSubscriber((update) => vault.onPresence(update));
+	}
+
+	/** This group's sync status now. */
+	get status(): SyncStatus {
+		this.#subscribeStatus();
+		return this.vault.status();
+	}
+
+	/** Who is online in this group now. */
+	get presence(): Presence[] {
+		this.#subscribePresence();
+		return this.vault.presence();
+	}
+}
+
+/**
+ * The app's local-first world as the UI sees it: the device identity, the groups, their vaults and the
+ * overall sync status. Wraps the framework-free Workspace of the sync core (STYLE.md 3, 5): nothing is
+ * copied into component state, every getter reads the workspace and re-runs when it reports a change.
+ */
+class App {
+	#workspace: Workspace | undefined;
+	#state = $state<'loading' | 'new' | 'ready' | 'failed'>('loading');
+	#identityVersion = $state(0);
+	#failure = $state<string | undefined>();
+	#views = new Map<string, Promise<VaultView>>();
+	#subscribeGroups = createSubscriber((update) => this.#workspace?.onGroups(update));
+	#subscribeStatus = createSubscriber((update) => this.#workspace?.onStatus(update));
+	#starting: Promise<void> | undefined;
+
+	/** `loading` while the catalogue opens, `new` before first start, `failed` when storage cannot open. */
+	get state(): 'loading' | 'new' | 'ready' | 'failed' {
+		return this.#state;
+	}
+
+	/** Why the local storage could not be opened, when `state` is `failed`. */
+	get failure(): string | undefined {
+		return this.#failure;
+	}
+
+	/** This device's person, once first start is done. */
+	get identity(): { name: string; publicKey: string } | undefined {
+		void this.#identityVersion;
+		return this.#workspace?.identity;
+	}
+
+	/** Every group on this device, in the order joined. */
+	get groups(): GroupRecord[] {
+		this.#subscribeGroups();
+		return this.#workspace?.groups() ?? [];
+	}
+
+	/** Sync status across all groups, as the header shows it; `Offline` whenever the browser is. */
+	get status(): SyncStatus {
+		this.#subscribeStatus();
+		const status = this.#workspace?.status() ?? IDLE_STATUS;
+		return connectivity.online ? status : { ...status, state: 'offline' };
+	}
+
+	/** Opens the device catalogue, then every group's vault so all of them sync in the background. */
+	start(): Promise<void> {
+		this.#starting ??= this.#start();
+		return this.#starting;
+	}
+
+	async #start(): Promise<void> {
+		try {
+			const workspace = await openWorkspace();
+			this.#workspace = workspace;
+			this.#state = workspace.identity ? 'ready' : 'new';
+			for (const group of workspace.groups()) void this.view(group.id).catch(() => undefined);
+		} catch (error) {
+			this.#failure = error instanceof Error ? error.message : String(error);
+			this.#state = 'failed';
+		}
+	}
+
+	#require(): Workspace {
+		if (!this.#workspace) throw new Error('The workspace is not open yet');
+		return this.#workspace;
+	}
+
+	/** First start: creates this device's identity with the given display name. */
+	async createIdentity(name: string): Promise<void> {
+		await this.#require().createIdentity(name);
+		this.#identityVersion++;
+		this.#state = 'ready';
+	}
+
+	/** Renames this device here and in every group's member list. */
+	async rename(name: string): Promise<void> {
+		await this.#require().rename(name);
+		this.#identityVersion++;
+	}
+
+	/** The reactive view of a group's vault, opening the vault on first use. */
+	view(groupId: string): Promise<VaultView> {
+		let view = this.#views.get(groupId);
+		if (!view) {
+			view = this.#require()
+				.group(groupId)
+				.then((vault) => new VaultView(vault));
+			// A failed open may succeed later (storage freed, group re-joined): do not cache the failure.
+			view.catch(() => this.#views.delete(groupId));
+			this.#views.set(groupId, view);
+		}
+		return view;
+	}
+
+	/** A group's vault. */
+	async vault(groupId: string): Promise<GroupVault> {
+		return (await this.view(groupId)).vault;
+	}
+
+	/** Creates a group and its vault; resolves with the new group's id. */
+	async createGroup(options: { name: string; description?: string; relayUrl: string }): Promise<string> {
+		const vault = await this.#require().createGroup(options);
+		this.#views.set(vault.id, Promise.resolve(new VaultView(vault)));
+		return vault.id;
+	}
+
+	/** Joins a group from an invite (works offline); resolves with the group's id. */
+	async joinGroup(invite: Invite): Promise<string> {
+		const vault = await this.#require().joinGroup(invite);
+		this.#views.set(vault.id, Promise.resolve(new VaultView(vault)));
+		return vault.id;
+	}
+
+	/** Removes a group's vault and keys from this device. */
+	async leaveGroup(groupId: string): Promise<void> {
+		this.#views.delete(groupId);
+		await this.#require().leaveGroup(groupId);
+	}
+
+	/** A device setting from the catalogue. */
+	getSetting(key: string): Promise<string | undefined> {
+		return this.#require().getSetting(key);
+	}
+
+	setSetting(key: string, value: string): Promise<void> {
+		return this.#require().setSetting(key, value);
+	}
+}
+
+/** The app-wide workspace state. */
+export const app = new App();

@@ -1,0 +1,81 @@
+import { expect } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { firstStart, newPhoneContext, waitForServiceWorker } from './browser';
+
+/** Creates a group from home and waits for its screen. Returns the group screen's URL. */
+export async function createGroup(page: Page, name: string): Promise<string> {
+	await page.getByRole('link', { name: 'Home' }).click();
+	await page.getByRole('button', { name: 'New group' }).click();
+	await page.getByRole('textbox', { name: 'Group name' }).fill(name);
+	await page.getByRole('button', { name: 'Create group' }).click();
+	await page.getByRole('heading', { level: 1, name }).waitFor();
+	return page.url();
+}
+
+/** Opens the invite dialog, reads the link, closes the dialog with Escape. */
+export async function readInviteLink(page: Page): Promise<string> {
+	await page.getByRole('button', { name: 'Invite people' }).click();
+	const dialog = page.getByRole('dialog');
+	await dialog.waitFor();
+	await dialog.getByRole('img', { name: 'Invite QR code' }).waitFor();
+	const link = await dialog.getByRole('textbox', { name: 'Invite link' }).inputValue();
+	expect(link).toMatch(/\/join#[A-Za-z0-9_-]{40,}$/);
+	await page.keyboard.press('Escape');
+	await dialog.waitFor({ state: 'hidden' });
+	return link;
+}
+
+/** Opens an invite link (re-pointed at `baseUrl`) and joins; returns the group screen's URL. */
+export async function joinByLink(page: Page, baseUrl: string, link: string, groupName: string): Promise<string> {
+	await page.goto(link.replace(/^https?:\/\/[^/]+/, baseUrl));
+	await page.getByRole('button', { name: 'Join group' }).click();
+	await page.getByRole('heading', { level: 1, name: groupName }).waitFor();
+	return page.url();
+}
+
+/** Two people on two phones in one new group: A created it, B joined by its link. */
+export interface TwoMembers {
+	contextA: BrowserContext;
+	contextB: BrowserContext;
+	a: Page;
+	b: Page;
+	groupUrlA: string;
+	groupUrlB: string;
+	close(): Promise<void>;
+}
+
+/** Sets up two isolated browser profiles that share one group, both with their service worker ready. */
+export async function twoMembers(browser: Browser, baseUrl: string, groupName: string): Promise<TwoMembers> {
+	const contextA = await newPhoneContext(browser);
+	const contextB = await newPhoneContext(browser);
+	const a = await contextA.newPage();
+	const b = await contextB.newPage();
+	await firstStart(a, baseUrl, 'Alice');
+	await firstStart(b, baseUrl, 'Bashir');
+	await Promise.all([waitForServiceWorker(a), waitForServiceWorker(b)]);
+	const groupUrlA = await createGroup(a, groupName);
+	const link = await readInviteLink(a);
+	const groupUrlB = await joinByLink(b, baseUrl, link, groupName);
+	return {
+		contextA,
+		contextB,
+		a,
+		b,
+		groupUrlA,
+		groupUrlB,
+		close: async () => {
+			await contextA.close();
+			await contextB.close();
+		}
+	};
+}
+
+/** Waits until the global sync status says the given state. */
+export async function waitForSyncStatus(page: Page, text: string, timeout = 30_000): Promise<void> {
+	await expect
+		.poll(async () => (await page.getByRole('status', { name: 'Sync status' }).textContent()) ?? '', {
+			timeout,
+			interval: 250
+		})
+		.toContain(text);
+}
