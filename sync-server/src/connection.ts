@@ -217,11 +217,17 @@ export class Connection implements RoomMember {
 	}
 
 	async #update(update: Uint8Array): Promise<void> {
+		let decoded: ReturnType<typeof Y.decodeUpdate>;
 		try {
 			// A full parse rejects malformed updates before anything touches the room.
-			Y.decodeUpdate(update);
+			decoded = Y.decodeUpdate(update);
 		} catch (error) {
 			throw new UpdateRejected(error);
+		}
+		// Every client opens with a step 2 of what it has; an empty one changes nothing and is not stored.
+		if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) {
+			this.#scheduleSavedState();
+			return;
 		}
 		if (this.#room.bytes + update.byteLength > this.#context.limits.maxRoomBytes) {
 			throw new Refusal('ROOM_TOO_LARGE', `room would hold ${this.#room.bytes + update.byteLength} bytes`);

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../sync-server/src/config';
+import { startTestRelay } from '../helpers/relay';
+import { connectClient, randomRoom, randomToken } from '../helpers/clients';
+
+describe('operations', () => {
+	it('answers /healthz and /metrics in Prometheus text with the relay counters', async () => {
+		const relay = await startTestRelay();
+		const health = await fetch(`${relay.url}/healthz`);
+		expect(health.status).toBe(200);
+		expect(await health.json()).toEqual({ ok: true, storage: 'reachable' });
+		const client = connectClient(relay.syncUrl, randomRoom(), randomToken());
+		await client.synced();
+		client.doc.getText('t').insert(0, 'counted');
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+		for (const name of [
+			'fieldbook_connections 1',
+			'fieldbook_rooms_loaded 1',
+			'fieldbook_bytes_in_total',
+			'fieldbook_bytes_out_total',
+			'fieldbook_updates_persisted_total 1',
+			'fieldbook_persist_seconds_bucket',
+			'fieldbook_refusals_total'
+		]) {
+			expect(metrics).toContain(name);
+		}
+		client.destroy();
+		await relay.close();
+	});
+
+	it('validates the environment once, naming the bad variable', () => {
+		expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+		expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
+		expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+		expect(() => loadConfig({ MAX_FRAME_BYTES: '-1' })).toThrow(/MAX_FRAME_BYTES/);
+		const config = loadConfig({});
+		expect(config.port).toBe(8787);
+		expect(config.host).toBe('127.0.0.1');
+		expect(config.dataDir).toMatch(/data$/);
+		expect(config.limits.maxFrameBytes).toBe(2 * 1024 * 1024);
+		expect(config.limits.maxRoomBytes).toBe(200 * 1024 * 1024);
+	});
+
+	it('does not serve the app or anything else on unknown paths', async () => {
+		const relay = await startTestRelay();
+		expect((await fetch(`${relay.url}/nothing-here`)).status).toBe(404);
+		await relay.close();
+	});
+});
