@@ -48,3 +48,49 @@ describe('operations', () => {
 		await relay.close();
 	});
 });
+
+describe('shutdown and storage failure', () => {
+	it('closes clients with GOING_AWAY on shutdown', async () => {
+		const { CLOSE } = await import('../../sync-server/src/protocol');
+		const relay = await startTestRelay();
+		const client = connectClient(relay.syncUrl, randomRoom(), randomToken());
+		await client.synced();
+		const closed = new Promise<number>((resolve) =>
+			client.provider.on('connection-close', (event: CloseEvent | null) => resolve(event?.code ?? 0))
+		);
+		await relay.close();
+		expect(await closed).toBe(CLOSE.GOING_AWAY);
+		client.destroy();
+	});
+
+	it('closes a room with STORAGE_FAILED when an append fails, and stays up for other rooms', async () => {
+		const { CLOSE } = await import('../../sync-server/src/protocol');
+		const { createSqliteStore } = await import('../../sync-server/src/store/sqlite');
+		const { startRelay } = await import('../../sync-server/src/relay');
+		const { mkdtempSync, rmSync } = await import('node:fs');
+		const { tmpdir } = await import('node:os');
+		const { join } = await import('node:path');
+		const dir = mkdtempSync(join(tmpdir(), 'fieldbook-failing-'));
+		const real = createSqliteStore(dir);
+		const broken = randomRoom();
+		const store = { ...real, append: (room: string, update: Uint8Array) => (room === broken ? Promise.reject(new Error('disk full')) : real.append(room, update)) };
+		const relay = await startRelay(loadConfig({ PORT: '0', DATA_DIR: dir, STATIC_DIR: '', LOG_LEVEL: 'silent' }), { store });
+		const syncUrl = relay.url.replace(/^http/, 'ws') + '/sync';
+		const victim = connectClient(syncUrl, broken, randomToken());
+		await victim.synced();
+		const closed = new Promise<number>((resolve) =>
+			victim.provider.on('connection-close', (event: CloseEvent | null) => resolve(event?.code ?? 0))
+		);
+		victim.doc.getText('t').insert(0, 'lost?');
+		expect(await closed).toBe(CLOSE.STORAGE_FAILED);
+		victim.destroy();
+		const healthy = connectClient(syncUrl, randomRoom(), randomToken());
+		await healthy.synced();
+		healthy.doc.getText('t').insert(0, 'fine');
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+		healthy.destroy();
+		await relay.close();
+		rmSync(dir, { recursive: true, force: true });
+	});
+});
