@@ -25,6 +25,8 @@ import { open as openBlob, seal, SealError, type SealContext } from './sealed';
 
 /** Local changes are sealed after this pause, so typing makes one blob per pause, not per keystroke. */
 export const BATCH_DELAY_MS = 500;
+/** Seal at once when this many local updates are waiting (a paste or a script, not typing): merging stays cheap. */
+export const MAX_PENDING_UPDATES = 200;
 /** Compact a document's blobs past this many… */
 export const COMPACT_BLOBS = 200;
 /** …or past this many bytes. */
@@ -308,7 +310,8 @@ export class Vault implements GroupVault {
 		doc.on('update', (update: Uint8Array, origin: unknown) => {
 			if (origin === FROM_VAULT) return;
 			state.pending.push(update);
-			this.#scheduleSeal(state);
+			if (state.pending.length >= MAX_PENDING_UPDATES) this.#trySeal(state);
+			else this.#scheduleSeal(state);
 			this.#queueStatus();
 		});
 		inner.awareness.on('change', (_changes: unknown, origin: unknown) => {
@@ -321,8 +324,18 @@ export class Vault implements GroupVault {
 		if (inner.timer) return;
 		inner.timer = setTimeout(() => {
 			inner.timer = undefined;
-			this.#seal(inner);
+			this.#trySeal(inner);
 		}, this.#options.batchDelayMs ?? BATCH_DELAY_MS);
+	}
+
+	/** Seals, keeping the changes pending (and the status saying why) when storage refuses. */
+	#trySeal(inner: InnerDoc): void {
+		try {
+			this.#seal(inner);
+		} catch {
+			// Reported through the status; retried at the next change or flush.
+			this.#scheduleSeal(inner);
+		}
 	}
 
 	/** Seals a doc's pending local changes into one blob now. */
@@ -333,10 +346,11 @@ export class Vault implements GroupVault {
 		const merged = inner.pending.length === 1 ? inner.pending[0]! : Y.mergeUpdates(inner.pending);
 		const blob = seal(merged, this.#context(inner.docId), this.#options.currentKey, this.#options.device);
 		try {
-			this.#own.add(blob);
-			inner.seen.add(blob);
-			inner.opened.add(blob);
-			this.outer.transact(() => this.#blobs(inner.docId).push([blob]), LOCAL);
+			this.outer.transact(() => {
+				const blobs = this.#blobs(inner.docId);
+				blobs.push([blob]);
+				this.#markOwn(inner, blobs, 1);
+			}, LOCAL);
 			inner.pending = [];
 			if (this.#problem === 'storageFull') this.#problem = undefined;
 		} catch (error) {
@@ -348,6 +362,18 @@ export class Vault implements GroupVault {
 			this.#queueStatus();
 		}
 		this.#maybeCompact(inner);
+	}
+
+	/**
+	 * Yjs stores a copy of each pushed Uint8Array, so the blobs just pushed are known by the copies it
+	 * returns from now on: the last `count` elements.
+	 */
+	#markOwn(inner: InnerDoc, blobs: Y.Array<Uint8Array>, count: number): void {
+		for (const stored of blobs.toArray().slice(-count)) {
+			this.#own.add(stored);
+			inner.seen.add(stored);
+			inner.opened.add(stored);
+		}
 	}
 
 	/** Marks storage as full (the workspace sees IndexedDB quota errors); cleared by the next successful seal. */
@@ -417,12 +443,8 @@ export class Vault implements GroupVault {
 			for (let index = current.length - 1; index >= 0; index--) {
 				if (merged.has(current[index]!)) blobs.delete(index, 1);
 			}
-			for (const blob of sealed) {
-				this.#own.add(blob);
-				inner.seen.add(blob);
-				inner.opened.add(blob);
-			}
 			blobs.push(sealed);
+			this.#markOwn(inner, blobs, sealed.length);
 		}, LOCAL);
 	}
 
