@@ -1,0 +1,153 @@
+/**
+ * An action's inner document, framework-free: its fields in `Y.Map('fields')`, linked guide doc ids in
+ * `Y.Array('guides')`, and who comes in `Y.Map('rsvps')` (device public key → {name, time}). Keyed by
+ * public key, an RSVP is one device's own entry: toggling never conflicts with anyone else's.
+ */
+import * as Y from 'yjs';
+import { isTimeZone, parseLocal, zonedToEpoch } from './time';
+
+/** Shared type names inside an action doc. */
+export const FIELDS = 'fields';
+export const GUIDES = 'guides';
+export const RSVPS = 'rsvps';
+
+/** Longest title kept. */
+export const MAX_TITLE_LENGTH = 200;
+/** Longest free text (description, place, call to action) kept. */
+export const MAX_TEXT_LENGTH = 5_000;
+
+/** What an action says: text fields, and its start and end as wall-clock times in its zone. */
+export interface ActionFields {
+	title: string;
+	description: string;
+	/** `datetime-local` value (`YYYY-MM-DDTHH:mm`) in `timeZone`. */
+	starts: string;
+	/** Same form as `starts`; empty when open-ended. */
+	ends: string;
+	/** IANA zone name, e.g. `Europe/Stockholm`. */
+	timeZone: string;
+	place: string;
+	callToAction: string;
+}
+
+/** Someone who said they come. */
+export interface Rsvp {
+	publicKey: string;
+	name: string;
+	/** ms since epoch when they said so. */
+	time: number;
+}
+
+/** Why a form cannot be saved, field by field. */
+export type ActionProblem = 'titleMissing' | 'startsInvalid' | 'endsInvalid' | 'endsBeforeStarts' | 'timeZoneInvalid';
+
+const TEXT_KEYS = ['title', 'description', 'starts', 'ends', 'timeZone', 'place', 'callToAction'] as const;
+
+/** Checks a form before saving; an empty list means it can be saved. */
+export function validateAction(fields: ActionFields): ActionProblem[] {
+	const problems: ActionProblem[] = [];
+	if (!fields.title.trim()) problems.push('titleMissing');
+	if (!isTimeZone(fields.timeZone)) problems.push('timeZoneInvalid');
+	if (!parseLocal(fields.starts)) problems.push('startsInvalid');
+	if (fields.ends && !parseLocal(fields.ends)) problems.push('endsInvalid');
+	if (!problems.length && fields.ends) {
+		const starts = zonedToEpoch(fields.starts, fields.timeZone) ?? 0;
+		const ends = zonedToEpoch(fields.ends, fields.timeZone) ?? 0;
+		if (ends < starts) problems.push('endsBeforeStarts');
+	}
+	return problems;
+}
+
+function clean(fields: Partial<ActionFields>): Partial<ActionFields> {
+	const result: Partial<ActionFields> = {};
+	for (const key of TEXT_KEYS) {
+		const value = fields[key];
+		if (typeof value !== 'string') continue;
+		result[key] = value.trim().slice(0, key === 'title' ? MAX_TITLE_LENGTH : MAX_TEXT_LENGTH);
+	}
+	return result;
+}
+
+/** Fills a new action doc. Run inside `vault.create`. */
+export function initAction(doc: Y.Doc, fields: ActionFields, guides: string[] = []): void {
+	doc.transact(() => {
+		updateAction(doc, fields);
+		setGuides(doc, guides);
+	});
+}
+
+/** Writes the fields that changed (unchanged ones are left alone so concurrent edits of others survive). */
+export function updateAction(doc: Y.Doc, patch: Partial<ActionFields>): void {
+	const map = doc.getMap<string>(FIELDS);
+	doc.transact(() => {
+		for (const [key, value] of Object.entries(clean(patch))) if (map.get(key) !== value) map.set(key, value);
+	});
+}
+
+/** Reads the fields; missing or malformed ones read as empty. */
+export function readAction(doc: Y.Doc): ActionFields {
+	const map = doc.getMap<unknown>(FIELDS);
+	const text = (key: string) => {
+		const value = map.get(key);
+		return typeof value === 'string' ? value : '';
+	};
+	return {
+		title: text('title'),
+		description: text('description'),
+		starts: text('starts'),
+		ends: text('ends'),
+		timeZone: text('timeZone') || 'UTC',
+		place: text('place'),
+		callToAction: text('callToAction')
+	};
+}
+
+/** The absolute start (ms) for the doc index, or undefined when the fields do not give one. */
+export function startsAt(fields: Pick<ActionFields, 'starts' | 'timeZone'>): number | undefined {
+	return zonedToEpoch(fields.starts, fields.timeZone);
+}
+
+/** The absolute end (ms), if the action has one. */
+export function endsAt(fields: Pick<ActionFields, 'ends' | 'timeZone'>): number | undefined {
+	return fields.ends ? zonedToEpoch(fields.ends, fields.timeZone) : undefined;
+}
+
+/** Linked guide ids, in the order they were linked, without duplicates. */
+export function readGuides(doc: Y.Doc): string[] {
+	return [...new Set(doc.getArray<unknown>(GUIDES).toArray().filter((id): id is string => typeof id === 'string'))];
+}
+
+/** Makes the linked guides exactly `ids`: removes the others, appends the new ones. */
+export function setGuides(doc: Y.Doc, ids: string[]): void {
+	const array = doc.getArray<string>(GUIDES);
+	const wanted = new Set(ids);
+	doc.transact(() => {
+		const current = array.toArray();
+		for (let index = current.length - 1; index >= 0; index--) if (!wanted.has(current[index]!)) array.delete(index, 1);
+		const kept = new Set(array.toArray());
+		const added = ids.filter((id) => !kept.has(id));
+		if (added.length) array.push(added);
+	});
+}
+
+/** Who comes, in the order they said so. */
+export function readRsvps(doc: Y.Doc): Rsvp[] {
+	const rsvps: Rsvp[] = [];
+	for (const [publicKey, value] of doc.getMap<unknown>(RSVPS).entries()) {
+		const entry = value as { name?: unknown; time?: unknown } | null;
+		if (!entry || typeof entry.name !== 'string' || typeof entry.time !== 'number') continue;
+		rsvps.push({ publicKey, name: entry.name, time: entry.time });
+	}
+	return rsvps.sort((a, b) => a.time - b.time || a.publicKey.localeCompare(b.publicKey));
+}
+
+/** Says "I'm coming" for this device, or takes it back; returns whether it now comes. */
+export function toggleRsvp(doc: Y.Doc, me: { publicKey: string; name: string }, time = Date.now()): boolean {
+	const map = doc.getMap<{ name: string; time: number }>(RSVPS);
+	if (map.has(me.publicKey)) {
+		map.delete(me.publicKey);
+		return false;
+	}
+	map.set(me.publicKey, { name: me.name, time });
+	return true;
+}
