@@ -1,12 +1,13 @@
 import type { Locale } from './types';
 import { shell } from './messages/shell';
 import { groups } from './messages/groups';
+import { talk } from './messages/talk';
 
 /**
  * Every feature's messages, merged. A feature adds one file under `messages/` and one entry here,
  * so features never edit the same catalogue file.
  */
-const features = [shell, groups] as const;
+const features = [shell, groups, talk] as const;
 
 type Feature = (typeof features)[number];
 type KeysOf<F> = F extends { en: infer E } ? keyof E & string : never;
