@@ -42,8 +42,18 @@ class App {
 	#identityVersion = $state(0);
 	#failure = $state<string | undefined>();
 	#views = new Map<string, Promise<VaultView>>();
-	#subscribeGroups = createSubscriber((update) => this.#workspace?.onGroups(update));
-	#subscribeStatus = createSubscriber((update) => this.#workspace?.onStatus(update));
+	// The header reads the status before the workspace has opened, so subscribers wait here and are
+	// wired to the workspace once it exists.
+	#groupUpdates = new Set<() => void>();
+	#statusUpdates = new Set<() => void>();
+	#subscribeGroups = createSubscriber((update) => {
+		this.#groupUpdates.add(update);
+		return () => this.#groupUpdates.delete(update);
+	});
+	#subscribeStatus = createSubscriber((update) => {
+		this.#statusUpdates.add(update);
+		return () => this.#statusUpdates.delete(update);
+	});
 	#starting: Promise<void> | undefined;
 
 	/** `loading` while the catalogue opens, `new` before first start, `failed` when storage cannot open. */
@@ -85,6 +95,13 @@ class App {
 		try {
 			const workspace = await openWorkspace();
 			this.#workspace = workspace;
+			const notify = (updates: Set<() => void>) => () => {
+				for (const update of updates) update();
+			};
+			workspace.onGroups(notify(this.#groupUpdates));
+			workspace.onStatus(notify(this.#statusUpdates));
+			notify(this.#groupUpdates)();
+			notify(this.#statusUpdates)();
 			this.#state = workspace.identity ? 'ready' : 'new';
 			for (const group of workspace.groups()) void this.view(group.id).catch(() => undefined);
 		} catch (error) {

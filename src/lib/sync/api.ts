@@ -117,7 +117,7 @@ export interface GroupVault {
 	presence(): Presence[];
 	onPresence(listener: (people: Presence[]) => void): () => void;
 	/** Whether a sealed blob of this doc written on this device is not yet on the relay (pending messages). */
-	isPendingOnRelay(docId: string, since: number): boolean;
+	isPendingOnRelay(docId: string, since?: number): boolean;
 	/** The invite for this group's current epoch. */
 	invite(): Invite;
 }

@@ -35,6 +35,8 @@ export const COMPACT_BYTES = 256 * 1024;
 export const COMPACT_JITTER_MS = 8_000;
 /** Merged blobs stay below this, so the relay can stream any vault in bounded frames. */
 export const MAX_BLOB_BYTES = 256 * 1024;
+/** The status is recomputed at most this often. */
+const STATUS_INTERVAL_MS = 100;
 /** Relay extension message types (sync-server/PROTOCOL.md). */
 export const MESSAGE_SAVED_STATE = 100;
 export const MESSAGE_SYNC_PROGRESS = 101;
@@ -72,8 +74,19 @@ export interface VaultOptions {
 	connect?: boolean;
 	/** Reports a blob that could not be opened (tampered, wrong key). */
 	onRefusedBlob?: (docId: string, error: SealError) => void;
-	/** Reports a storage failure (QuotaExceededError): changes stay in memory until it works again. */
 	batchDelayMs?: number;
+	/**
+	 * A synchronous store for blobs sealed while the page is going away (localStorage in the browser), because
+	 * IndexedDB writes started during unload may never finish. It only ever holds sealed blobs.
+	 */
+	journal?: VaultJournal;
+}
+
+/** Sealed blobs written synchronously at unload, replayed into the vault at the next start. */
+export interface VaultJournal {
+	append(entry: { docId: string; blob: Uint8Array }): void;
+	read(): { docId: string; blob: Uint8Array }[];
+	clear(): void;
 }
 
 interface InnerDoc {
@@ -172,11 +185,28 @@ export class Vault implements GroupVault {
 		this.#persistence = await this.#options.persist(this.room, this.outer);
 		const stored = await this.#options.relayState.load();
 		if (stored) this.#relayState = Y.decodeStateVector(stored);
+		this.#replayJournal();
 		this.outer.on('afterTransaction', (transaction: Y.Transaction) => this.#onOuterTransaction(transaction));
 		this.#meta = this.#acquire(META_DOC_ID).doc;
 		this.#index = this.#acquire(INDEX_DOC_ID).doc.getMap<DocIndexEntry>('docs');
 		this.#connect();
 		return this;
+	}
+
+	/** Puts back blobs sealed during the last unload that IndexedDB did not get to store. */
+	#replayJournal(): void {
+		const journal = this.#options.journal;
+		if (!journal) return;
+		const entries = journal.read();
+		if (entries.length === 0) return;
+		const same = (a: Uint8Array, b: Uint8Array) => a.byteLength === b.byteLength && a.every((byte, index) => byte === b[index]);
+		this.outer.transact(() => {
+			for (const { docId, blob } of entries) {
+				const blobs = this.#blobs(docId);
+				if (!blobs.toArray().some((stored) => same(stored, blob))) blobs.push([blob]);
+			}
+		}, LOCAL);
+		journal.clear();
 	}
 
 	#connect(): void {
@@ -382,11 +412,19 @@ export class Vault implements GroupVault {
 		this.#queueStatus();
 	}
 
-	/** Seals every open doc's pending changes now (page hidden, page closing). */
-	flushAll(): void {
+	/**
+	 * Seals every open doc's pending changes now (page hidden, page closing). With `unloading`, each new blob
+	 * also goes to the synchronous journal, since the IndexedDB write may not finish before the page dies.
+	 */
+	flushAll(unloading = false): void {
 		for (const inner of this.#docs.values()) {
 			try {
+				const before = this.#blobs(inner.docId).length;
 				this.#seal(inner);
+				if (unloading && this.#options.journal) {
+					const blobs = this.#blobs(inner.docId).toArray();
+					for (const blob of blobs.slice(before)) this.#options.journal.append({ docId: inner.docId, blob });
+				}
 			} catch {
 				// Reported through the status; the changes stay in memory.
 			}
@@ -524,11 +562,14 @@ export class Vault implements GroupVault {
 		return () => this.#statusListeners.delete(listener);
 	}
 
-	/** Re-evaluates the status soon (once per burst of events). */
+	/**
+	 * Re-evaluates the status soon: at most once per STATUS_INTERVAL_MS, since counting what the relay lacks
+	 * walks every blob of the vault.
+	 */
 	#queueStatus(): void {
 		if (this.#statusQueued || this.#closed) return;
 		this.#statusQueued = true;
-		queueMicrotask(() => {
+		setTimeout(() => {
 			this.#statusQueued = false;
 			const status = this.status();
 			const last = this.#lastStatus;
@@ -543,7 +584,7 @@ export class Vault implements GroupVault {
 			}
 			this.#lastStatus = status;
 			for (const listener of this.#statusListeners) listener(status);
-		});
+		}, STATUS_INTERVAL_MS);
 	}
 
 	/** Notes a change of connectivity (the browser's online/offline events). */

@@ -10,10 +10,10 @@ import {
 	type SyncStatus,
 	type Workspace
 } from './api';
-import { fromUtf8, toBase64Url, utf8 } from './bytes';
+import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
 import { keyIdOf, newDeviceKeys, newGroupId, newGroupKey, type DeviceKeys, type GroupKey } from './crypto';
 import { open as openBlob, seal } from './sealed';
-import { Vault } from './vault';
+import { Vault, type VaultJournal } from './vault';
 import { openCatalogue, type CatalogueDb, type GroupRow, type IndexedDbSource } from '../storage/catalogue';
 import { persistVault } from '../storage/vault-store';
 
@@ -36,6 +36,27 @@ export interface WorkspaceOptions {
 
 const IDLE: SyncStatus = { state: 'savedLocal', pending: 0 };
 
+/** The unload journal of a vault in localStorage (sealed blobs only), where localStorage exists. */
+function localJournal(key: string): VaultJournal | undefined {
+	if (typeof localStorage === 'undefined') return undefined;
+	return {
+		append: ({ docId, blob }) => {
+			const entries = JSON.parse(localStorage.getItem(key) ?? '[]') as [string, string][];
+			entries.push([docId, toBase64Url(blob)]);
+			localStorage.setItem(key, JSON.stringify(entries));
+		},
+		read: () => {
+			try {
+				const entries = JSON.parse(localStorage.getItem(key) ?? '[]') as [string, string][];
+				return entries.map(([docId, blob]) => ({ docId, blob: fromBase64Url(blob) }));
+			} catch {
+				return [];
+			}
+		},
+		clear: () => localStorage.removeItem(key)
+	};
+}
+
 /** Combines the groups' statuses into the one the header shows. */
 export function combineStatus(statuses: SyncStatus[], online: boolean): SyncStatus {
 	if (statuses.length === 0) return { ...IDLE, state: online ? 'savedLocal' : 'offline' };
@@ -53,6 +74,8 @@ class LocalWorkspace implements Workspace {
 	#identity: { name: string; keys: DeviceKeys } | undefined;
 	#records: GroupRecord[] = [];
 	#vaults = new Map<string, Promise<Vault>>();
+	/** The vaults that finished opening, for synchronous work at unload. */
+	#openVaults = new Map<string, Vault>();
 	#groupListeners = new Set<(groups: GroupRecord[]) => void>();
 	#statusListeners = new Set<(status: SyncStatus) => void>();
 	#vaultStatusOff = new Map<string, () => void>();
@@ -80,8 +103,9 @@ class LocalWorkspace implements Workspace {
 
 	#listenToBrowser(): void {
 		if (typeof window === 'undefined' || typeof document === 'undefined') return;
+		// Synchronous on purpose: the page may be gone before a promise callback would run.
 		const flush = () => {
-			for (const vault of this.#vaults.values()) void vault.then((v) => v.flushAll()).catch(() => undefined);
+			for (const vault of this.#openVaults.values()) vault.flushAll(true);
 		};
 		const onVisibility = () => {
 			if (document.visibilityState === 'hidden') flush();
@@ -214,8 +238,10 @@ class LocalWorkspace implements Workspace {
 			online: () => this.#online(),
 			now: this.#options.now,
 			connect: this.#options.connect,
-			batchDelayMs: this.#options.batchDelayMs
+			batchDelayMs: this.#options.batchDelayMs,
+			journal: localJournal(`${this.#options.namespace ?? ''}fieldbook.journal.${groupId}`)
 		});
+		this.#openVaults.set(groupId, vault);
 		this.#vaultStatusOff.set(groupId, vault.onStatus(() => this.#emitStatus()));
 		this.#watchName(vault, current);
 		return vault;
@@ -296,6 +322,8 @@ class LocalWorkspace implements Workspace {
 	async leaveGroup(id: string): Promise<void> {
 		const vault = await this.#vaults.get(id)?.catch(() => undefined);
 		this.#vaults.delete(id);
+		this.#openVaults.delete(id);
+		localJournal(`${this.#options.namespace ?? ''}fieldbook.journal.${id}`)?.clear();
 		this.#vaultStatusOff.get(id)?.();
 		this.#vaultStatusOff.delete(id);
 		if (vault) await vault.destroyLocal();

@@ -5,7 +5,21 @@ import { keyIdOf, relayCredentials } from '../../../src/lib/sync/crypto';
 import { open, seal } from '../../../src/lib/sync/sealed';
 
 const format = readFileSync('src/lib/sync/FORMAT.md', 'utf8');
-const vector = JSON.parse(/## Test vector[\s\S]*?```json\n([\s\S]*?)```/.exec(format)![1]!) as Record<string, string> & { epoch: number };
+interface Vector {
+	key: string;
+	groupId: string;
+	epoch: number;
+	docId: string;
+	keyId: string;
+	deviceSecretKey: string;
+	devicePublicKey: string;
+	nonce: string;
+	plaintext: string;
+	sealed: string;
+	room: string;
+	token: string;
+}
+const vector = JSON.parse(/## Test vector[\s\S]*?```json\n([\s\S]*?)```/.exec(format)![1]!) as Vector;
 
 describe('FORMAT.md test vector', () => {
 	const key = hexToBytes(vector.key);
