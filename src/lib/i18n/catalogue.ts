@@ -1,13 +1,14 @@
 import type { Locale } from './types';
 import { shell } from './messages/shell';
 import { groups } from './messages/groups';
+import { guides } from './messages/guides';
 import { talk } from './messages/talk';
 
 /**
  * Every feature's messages, merged. A feature adds one file under `messages/` and one entry here,
  * so features never edit the same catalogue file.
  */
-const features = [shell, groups, talk] as const;
+const features = [shell, groups, guides, talk] as const;
 
 type Feature = (typeof features)[number];
 type KeysOf<F> = F extends { en: infer E } ? keyof E & string : never;

@@ -1,0 +1,84 @@
+/**
+ * The guide editor: TipTap 3 (ProseMirror) bound to a guide's `Y.XmlFragment` with collaboration carets from
+ * the vault's sealed presence. This module and TipTap load only when a guide is opened (dynamic import),
+ * so the home route never pays for them.
+ */
+import { Editor } from '@tiptap/core';
+import StarterKit from '@tiptap/starter-kit';
+import { TaskItem, TaskList } from '@tiptap/extension-list';
+import Collaboration from '@tiptap/extension-collaboration';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { Markdown } from '@tiptap/markdown';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+
+/** What an editor needs. */
+export interface GuideEditorOptions {
+	element: HTMLElement;
+	body: Y.XmlFragment;
+	awareness: Awareness;
+	user: { name: string; color: string };
+	editable: boolean;
+	/** Accessible name of the editing surface (`Guide body`). */
+	label: string;
+	/** Accessible name of each checklist checkbox. */
+	checkboxLabel: (text: string) => string;
+}
+
+/** The extensions of a guide, shared by the editor and Markdown conversion. */
+export function guideExtensions() {
+	return [
+		StarterKit.configure({ undoRedo: false, codeBlock: false, code: false, horizontalRule: false, strike: false, underline: false }),
+		TaskList,
+		TaskItem.configure({ nested: false }),
+		Markdown
+	];
+}
+
+/** Creates the editor. In the read view (`editable: false`) checklist items can still be ticked. */
+export function createGuideEditor(options: GuideEditorOptions): Editor {
+	return new Editor({
+		element: options.element,
+		editable: options.editable,
+		extensions: [
+			StarterKit.configure({
+				undoRedo: false,
+				codeBlock: false,
+				code: false,
+				horizontalRule: false,
+				strike: false,
+				underline: false,
+				link: { openOnClick: !options.editable, autolink: true, protocols: ['http', 'https', 'mailto'] }
+			}),
+			TaskList,
+			TaskItem.configure({
+				nested: false,
+				onReadOnlyChecked: () => true,
+				a11y: { checkboxLabel: (node) => options.checkboxLabel(node.textContent) }
+			}),
+			Markdown,
+			Collaboration.configure({ fragment: options.body }),
+			CollaborationCaret.configure({ provider: { awareness: options.awareness }, user: options.user })
+		],
+		editorProps: {
+			attributes: {
+				role: 'textbox',
+				'aria-multiline': 'true',
+				'aria-label': options.label,
+				class: 'guide-prose'
+			}
+		}
+	});
+}
+
+/** The body as Markdown. */
+export function toMarkdown(editor: Editor): string {
+	return editor.getMarkdown();
+}
+
+/** Replaces the body with Markdown (import, templates, restore). */
+export function setMarkdown(editor: Editor, markdown: string): void {
+	editor.commands.setContent(markdown, { contentType: 'markdown' });
+}
+
+export type { Editor };

@@ -1,0 +1,69 @@
+/**
+ * The guide inner document: `Y.Map('fields')` {title, language, tags}, the rich text body as
+ * `Y.XmlFragment('body')` (bound to the editor by TipTap's Collaboration extension) and `Y.Array('versions')`
+ * of named or automatic versions (Markdown) for History. Framework-free.
+ */
+import * as Y from 'yjs';
+
+/** The editable fields of a guide besides its body. */
+export interface GuideFields {
+	title: string;
+	language: string;
+	tags: string[];
+}
+
+/** A kept version of a guide (History). */
+export interface GuideVersion {
+	id: string;
+	/** Given on demand; automatic versions have none. */
+	name?: string;
+	time: number;
+	author: string;
+	/** The body as it was, in Markdown (compact, readable, and restorable as an ordinary edit). */
+	markdown: string;
+}
+
+export function guideFields(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap('fields');
+}
+
+export function guideBody(doc: Y.Doc): Y.XmlFragment {
+	return doc.getXmlFragment('body');
+}
+
+export function guideVersions(doc: Y.Doc): Y.Array<GuideVersion> {
+	return doc.getArray<GuideVersion>('versions');
+}
+
+/** Reads the fields with defaults, whatever another device wrote. */
+export function readFields(doc: Y.Doc): GuideFields {
+	const fields = guideFields(doc);
+	const title = fields.get('title');
+	const language = fields.get('language');
+	const tags = fields.get('tags');
+	return {
+		title: typeof title === 'string' ? title : '',
+		language: typeof language === 'string' ? language : '',
+		tags: Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === 'string') : []
+	};
+}
+
+/** Sets up a new guide. */
+export function initGuide(doc: Y.Doc, fields: Partial<GuideFields>): void {
+	const map = guideFields(doc);
+	map.set('title', fields.title ?? '');
+	map.set('language', fields.language ?? '');
+	map.set('tags', fields.tags ?? []);
+}
+
+/** Plain text of the body (for search and previews). */
+export function bodyText(doc: Y.Doc): string {
+	const parts: string[] = [];
+	const walk = (node: Y.XmlElement | Y.XmlFragment | Y.XmlText) => {
+		if (node instanceof Y.XmlText) parts.push(node.toString().replace(/<[^>]+>/g, ''));
+		else for (const child of node.toArray()) walk(child as Y.XmlElement | Y.XmlText);
+		if (node instanceof Y.XmlElement && ['paragraph', 'heading', 'listItem', 'taskItem', 'blockquote'].includes(node.nodeName)) parts.push('\n');
+	};
+	walk(guideBody(doc));
+	return parts.join('').replace(/\n{2,}/g, '\n').trim();
+}
