@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import WebSocket from 'ws';
-import { openWorkspace, type LocalWorkspaceApi } from '../../src/lib/sync';
+import { openWorkspace, type LocalWorkspaceApi, type WorkspaceOptions } from '../../src/lib/sync';
 
 let counter = 0;
 
@@ -13,7 +13,10 @@ export interface TestDevice {
 }
 
 /** Opens a workspace as a fresh device named `name`. */
-export async function newDevice(name: string, options: { batchDelayMs?: number; namespace?: string } = {}): Promise<TestDevice> {
+export async function newDevice(
+	name: string,
+	options: { batchDelayMs?: number; namespace?: string; persist?: WorkspaceOptions['persist'] } = {}
+): Promise<TestDevice> {
 	const namespace = options.namespace ?? `device-${process.pid}-${++counter}-`;
 	const device = { online: true } as TestDevice;
 	device.namespace = namespace;
@@ -21,7 +24,8 @@ export async function newDevice(name: string, options: { batchDelayMs?: number; 
 		namespace,
 		WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
 		online: () => device.online,
-		batchDelayMs: options.batchDelayMs ?? 20
+		batchDelayMs: options.batchDelayMs ?? 20,
+		persist: options.persist
 	});
 	if (!device.workspace.identity) await device.workspace.createIdentity(name);
 	device.close = () => device.workspace.close();

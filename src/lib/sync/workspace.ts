@@ -13,7 +13,7 @@ import {
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
 import { keyIdOf, newDeviceKeys, newGroupId, newGroupKey, type DeviceKeys, type GroupKey } from './crypto';
 import { open as openBlob, seal } from './sealed';
-import { Vault, type VaultJournal } from './vault';
+import { Vault, type VaultJournal, type VaultOptions } from './vault';
 import { openCatalogue, type CatalogueDb, type GroupRow, type IndexedDbSource } from '../storage/catalogue';
 import { persistVault } from '../storage/vault-store';
 
@@ -32,6 +32,8 @@ export interface WorkspaceOptions {
 	connect?: boolean;
 	/** Prefix of every IndexedDB database name: lets tests run several devices in one process. */
 	namespace?: string;
+	/** Where vaults persist; y-indexeddb by default. Benchmarks pass memory to measure the core alone. */
+	persist?: VaultOptions['persist'];
 }
 
 const IDLE: SyncStatus = { state: 'savedLocal', pending: 0 };
@@ -224,7 +226,7 @@ class LocalWorkspace implements Workspace {
 			keys: (keyId) => byId.get(keyId),
 			device: device.keys,
 			deviceName: () => device.name,
-			persist: (room, doc) => persistVault(room, doc, this.#options.namespace),
+			persist: this.#options.persist ?? ((room, doc) => persistVault(room, doc, this.#options.namespace)),
 			relayState: {
 				load: async () => {
 					const state = await this.#db.relayStates.get(groupId);
