@@ -33,8 +33,11 @@ export const COMPACT_BLOBS = 200;
 export const COMPACT_BYTES = 256 * 1024;
 /** Members wait a random part of this before compacting, so they rarely compact the same doc at once. */
 export const COMPACT_JITTER_MS = 8_000;
-/** Merged blobs stay below this, so the relay can stream any vault in bounded frames. */
-export const MAX_BLOB_BYTES = 256 * 1024;
+/**
+ * Merged blobs stay below this: under the relay's 2 MB frame limit and small enough to cross a 50 kB/s link
+ * well within y-websocket's 30-second silence timer. Larger documents are compacted into several blobs.
+ */
+export const MAX_BLOB_BYTES = 1024 * 1024;
 /** The status is recomputed at most this often. */
 const STATUS_INTERVAL_MS = 100;
 /** Relay extension message types (sync-server/PROTOCOL.md). */
@@ -102,6 +105,8 @@ interface InnerDoc {
 	/** Blobs that opened; only these may ever be merged away by compaction. */
 	opened: WeakSet<Uint8Array>;
 	compactTimer: ReturnType<typeof setTimeout> | undefined;
+	/** Bytes of the doc's blobs right after its last compaction here: the byte threshold is relative to it. */
+	compactedBytes: number;
 }
 
 /** A sealed presence state as other members see it. */
@@ -332,7 +337,8 @@ export class Vault implements GroupVault {
 			timer: undefined,
 			seen: new WeakSet(),
 			opened: new WeakSet(),
-			compactTimer: undefined
+			compactTimer: undefined,
+			compactedBytes: 0
 		};
 		this.#docs.set(docId, inner);
 		this.#applyBlobs(inner);
@@ -434,7 +440,11 @@ export class Vault implements GroupVault {
 	#maybeCompact(inner: InnerDoc): void {
 		if (inner.compactTimer || this.#closed) return;
 		const blobs = this.#blobs(inner.docId);
-		if (blobs.length <= COMPACT_BLOBS && blobs.toArray().reduce((sum, blob) => sum + blob.byteLength, 0) <= COMPACT_BYTES) return;
+		const bytes = blobs.toArray().reduce((sum, blob) => sum + blob.byteLength, 0);
+		// Past the byte threshold only once the blobs have grown well beyond the last snapshot: a large guide
+		// is not compacted again after every pause.
+		const tooBig = bytes > COMPACT_BYTES && bytes > 2 * inner.compactedBytes;
+		if (blobs.length <= COMPACT_BLOBS && !tooBig) return;
 		inner.compactTimer = setTimeout(() => {
 			inner.compactTimer = undefined;
 			if (this.#docs.get(inner.docId) === inner) this.compact(inner.docId);
@@ -484,6 +494,7 @@ export class Vault implements GroupVault {
 			blobs.push(sealed);
 			this.#markOwn(inner, blobs, sealed.length);
 		}, LOCAL);
+		inner.compactedBytes = blobs.toArray().reduce((sum, blob) => sum + blob.byteLength, 0);
 	}
 
 	// ——— GroupVault ———

@@ -1,0 +1,166 @@
+// Sync-core rows of `npm run bench`: the vault against plain Yjs, measured side by side in one run.
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import * as Y from 'yjs';
+import { newDevice, until } from '../helpers/devices';
+import { startTestRelay } from '../helpers/relay';
+import { kb, type BenchRow } from './table';
+
+/** Simulated typing speed: one trace transaction (keystroke) every 200 ms, a quick thumb on a phone. */
+const KEYSTROKE_MS = 200;
+/** Compaction runs once a document passes 200 blobs (vault.ts COMPACT_BLOBS). */
+const COMPACT_EVERY = 200;
+/** The vault's batching window on the simulated clock. */
+const BATCH_MS = 500;
+
+interface SequentialTrace {
+	startContent: string;
+	endContent: string;
+	txns: { patches: [number, number, string][] }[];
+}
+
+function loadTrace(name: string): SequentialTrace {
+	return JSON.parse(gunzipSync(readFileSync(`../shared/bench/traces/${name}.json.gz`)).toString()) as SequentialTrace;
+}
+
+function applyPatches(text: Y.Text, patches: [number, number, string][]): void {
+	for (const [position, deleteCount, insert] of patches) {
+		if (deleteCount > 0) text.delete(position, deleteCount);
+		if (insert) text.insert(position, insert);
+	}
+}
+
+/** Vault state kept in memory between "sessions", so the benchmark measures the sync core, not fake-indexeddb. */
+function memoryPersistence() {
+	const saved = new Map<string, Uint8Array>();
+	return async (room: string, doc: Y.Doc) => {
+		const state = saved.get(room);
+		if (state) Y.applyUpdate(doc, state);
+		return {
+			destroy: () => void saved.set(room, Y.encodeStateAsUpdate(doc)),
+			clearData: async () => void saved.delete(room)
+		};
+	};
+}
+
+/** Plain Yjs: every transaction's update is what a y-websocket client would send. */
+function plainYjs(trace: SequentialTrace): { ms: number; wireBytes: number; finalBytes: number } {
+	const doc = new Y.Doc();
+	let wireBytes = 0;
+	doc.on('update', (update: Uint8Array) => (wireBytes += update.byteLength));
+	const text = doc.getText('body');
+	const started = performance.now();
+	for (const txn of trace.txns) doc.transact(() => applyPatches(text, txn.patches));
+	const ms = performance.now() - started;
+	if (text.toString() !== trace.endContent) throw new Error('plain replay diverged');
+	return { ms, wireBytes, finalBytes: Y.encodeStateAsUpdate(doc).byteLength };
+}
+
+/** The same trace through a vault: sealed every 0.5 s of simulated time, compacted as it grows. */
+async function throughVault(trace: SequentialTrace, relayUrl: string) {
+	const persist = memoryPersistence();
+	const device = await newDevice('Bench', { batchDelayMs: 60 * 60 * 1000, persist });
+	const vault = await device.workspace.createGroup({ name: 'bench', relayUrl });
+	const internals = await device.workspace.vault(vault.id);
+	internals.disconnect();
+	const opened = await vault.create('guide', () => undefined, { title: 'paper' });
+	await opened.flush();
+	let wireBytes = 0;
+	internals.outer.on('update', (update: Uint8Array) => (wireBytes += update.byteLength));
+	const text = opened.doc.getText('body');
+	let clock = 0;
+	let batchStarted = -1;
+	let blobs = 0;
+	const started = performance.now();
+	for (const [index, txn] of trace.txns.entries()) {
+		if (index % 50_000 === 0) process.stderr.write(`vault replay: ${index} of ${trace.txns.length} keystrokes\n`);
+		opened.doc.transact(() => applyPatches(text, txn.patches));
+		if (batchStarted < 0) batchStarted = clock;
+		clock += KEYSTROKE_MS;
+		if (clock - batchStarted >= BATCH_MS) {
+			await opened.flush();
+			blobs++;
+			batchStarted = -1;
+			// The vault's compaction timer, on the simulated clock.
+			if (blobs % COMPACT_EVERY === 0) internals.compact(opened.docId);
+		}
+	}
+	await opened.flush();
+	internals.compact(opened.docId);
+	const ms = performance.now() - started;
+	if (text.toString() !== trace.endContent) throw new Error('vault replay diverged');
+	const vaultBytes = Y.encodeStateAsUpdate(internals.outer).byteLength;
+	const groupId = vault.id;
+	const docId = opened.docId;
+	const namespace = device.namespace;
+	await device.close();
+
+	// Reopen the device (catalogue from IndexedDB, vault from the saved state) and time opening the compacted document.
+	const again = await newDevice('Bench', { namespace, persist });
+	const reopened = await again.workspace.group(groupId);
+	(await again.workspace.vault(groupId)).disconnect();
+	const openStart = performance.now();
+	const doc = await reopened.open(docId);
+	const openMs = performance.now() - openStart;
+	if (doc.doc.getText('body').toString() !== trace.endContent) throw new Error('reopened document differs');
+	await again.close();
+	return { ms, wireBytes, vaultBytes, openMs, blobs };
+}
+
+/** 1,000 edits across 20 documents made offline, then a reconnect: time until the relay has all, and bytes sent. */
+async function offlineReconnect(relay: Awaited<ReturnType<typeof startTestRelay>>) {
+	const device = await newDevice('Offline', { batchDelayMs: 20 });
+	const vault = await device.workspace.createGroup({ name: 'offline', relayUrl: relay.url });
+	const docs = [];
+	for (let i = 0; i < 20; i++) docs.push(await vault.create('guide', (doc) => doc.getText('body').insert(0, `Guide ${i}\n`), { title: `Guide ${i}` }));
+	await until(() => vault.status().state === 'savedRelay', 'initial save', 30_000);
+	const internals = await device.workspace.vault(vault.id);
+	device.online = false;
+	internals.disconnect();
+	for (let edit = 0; edit < 1000; edit++) {
+		const doc = docs[edit % docs.length]!;
+		doc.doc.getText('body').insert(doc.doc.getText('body').length, `edit ${edit}; `);
+		if (edit % 10 === 9) await doc.flush();
+	}
+	for (const doc of docs) await doc.flush();
+	const bytesBefore = await relayBytesIn(relay.url);
+	const started = performance.now();
+	device.online = true;
+	internals.reconnect();
+	await until(() => vault.status().state === 'savedRelay' && vault.status().pending === 0, 'reconnect sync', 60_000);
+	const ms = performance.now() - started;
+	const bytes = (await relayBytesIn(relay.url)) - bytesBefore;
+	await device.close();
+	return { ms, bytes };
+}
+
+async function relayBytesIn(url: string): Promise<number> {
+	const metrics = await (await fetch(`${url}/metrics`)).text();
+	return Number(/^fieldbook_bytes_in_total (\d+)/m.exec(metrics)?.[1] ?? 0);
+}
+
+/** The benchmark rows of the sync core. */
+export async function vaultBench(): Promise<BenchRow[]> {
+	const relay = await startTestRelay({ limits: { updatesPerSecond: 100_000, updateBurst: 100_000 } });
+	try {
+		const trace = loadTrace('automerge-paper');
+		const plain = plainYjs(trace);
+		const vault = await throughVault(trace, relay.url);
+		const offline = await offlineReconnect(relay);
+		const timeRatio = vault.ms / plain.ms;
+		const wireRatio = vault.wireBytes / plain.wireBytes;
+		const sizeRatio = vault.vaultBytes / plain.finalBytes;
+		return [
+			{ benchmark: `automerge-paper typed: plain Yjs (${trace.txns.length} keystrokes)`, result: `${plain.ms.toFixed(0)} ms, ${kb(plain.wireBytes)} sent, doc ${kb(plain.finalBytes)}` },
+			{ benchmark: `automerge-paper typed: vault (${vault.blobs} sealed batches of ${BATCH_MS} ms)`, result: `${vault.ms.toFixed(0)} ms, ${kb(vault.wireBytes)} sent` },
+			{ benchmark: 'vault / plain Yjs: time', result: `${timeRatio.toFixed(2)}×`, target: '≤ 1.30×', ok: timeRatio <= 1.3 },
+			{ benchmark: 'vault / plain Yjs: bytes on the wire', result: `${wireRatio.toFixed(2)}×` },
+			{ benchmark: 'vault after compaction / plain Yjs doc', result: `${kb(vault.vaultBytes)} (${sizeRatio.toFixed(2)}×)`, target: '≤ 1.20×', ok: sizeRatio <= 1.2 },
+			{ benchmark: 'open the compacted document', result: `${vault.openMs.toFixed(1)} ms`, target: '≤ 60 ms', ok: vault.openMs <= 60 },
+			{ benchmark: '1,000 offline edits in 20 docs: reconnect sync', result: `${offline.ms.toFixed(0)} ms, ${kb(offline.bytes)}`, target: '≤ 2 s', ok: offline.ms <= 2000 }
+		];
+	} finally {
+		await relay.close();
+	}
+}
