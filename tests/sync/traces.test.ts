@@ -12,6 +12,7 @@ interface ConcurrentTrace {
 }
 
 let relay: TestRelay;
+const CLIENT_ID_BASE = 1000;
 
 beforeAll(async () => {
 	relay = await startTestRelay({ limits: { updatesPerSecond: 10_000, updateBurst: 10_000 } });
@@ -40,6 +41,9 @@ async function replay(name: string): Promise<void> {
 	for (const device of devices) for (const record of device.workspace.groups()) (await device.workspace.vault(record.id)).disconnect();
 	const doc = await first.create('guide', () => undefined, { title: name });
 	const replicas = [doc, ...(await Promise.all(vaults.slice(1).map((vault) => vault.open(doc.docId))))];
+	// Yjs orders concurrent inserts at one position by client id; the traces were recorded with the agents'
+	// edits ordered by agent number, so each replica takes its agent's number as its client id.
+	replicas.forEach((replica, agent) => (replica.doc.clientID = CLIENT_ID_BASE + agent));
 	const updates: Uint8Array[] = [];
 	const applied = replicas.map(() => new Set<number>());
 
