@@ -1,5 +1,6 @@
 import { createSubscriber } from 'svelte/reactivity';
 import type { GroupVault, OpenDoc } from '$lib/sync/api';
+import { keepOpen } from '$lib/discussions/open-docs';
 import { Thread, ORDER, type Message } from '$lib/discussions/thread';
 import { isPendingMessage, markRelayed, markSeen, relayedAt, seenCount, unreadCount, type MarkerStorage } from '$lib/discussions/markers';
 
@@ -123,7 +124,7 @@ interface Slot {
 
 /**
  * Message totals of every discussion in a group, for unread counts on lists and home. Opens the group's
- * discussions while something shows a count and closes them when nothing does.
+ * discussions (kept open for the visit, see open-docs.ts) while something shows a count.
  */
 export class ThreadTotals {
 	readonly groupId: string;
@@ -139,9 +140,9 @@ export class ThreadTotals {
 					if (entry?.type !== 'discussion' || entry.deleted || slots.has(docId)) continue;
 					const slot: Slot = { dropped: false };
 					slots.set(docId, slot);
-					vault.open(docId).then(
+					keepOpen(vault, docId).then(
 						(opened) => {
-							if (slot.dropped) return void opened.close();
+							if (slot.dropped) return;
 							slot.opened = opened;
 							const order = opened.doc.getArray(ORDER);
 							order.observe(update);
@@ -161,7 +162,6 @@ export class ThreadTotals {
 				for (const slot of slots.values()) {
 					slot.dropped = true;
 					slot.stop?.();
-					void slot.opened?.close();
 				}
 				slots.clear();
 			};
