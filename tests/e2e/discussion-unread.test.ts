@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser';
+import { startAppRelay, type AppRelay } from '../helpers/app';
+import { twoMembers } from '../helpers/flows';
+
+let relay: AppRelay;
+let browser: Browser;
+
+beforeAll(async () => {
+	relay = await startAppRelay();
+	browser = await launchBrowser();
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await relay?.close();
+});
+
+async function send(page: Page, text: string): Promise<void> {
+	await page.getByRole('textbox', { name: 'Message', exact: true }).fill(text);
+	await page.getByRole('button', { name: 'Send', exact: true }).click();
+	await page.getByRole('list', { name: 'Messages' }).getByText(text).waitFor();
+}
+
+/** The thread's link text on the discussions list (title, author, unread badge). */
+async function listEntry(page: Page, title: string): Promise<string> {
+	return (await page.getByRole('link', { name: new RegExp(title) }).textContent()) ?? '';
+}
+
+describe('unread messages', () => {
+	it('are counted per thread and per group, fall when read, and the thread opens at the first unread', async () => {
+		const m = await twoMembers(browser, relay.url, 'Legal team');
+		try {
+			await m.a.goto(`${m.groupUrlA}/discussions`);
+			await m.a.getByRole('button', { name: 'New discussion' }).click();
+			const dialog = m.a.getByRole('dialog');
+			await dialog.getByRole('textbox', { name: 'Title' }).fill('Rota for Saturday');
+			await dialog.getByRole('textbox', { name: 'Message' }).fill('Who can be legal observer?');
+			await dialog.getByRole('button', { name: 'Send' }).click();
+			await m.a.getByRole('heading', { level: 1, name: 'Rota for Saturday' }).waitFor();
+			await send(m.a, 'We need two.');
+			await send(m.a, 'Hotline number is in the guide.');
+
+			const listB = `${m.groupUrlB}/discussions`;
+			await m.b.goto(listB);
+			await expect.poll(() => listEntry(m.b, 'Rota for Saturday'), { timeout: 30_000 }).toContain('3 unread');
+			expect(await m.b.getByText('3 unread', { exact: true }).first().isVisible()).toBe(true);
+
+			await m.b.getByRole('link', { name: /Rota for Saturday/ }).click();
+			await m.b.getByRole('list', { name: 'Messages' }).getByText('Hotline number is in the guide.').waitFor();
+			await m.b.getByRole('link', { name: 'Discussions' }).click();
+			await expect.poll(() => listEntry(m.b, 'Rota for Saturday'), { timeout: 10_000 }).not.toContain('unread');
+			await m.b.getByText('0 unread', { exact: true }).waitFor();
+
+			// A writes again: one unread, and opening the thread lands on it below a "New messages" line.
+			await send(m.a, 'Bus leaves 8:15 from the station.');
+			await expect.poll(() => listEntry(m.b, 'Rota for Saturday'), { timeout: 30_000 }).toContain('1 unread');
+			await m.b.getByText('1 unread', { exact: true }).first().waitFor();
+			await m.b.getByRole('link', { name: /Rota for Saturday/ }).click();
+			const marked = m.b.getByRole('listitem').filter({ has: m.b.getByText('New messages') });
+			await marked.waitFor();
+			expect(await marked.textContent()).toContain('Bus leaves 8:15 from the station.');
+			expect(await m.b.getByText('New messages').isVisible()).toBe(true);
+			await m.b.getByRole('link', { name: 'Discussions' }).click();
+			await expect.poll(() => listEntry(m.b, 'Rota for Saturday'), { timeout: 10_000 }).not.toContain('unread');
+
+			// The marker is kept on the device: still read after a reload.
+			await m.b.reload();
+			await m.b.getByRole('link', { name: /Rota for Saturday/ }).waitFor();
+			await m.b.getByText('0 unread', { exact: true }).waitFor();
+		} finally {
+			await m.close();
+		}
+	});
+});
