@@ -147,8 +147,9 @@ export class Vault implements GroupVault {
 	#provider: WebsocketProvider | undefined;
 	#persistence: { destroy(): Promise<void> | void; clearData(): Promise<void> } | undefined;
 	#docs = new Map<string, InnerDoc>();
-	#own = new WeakSet<Uint8Array>();
 	#relayState = new Map<number, number>();
+	/** Clocks of what arrived from the relay: it broadcasts only what it stored, so these are on it too. */
+	#received = new Map<number, number>();
 	#progress: { received: number; total: number } | undefined;
 	#problem: SyncStatus['problem'];
 	#statusListeners = new Set<(status: SyncStatus) => void>();
@@ -224,6 +225,12 @@ export class Vault implements GroupVault {
 			maxBackoffTime: 5_000
 		});
 		this.#provider = provider;
+		this.outer.on('update', (update: Uint8Array, origin: unknown) => {
+			if (origin !== provider) return;
+			for (const [client, clock] of Y.parseUpdateMeta(update).to) {
+				if (clock > (this.#received.get(client) ?? 0)) this.#received.set(client, clock);
+			}
+		});
 		provider.messageHandlers[MESSAGE_SAVED_STATE] = (_encoder, decoder) => {
 			const stateVector = decoding.readVarUint8Array(decoder);
 			this.#relayState = Y.decodeStateVector(stateVector);
@@ -284,10 +291,6 @@ export class Vault implements GroupVault {
 				for (const blob of blobs) {
 					if (inner.seen.has(blob)) continue;
 					inner.seen.add(blob);
-					if (this.#own.has(blob)) {
-						inner.opened.add(blob);
-						continue;
-					}
 					try {
 						const { plaintext } = openBlob(blob, this.#context(inner.docId), this.#options.keys);
 						Y.applyUpdate(inner.doc, plaintext, FROM_VAULT);
@@ -406,7 +409,6 @@ export class Vault implements GroupVault {
 	 */
 	#markOwn(inner: InnerDoc, blobs: Y.Array<Uint8Array>, count: number): void {
 		for (const stored of blobs.toArray().slice(-count)) {
-			this.#own.add(stored);
 			inner.seen.add(stored);
 			inner.opened.add(stored);
 		}
@@ -548,12 +550,20 @@ export class Vault implements GroupVault {
 
 	// ——— status ———
 
+	/** What the relay is known to hold: its last saved-state answer, plus everything it sent us since. */
+	#onRelay(): Map<number, number> {
+		const known = new Map(this.#relayState);
+		for (const [client, clock] of this.#received) if (clock > (known.get(client) ?? 0)) known.set(client, clock);
+		return known;
+	}
+
 	status(): SyncStatus {
 		const provider = this.#provider;
+		const onRelay = this.#onRelay();
 		let pending = 0;
 		for (const name of [...this.outer.share.keys()]) {
 			// Arrays that arrived remotely are untyped until asked for by type.
-			if (name.startsWith(DOC_PREFIX)) pending += uncovered(this.outer.getArray<Uint8Array>(name), this.#relayState);
+			if (name.startsWith(DOC_PREFIX)) pending += uncovered(this.outer.getArray<Uint8Array>(name), onRelay);
 		}
 		for (const inner of this.#docs.values()) if (inner.pending.length > 0) pending++;
 		const online = this.#options.online?.() ?? true;
@@ -607,7 +617,7 @@ export class Vault implements GroupVault {
 	isPendingOnRelay(docId: string): boolean {
 		const inner = this.#docs.get(docId);
 		if (inner && inner.pending.length > 0) return true;
-		return uncovered(this.#blobs(docId), this.#relayState) > 0;
+		return uncovered(this.#blobs(docId), this.#onRelay()) > 0;
 	}
 
 	/** Whether the relay holds every blob this device has of `docId`, right now. */
