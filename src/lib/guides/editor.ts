@@ -9,6 +9,7 @@ import { TaskItem, TaskList } from '@tiptap/extension-list';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { Markdown } from '@tiptap/markdown';
+import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 
@@ -37,7 +38,19 @@ export function guideExtensions() {
 
 /** Creates the editor. In the read view (`editable: false`) checklist items can still be ticked. */
 export function createGuideEditor(options: GuideEditorOptions): Editor {
-	return new Editor({
+	// TipTap only reports a tick in the read view; writing it into the document is ours to do.
+	const tickReadOnly = (node: ProseMirrorNode, checked: boolean) => {
+		let position = -1;
+		editor.state.doc.descendants((candidate, pos) => {
+			if (position >= 0) return false;
+			if (candidate === node) position = pos;
+			return true;
+		});
+		if (position < 0) return false;
+		editor.view.dispatch(editor.state.tr.setNodeMarkup(position, undefined, { ...node.attrs, checked }));
+		return true;
+	};
+	const editor: Editor = new Editor({
 		element: options.element,
 		editable: options.editable,
 		extensions: [
@@ -53,7 +66,7 @@ export function createGuideEditor(options: GuideEditorOptions): Editor {
 			TaskList,
 			TaskItem.configure({
 				nested: false,
-				onReadOnlyChecked: () => true,
+				onReadOnlyChecked: tickReadOnly,
 				a11y: { checkboxLabel: (node) => options.checkboxLabel(node.textContent) }
 			}),
 			Markdown,
@@ -69,6 +82,7 @@ export function createGuideEditor(options: GuideEditorOptions): Editor {
 			}
 		}
 	});
+	return editor;
 }
 
 /** The body as Markdown. */
