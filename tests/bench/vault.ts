@@ -21,7 +21,7 @@ interface SequentialTrace {
 }
 
 function loadTrace(name: string): SequentialTrace {
-	return JSON.parse(gunzipSync(readFileSync(`../shared/bench/traces/${name}.json.gz`)).toString()) as SequentialTrace;
+	return JSON.parse(gunzipSync(readFileSync(`tests/fixtures/traces/${name}.json.gz`)).toString()) as SequentialTrace;
 }
 
 function applyPatches(text: Y.Text, patches: [number, number, string][]): void {

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 function load(name: string): ConcurrentTrace {
-	return JSON.parse(gunzipSync(readFileSync(`../shared/bench/traces/${name}.json.gz`)).toString()) as ConcurrentTrace;
+	return JSON.parse(gunzipSync(readFileSync(`tests/fixtures/traces/${name}.json.gz`)).toString()) as ConcurrentTrace;
 }
 
 /**

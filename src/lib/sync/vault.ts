@@ -150,6 +150,8 @@ export class Vault implements GroupVault {
 	#relayState = new Map<number, number>();
 	/** Clocks of what arrived from the relay: it broadcasts only what it stored, so these are on it too. */
 	#received = new Map<number, number>();
+	/** True while a message from the relay's websocket is being applied. */
+	#fromRelay = false;
 	#progress: { received: number; total: number } | undefined;
 	#problem: SyncStatus['problem'];
 	#statusListeners = new Set<(status: SyncStatus) => void>();
@@ -226,7 +228,7 @@ export class Vault implements GroupVault {
 		});
 		this.#provider = provider;
 		this.outer.on('update', (update: Uint8Array, origin: unknown) => {
-			if (origin !== provider) return;
+			if (origin !== provider || !this.#fromRelay) return;
 			for (const [client, clock] of Y.parseUpdateMeta(update).to) {
 				if (clock > (this.#received.get(client) ?? 0)) this.#received.set(client, clock);
 			}
@@ -248,7 +250,14 @@ export class Vault implements GroupVault {
 				this.#progress = { ...this.#progress, received: this.#progress.received + decoder.arr.byteLength };
 				this.#queueStatus();
 			}
-			syncHandler(encoder, decoder, p, emitSynced, type);
+			// y-websocket passes emitSynced only for websocket messages; other tabs' (BroadcastChannel) do not
+			// prove anything about the relay.
+			this.#fromRelay = emitSynced;
+			try {
+				syncHandler(encoder, decoder, p, emitSynced, type);
+			} finally {
+				this.#fromRelay = false;
+			}
 		};
 		provider.on('status', () => this.#queueStatus());
 		provider.on('sync', (synced: boolean) => {
