@@ -22,6 +22,7 @@ import {
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
 import { newDocId, relayCredentials, type DeviceKeys, type GroupKey } from './crypto';
 import { open as openBlob, seal, SealError, type SealContext } from './sealed';
+import type { StorageEvents } from '../storage/vault-store';
 
 /** Local changes are sealed after this pause, so typing makes one blob per pause, not per keystroke. */
 export const BATCH_DELAY_MS = 500;
@@ -65,8 +66,11 @@ export interface VaultOptions {
 	device: DeviceKeys;
 	/** The device's display name now (it can change). */
 	deviceName: () => string;
-	/** Loads the vault's stored state into the doc and keeps persisting it. */
-	persist: (room: string, doc: Y.Doc) => Promise<{ destroy(): Promise<void> | void; clearData(): Promise<void> }>;
+	/**
+	 * Loads the vault's stored state into the doc and keeps persisting it, telling `events` when storage
+	 * refuses a write (disk full) and when everything is stored again.
+	 */
+	persist: (room: string, doc: Y.Doc, events: StorageEvents) => Promise<{ destroy(): Promise<void> | void; clearData(): Promise<void> }>;
 	/** What the relay said it held, last time, and where to keep it. */
 	relayState: { load(): Promise<Uint8Array | undefined>; save(stateVector: Uint8Array): Promise<void> };
 	WebSocket?: typeof WebSocket;
@@ -190,7 +194,17 @@ export class Vault implements GroupVault {
 	}
 
 	async #start(): Promise<Vault> {
-		this.#persistence = await this.#options.persist(this.room, this.outer);
+		this.#persistence = await this.#options.persist(this.room, this.outer, {
+			onRefused: (error) => {
+				// Only a full disk is the person's to fix; other refusals are retried the same way.
+				if (error.name === 'QuotaExceededError') this.reportStorageFull();
+			},
+			onStored: () => {
+				if (this.#problem !== 'storageFull') return;
+				this.#problem = undefined;
+				this.#queueStatus();
+			}
+		});
 		const stored = await this.#options.relayState.load();
 		if (stored) this.#relayState = Y.decodeStateVector(stored);
 		this.#replayJournal();
@@ -400,7 +414,6 @@ export class Vault implements GroupVault {
 				this.#markOwn(inner, blobs, 1);
 			}, LOCAL);
 			inner.pending = [];
-			if (this.#problem === 'storageFull') this.#problem = undefined;
 		} catch (error) {
 			// The changes stay pending in memory and are sealed again at the next change or flush.
 			this.#unsealedFailures++;
@@ -423,7 +436,7 @@ export class Vault implements GroupVault {
 		}
 	}
 
-	/** Marks storage as full (the workspace sees IndexedDB quota errors); cleared by the next successful seal. */
+	/** Marks storage as full; cleared when the persistence reports everything stored again. */
 	reportStorageFull(): void {
 		this.#problem = 'storageFull';
 		this.#queueStatus();

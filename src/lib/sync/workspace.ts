@@ -22,7 +22,12 @@ const CATALOGUE_NAME_DOC = 'catalogue-name';
 
 /** How a workspace is opened: the browser's defaults, or Node test doubles for IndexedDB and WebSocket. */
 export interface WorkspaceOptions {
-	indexedDB?: IndexedDbSource;
+	/**
+	 * The catalogue's IndexedDB: the browser's by default; in Node tests fake-indexeddb's factory (with
+	 * `IDBKeyRange` beside it), or both in one object as `{ indexedDB, IDBKeyRange }`.
+	 */
+	indexedDB?: IDBFactory | IndexedDbSource;
+	IDBKeyRange?: typeof IDBKeyRange;
 	WebSocket?: typeof WebSocket;
 	/** Whether the network is up; the browser's navigator.onLine by default. */
 	online?: () => boolean;
@@ -116,24 +121,15 @@ class LocalWorkspace implements Workspace {
 			for (const vault of this.#vaults.values()) void vault.then((v) => v.connectivityChanged()).catch(() => undefined);
 			this.#emitStatus();
 		};
-		// y-indexeddb writes without a handle we can await; a full disk surfaces as an unhandled rejection.
-		const onRejection = (event: PromiseRejectionEvent) => {
-			const reason = event.reason as { name?: string } | undefined;
-			if (reason?.name !== 'QuotaExceededError') return;
-			event.preventDefault();
-			for (const vault of this.#vaults.values()) void vault.then((v) => v.reportStorageFull()).catch(() => undefined);
-		};
 		document.addEventListener('visibilitychange', onVisibility);
 		window.addEventListener('pagehide', flush);
 		window.addEventListener('online', onConnectivity);
 		window.addEventListener('offline', onConnectivity);
-		window.addEventListener('unhandledrejection', onRejection);
 		this.#cleanup.push(() => {
 			document.removeEventListener('visibilitychange', onVisibility);
 			window.removeEventListener('pagehide', flush);
 			window.removeEventListener('online', onConnectivity);
 			window.removeEventListener('offline', onConnectivity);
-			window.removeEventListener('unhandledrejection', onRejection);
 		});
 	}
 
@@ -226,7 +222,7 @@ class LocalWorkspace implements Workspace {
 			keys: (keyId) => byId.get(keyId),
 			device: device.keys,
 			deviceName: () => device.name,
-			persist: this.#options.persist ?? ((room, doc) => persistVault(room, doc, this.#options.namespace)),
+			persist: this.#options.persist ?? ((room, doc, events) => persistVault(room, doc, this.#options.namespace, events)),
 			relayState: {
 				load: async () => {
 					const state = await this.#db.relayStates.get(groupId);
@@ -382,9 +378,18 @@ class LocalWorkspace implements Workspace {
 /** A workspace with the vault internals exposed for tests and benchmarks. */
 export type LocalWorkspaceApi = Workspace & { vault(groupId: string): Promise<Vault> };
 
+/** The catalogue's IndexedDB from either spelling of the options; undefined means the browser's. */
+function indexedDbSource(options: WorkspaceOptions): IndexedDbSource | undefined {
+	const given = options.indexedDB;
+	if (!given) return undefined;
+	if ('IDBKeyRange' in given) return given;
+	if (!options.IDBKeyRange) throw new Error('Pass IDBKeyRange together with indexedDB');
+	return { indexedDB: given, IDBKeyRange: options.IDBKeyRange };
+}
+
 /** Opens this device's workspace. */
 export async function openWorkspace(options: WorkspaceOptions = {}): Promise<LocalWorkspaceApi> {
-	const db = openCatalogue(options.indexedDB, options.namespace);
+	const db = openCatalogue(indexedDbSource(options), options.namespace);
 	await db.open();
 	return new LocalWorkspace(db, options).load();
 }
