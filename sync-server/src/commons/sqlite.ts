@@ -1,0 +1,358 @@
+/**
+ * The commons in SQLite (better-sqlite3, WAL) at DATA_DIR/commons.sqlite, with an FTS5 index for free-text
+ * search. Each write runs in one transaction that also checks the id's key, seq and kind, so the rules of
+ * COMMONS.md hold even when requests for the same id race.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type {
+	CommonsEntry,
+	CommonsFilter,
+	CommonsKind,
+	CommonsLookup,
+	CommonsStore,
+	CommonsSummary,
+	Decision,
+	DecisionStatus,
+	Moderation,
+	PublishOutcome,
+	PublishWrite,
+	ReportedEntry,
+	ReportOutcome,
+	ReportWrite,
+	UnpublishOutcome,
+	UnpublishWrite
+} from './types.js';
+
+/** File name of the commons database inside DATA_DIR. */
+export const COMMONS_DATABASE_FILE = 'commons.sqlite';
+
+/** Most words of `q` that reach the index; more only slow the query without narrowing it usefully. */
+export const MAX_QUERY_TERMS = 16;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+// `n` is the FTS rowid; `state` is 'published' or 'unpublished' (a tombstone keeps key, kind and seq).
+// Lowercased copies of tags and place serve the case-insensitive filters beyond ASCII (SQLite's lower() is
+// ASCII only). `summary` is the list item's payload part, so lists never parse whole guide bodies.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS entries (
+	n INTEGER PRIMARY KEY AUTOINCREMENT,
+	id TEXT NOT NULL UNIQUE,
+	public_key TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	seq INTEGER NOT NULL,
+	state TEXT NOT NULL,
+	moderation TEXT NOT NULL DEFAULT 'none',
+	lang TEXT,
+	tags_lower TEXT,
+	place_lower TEXT,
+	starts TEXT,
+	ends TEXT,
+	signed TEXT,
+	signature TEXT,
+	summary TEXT,
+	published_at INTEGER,
+	updated_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS entries_listed ON entries (state, moderation, updated_at);
+CREATE TABLE IF NOT EXISTS reports (
+	entry TEXT NOT NULL,
+	reporter TEXT NOT NULL,
+	reason TEXT NOT NULL,
+	at INTEGER NOT NULL,
+	PRIMARY KEY (entry, reporter)
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5(
+	title, summary, tags, publisher, place, description, body,
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+`;
+
+/** bm25 weights of the FTS columns (title, summary, tags, publisher, place, description, body): a hit in the title counts most. */
+const RANK = 'bm25(entries_fts, 10.0, 4.0, 5.0, 2.0, 2.0, 1.0, 1.0)';
+
+interface EntryRow {
+	n: number;
+	id: string;
+	public_key: string;
+	kind: CommonsKind;
+	seq: number;
+	state: 'published' | 'unpublished';
+	moderation: Moderation;
+	signed: string | null;
+	signature: string | null;
+	summary: string | null;
+	published_at: number | null;
+	updated_at: number | null;
+}
+
+/**
+ * An FTS5 query matching every word of `text` as a prefix. Each word is quoted (inner quotes doubled), so
+ * user input is never FTS syntax; words without a letter or digit are dropped. Undefined when none remain.
+ */
+export function ftsQuery(text: string): string | undefined {
+	const terms = text
+		.split(/\s+/u)
+		.filter((term) => /[\p{L}\p{N}]/u.test(term))
+		.slice(0, MAX_QUERY_TERMS)
+		.map((term) => `"${term.replaceAll('"', '""')}"*`);
+	return terms.length > 0 ? terms.join(' ') : undefined;
+}
+
+/** Start of an ISO date in ms since the epoch (UTC). */
+function dayStart(date: string): number {
+	return Date.parse(`${date}T00:00:00Z`);
+}
+
+/** Opens (creating) `commons.sqlite` in `dataDir`. */
+export function createSqliteCommonsStore(dataDir: string): CommonsStore {
+	mkdirSync(dataDir, { recursive: true });
+	const db = new Database(join(dataDir, COMMONS_DATABASE_FILE));
+	db.pragma('journal_mode = WAL');
+	db.pragma('synchronous = NORMAL');
+	db.pragma('busy_timeout = 5000');
+	db.exec(SCHEMA);
+
+	const selectEntry = db.prepare<[string], EntryRow>('SELECT * FROM entries WHERE id = ?');
+	const insertEntry = db.prepare(
+		`INSERT INTO entries (id, public_key, kind, seq, state, lang, tags_lower, place_lower, starts, ends, signed, signature, summary, published_at, updated_at)
+		 VALUES (@id, @publicKey, @kind, @seq, 'published', @lang, @tagsLower, @placeLower, @starts, @ends, @signed, @signature, @summary, @publishedAt, @updatedAt)`
+	);
+	const updateEntry = db.prepare(
+		`UPDATE entries SET seq = @seq, state = 'published', lang = @lang, tags_lower = @tagsLower, place_lower = @placeLower,
+		 starts = @starts, ends = @ends, signed = @signed, signature = @signature, summary = @summary,
+		 published_at = @publishedAt, updated_at = @updatedAt WHERE id = @id`
+	);
+	const tombstone = db.prepare(
+		`UPDATE entries SET seq = ?, state = 'unpublished', lang = NULL, tags_lower = NULL, place_lower = NULL, starts = NULL,
+		 ends = NULL, signed = NULL, signature = NULL, summary = NULL, published_at = NULL, updated_at = ? WHERE id = ?`
+	);
+	const deleteFts = db.prepare('DELETE FROM entries_fts WHERE rowid = ?');
+	const insertFts = db.prepare(
+		'INSERT INTO entries_fts (rowid, title, summary, tags, publisher, place, description, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
+	);
+	const setModeration = db.prepare('UPDATE entries SET moderation = ? WHERE id = ?');
+	const insertReport = db.prepare('INSERT OR IGNORE INTO reports (entry, reporter, reason, at) VALUES (?, ?, ?, ?)');
+	const countReports = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM reports WHERE entry = ?');
+	const deleteReports = db.prepare('DELETE FROM reports WHERE entry = ?');
+	const selectReports = db.prepare<[string], { reason: string; at: number }>(
+		'SELECT reason, at FROM reports WHERE entry = ? ORDER BY at, rowid'
+	);
+	const selectReported = db.prepare<[], EntryRow>(
+		`SELECT e.* FROM entries e WHERE e.state = 'published' AND e.moderation != 'removed'
+		 AND (e.moderation = 'hidden' OR EXISTS (SELECT 1 FROM reports r WHERE r.entry = e.id))`
+	);
+
+	function summaryOf(row: EntryRow): CommonsSummary {
+		const fields = JSON.parse(row.summary ?? '{}') as Record<string, unknown>;
+		return { ...fields, publicKey: row.public_key, publishedAt: row.published_at, updatedAt: row.updated_at } as CommonsSummary;
+	}
+
+	function entryOf(row: EntryRow): CommonsEntry {
+		const { action: _action, ...fields } = JSON.parse(row.signed ?? '{}') as Record<string, unknown>;
+		return {
+			...fields,
+			publicKey: row.public_key,
+			signature: row.signature,
+			signed: row.signed,
+			publishedAt: row.published_at,
+			updatedAt: row.updated_at
+		} as CommonsEntry;
+	}
+
+	const publish = db.transaction((write: PublishWrite): PublishOutcome => {
+		const { payload } = write;
+		const row = selectEntry.get(payload.id);
+		if (row) {
+			// Key first: someone else's key learns nothing about the seq or kind of an id it does not own.
+			if (row.public_key !== write.publicKey) return { status: 'refused', reason: 'wrong_key' };
+			if (payload.seq <= row.seq) return { status: 'refused', reason: 'stale' };
+			if (row.kind !== payload.kind) return { status: 'refused', reason: 'kind_changed' };
+		}
+		const { action: _action, ...rest } = payload;
+		const listed: Record<string, unknown> = { ...rest };
+		delete listed.body;
+		delete listed.description;
+		const campaign = payload.kind === 'campaign' ? payload : undefined;
+		const wasPublished = row?.state === 'published';
+		const values = {
+			id: payload.id,
+			publicKey: write.publicKey,
+			kind: payload.kind,
+			seq: payload.seq,
+			lang: payload.lang,
+			tagsLower: JSON.stringify(payload.tags.map((tag) => tag.toLowerCase())),
+			placeLower: campaign ? campaign.place.toLowerCase() : null,
+			starts: campaign?.starts ?? null,
+			ends: campaign?.ends ?? null,
+			signed: write.signed,
+			signature: write.signature,
+			summary: JSON.stringify(listed),
+			publishedAt: wasPublished ? row.published_at : write.at,
+			updatedAt: write.at
+		};
+		let n: number;
+		if (row) {
+			updateEntry.run(values);
+			n = row.n;
+		} else {
+			n = Number(insertEntry.run(values).lastInsertRowid);
+		}
+		deleteFts.run(n);
+		insertFts.run(
+			n,
+			payload.title,
+			payload.summary,
+			payload.tags.join(' '),
+			payload.publisher,
+			campaign?.place ?? '',
+			campaign?.description ?? '',
+			write.bodyText
+		);
+		const stored = selectEntry.get(payload.id) as EntryRow;
+		return { status: wasPublished ? 'updated' : 'created', entry: entryOf(stored) };
+	});
+
+	const unpublish = db.transaction((write: UnpublishWrite): UnpublishOutcome => {
+		const { payload } = write;
+		const row = selectEntry.get(payload.id);
+		if (!row) return { status: 'not_found' };
+		if (row.public_key !== write.publicKey) return { status: 'refused', reason: 'wrong_key' };
+		if (payload.seq <= row.seq) return { status: 'refused', reason: 'stale' };
+		tombstone.run(payload.seq, write.at, payload.id);
+		deleteFts.run(row.n);
+		return { status: 'unpublished', id: payload.id, seq: payload.seq };
+	});
+
+	const report = db.transaction((write: ReportWrite): ReportOutcome => {
+		const row = selectEntry.get(write.id);
+		if (!row) return { status: 'not_found' };
+		if (row.state !== 'published') return { status: 'unpublished' };
+		// A removal is final: later reports change nothing and are not kept.
+		if (row.moderation === 'removed') return { status: 'counted', hidden: true };
+		insertReport.run(write.id, write.reporter, write.reason, write.at);
+		if (row.moderation === 'none' && (countReports.get(write.id)?.n ?? 0) >= write.threshold) {
+			setModeration.run('hidden', write.id);
+			return { status: 'counted', hidden: true };
+		}
+		return { status: 'counted', hidden: row.moderation !== 'none' };
+	});
+
+	const decide = db.transaction((id: string, decision: Decision): DecisionStatus | 'not_found' => {
+		const row = selectEntry.get(id);
+		if (!row) return 'not_found';
+		deleteReports.run(id);
+		if (decision === 'remove') {
+			setModeration.run('removed', id);
+			return 'removed';
+		}
+		setModeration.run('none', id);
+		return row.state === 'published' ? 'visible' : 'unpublished';
+	});
+
+	function list(filter: CommonsFilter) {
+		const where: string[] = ["e.state = 'published'", "e.moderation = 'none'"];
+		const params: unknown[] = [];
+		const match = filter.q === undefined ? undefined : ftsQuery(filter.q);
+		if (match !== undefined) {
+			where.push('entries_fts MATCH ?');
+			params.push(match);
+		}
+		if (filter.kind) {
+			where.push('e.kind = ?');
+			params.push(filter.kind);
+		}
+		if (filter.lang) {
+			where.push('e.lang = ?');
+			params.push(filter.lang);
+		}
+		if (filter.tag) {
+			where.push('EXISTS (SELECT 1 FROM json_each(e.tags_lower) WHERE value = ?)');
+			params.push(filter.tag.toLowerCase());
+		}
+		if (filter.place) {
+			where.push("e.kind = 'campaign' AND instr(e.place_lower, ?) > 0");
+			params.push(filter.place.toLowerCase());
+		}
+		if (filter.from !== undefined || filter.to !== undefined) {
+			// Campaigns overlap [from, to] (no end runs forever); guides were updated within it (UTC days).
+			const campaign: string[] = ["e.kind = 'campaign'"];
+			const guide: string[] = ["e.kind = 'guide'"];
+			const campaignParams: unknown[] = [];
+			const guideParams: unknown[] = [];
+			if (filter.from !== undefined) {
+				campaign.push('(e.ends IS NULL OR e.ends >= ?)');
+				campaignParams.push(filter.from);
+				guide.push('e.updated_at >= ?');
+				guideParams.push(dayStart(filter.from));
+			}
+			if (filter.to !== undefined) {
+				campaign.push('e.starts <= ?');
+				campaignParams.push(filter.to);
+				guide.push('e.updated_at < ?');
+				guideParams.push(dayStart(filter.to) + DAY_MS);
+			}
+			where.push(`((${campaign.join(' AND ')}) OR (${guide.join(' AND ')}))`);
+			params.push(...campaignParams, ...guideParams);
+		}
+		const from = match !== undefined ? 'entries_fts JOIN entries e ON e.n = entries_fts.rowid' : 'entries e';
+		const condition = where.join(' AND ');
+		const order = match !== undefined ? `${RANK}, e.updated_at DESC, e.n DESC` : 'e.updated_at DESC, e.n DESC';
+		const total = db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM ${from} WHERE ${condition}`).get(...params)?.n ?? 0;
+		const rows = db
+			.prepare<unknown[], EntryRow>(`SELECT e.* FROM ${from} WHERE ${condition} ORDER BY ${order} LIMIT ? OFFSET ?`)
+			.all(...params, filter.limit, filter.offset);
+		return { entries: rows.map(summaryOf), total };
+	}
+
+	function reported(): ReportedEntry[] {
+		return selectReported
+			.all()
+			.map((row) => ({ row, reports: selectReports.all(row.id) }))
+			.sort(
+				(a, b) =>
+					Number(b.row.moderation === 'hidden') - Number(a.row.moderation === 'hidden') ||
+					b.reports.length - a.reports.length ||
+					(b.reports.at(-1)?.at ?? 0) - (a.reports.at(-1)?.at ?? 0)
+			)
+			.map(({ row, reports }) => ({ summary: summaryOf(row), hidden: row.moderation === 'hidden', reports }));
+	}
+
+	function get(id: string): CommonsLookup {
+		const row = selectEntry.get(id);
+		if (!row) return { status: 'not_found' };
+		if (row.state !== 'published') return { status: 'unpublished' };
+		if (row.moderation !== 'none') return { status: 'hidden' };
+		return { status: 'visible', entry: entryOf(row) };
+	}
+
+	let open = true;
+	// better-sqlite3 is synchronous; wrapping each call keeps the interface ready for a networked store.
+	function call<T>(work: () => T): Promise<T> {
+		if (!open) return Promise.reject(new Error('the commons store is closed'));
+		try {
+			return Promise.resolve(work());
+		} catch (error) {
+			return Promise.reject(error);
+		}
+	}
+
+	return {
+		publish: (write) => call(() => publish(write)),
+		unpublish: (write) => call(() => unpublish(write)),
+		get: (id) => call(() => get(id)),
+		list: (filter) => call(() => list(filter)),
+		report: (write) => call(() => report(write)),
+		reported: () => call(reported),
+		decide: (id, decision) => call(() => decide(id, decision)),
+		healthy: () => call(() => db.prepare('SELECT 1 AS ok').get() !== undefined),
+		close: () => {
+			if (!open) return Promise.resolve();
+			open = false;
+			db.close();
+			return Promise.resolve();
+		}
+	};
+}
