@@ -35,6 +35,25 @@ export function guideVersions(doc: Y.Doc): Y.Array<GuideVersion> {
 	return doc.getArray<GuideVersion>('versions');
 }
 
+/** Where a guide copied from the commons came from: kept in `fields.attribution`, shown on the guide screen. */
+export interface Attribution {
+	title: string;
+	publisher: string;
+	licence: string;
+	entryId: string;
+	/** The entry's page in the commons. */
+	url: string;
+}
+
+/** The attribution of a copied guide, or undefined for a guide written in the group. */
+export function readAttribution(doc: Y.Doc): Attribution | undefined {
+	const value = guideFields(doc).get('attribution') as Record<string, unknown> | undefined;
+	if (!value || typeof value !== 'object') return undefined;
+	const text = (key: string) => (typeof value[key] === 'string' ? (value[key] as string) : '');
+	if (!text('title') || !text('entryId')) return undefined;
+	return { title: text('title'), publisher: text('publisher'), licence: text('licence'), entryId: text('entryId'), url: text('url') };
+}
+
 /** Reads the fields with defaults, whatever another device wrote. */
 export function readFields(doc: Y.Doc): GuideFields {
 	const fields = guideFields(doc);

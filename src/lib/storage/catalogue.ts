@@ -12,6 +12,7 @@
  * | `fieldbook` / relayStates      | the relay's last state vector per group           | yes (counters only)           |
  * | `fieldbook-vault-<room>`       | y-indexeddb updates of the outer vault doc        | no: only sealed blobs         |
  * | localStorage `fieldbook.lang`  | chosen language (read before IndexedDB opens)     | yes                           |
+ * | `fieldbook-commons`            | public commons lists and entries once viewed      | yes (public content only)     |
  *
  * Inner documents (guides, discussions, actions, the group's meta and index) exist in plaintext only in
  * memory, while open. Nothing of their content is written anywhere unsealed.
