@@ -17,6 +17,19 @@ export interface RelayConfig {
 	/** Admin token for commons moderation; undefined disables the admin endpoints. */
 	commonsAdminToken: string | undefined;
 	limits: RelayLimits;
+	commons: CommonsLimits;
+}
+
+/** Limits of the commons API (COMMONS.md); each refusal has an error code there. */
+export interface CommonsLimits {
+	/** Largest payload string in UTF-8 bytes (`413 too_large`). */
+	maxEntryBytes: number;
+	/** Publishes, updates and unpublishes per client address per minute (`429 rate_limited`). */
+	writesPerMinute: number;
+	/** Reports per client address per hour (`429 rate_limited`). */
+	reportsPerHour: number;
+	/** Distinct reporters that hide an entry until an admin decides. */
+	reportThreshold: number;
 }
 
 /** Limits that protect the relay and its rooms; each one has a named close code in protocol.ts. */
@@ -89,6 +102,12 @@ export function loadConfig(env: Env = process.env): RelayConfig {
 			roomsPerMinutePerAddress: integer(env, 'ROOMS_PER_MINUTE_PER_ADDRESS', 30, 1),
 			syncFrameBytes: integer(env, 'SYNC_FRAME_BYTES', 256 * 1024, 1024),
 			pingIntervalMs: integer(env, 'PING_INTERVAL_MS', 30_000, 100)
+		},
+		commons: {
+			maxEntryBytes: integer(env, 'COMMONS_MAX_ENTRY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
+			writesPerMinute: integer(env, 'COMMONS_WRITES_PER_MINUTE', 30, 1),
+			reportsPerHour: integer(env, 'COMMONS_REPORTS_PER_HOUR', 20, 1),
+			reportThreshold: integer(env, 'COMMONS_REPORT_THRESHOLD', 3, 1)
 		}
 	};
 }

@@ -28,7 +28,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
 			labelNames: ['reason'] as const,
 			registers: [registry]
 		}),
-		compactions: new Counter({ name: 'fieldbook_compactions_total', help: 'Room compactions', registers: [registry] })
+		compactions: new Counter({ name: 'fieldbook_compactions_total', help: 'Room compactions', registers: [registry] }),
+		commonsRequests: new Counter({
+			name: 'fieldbook_commons_requests_total',
+			help: 'Commons API requests, by route and answered status',
+			labelNames: ['route', 'status'] as const,
+			registers: [registry]
+		})
 	};
 }
 

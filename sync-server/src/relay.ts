@@ -5,6 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createCommonsHandler } from './commons/http.js';
+import { createSqliteCommonsStore } from './commons/sqlite.js';
+import type { CommonsStore } from './commons/types.js';
 import type { RelayConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -33,19 +36,27 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 /** Starts a relay with a validated configuration. */
 export async function startRelay(
 	config: RelayConfig,
-	options: { logger?: Logger; store?: RoomStore; defaultMetrics?: boolean } = {}
+	options: { logger?: Logger; store?: RoomStore; commonsStore?: CommonsStore; defaultMetrics?: boolean } = {}
 ): Promise<Relay> {
 	const logger = options.logger ?? createLogger(config.logLevel);
 	mkdirSync(config.dataDir, { recursive: true });
 	const store = options.store ?? createSqliteStore(config.dataDir);
 	const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
 	const sync = createSync({ store, limits: config.limits, metrics, logger });
+	const commonsStore = options.commonsStore ?? createSqliteCommonsStore(config.dataDir);
+	const commons = createCommonsHandler({
+		store: commonsStore,
+		limits: config.commons,
+		adminToken: config.commonsAdminToken,
+		metrics,
+		logger
+	});
 	const handleStatic = config.staticDir ? createStaticHandler(config.staticDir) : undefined;
 
 	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://relay.invalid');
 		if (url.pathname === '/healthz') {
-			const ok = await store.healthy().catch(() => false);
+			const ok = (await store.healthy().catch(() => false)) && (await commonsStore.healthy().catch(() => false));
 			sendJson(res, ok ? 200 : 503, { ok, storage: ok ? 'reachable' : 'unreachable' });
 			return;
 		}
@@ -56,6 +67,7 @@ export async function startRelay(
 			return;
 		}
 		if (await sync.handleDelete(req, res, url)) return;
+		if (await commons.handle(req, res, url)) return;
 		if (handleStatic && (await handleStatic(req, res, url))) return;
 		sendJson(res, 404, { error: 'not_found' });
 	}
@@ -96,7 +108,7 @@ export async function startRelay(
 				await sync.close();
 				server.closeAllConnections();
 				await stopped;
-				await store.close();
+				await Promise.all([store.close(), commonsStore.close()]);
 			})();
 			return closing;
 		}

@@ -1,12 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type RelayConfig, type RelayLimits } from '../../sync-server/src/config';
+import { loadConfig, type CommonsLimits, type RelayConfig, type RelayLimits } from '../../sync-server/src/config';
 import { createLogger } from '../../sync-server/src/logger';
 import { startRelay } from '../../sync-server/src/relay';
 
-/** What a test may change about a relay; limits can be given one by one. */
-export type TestRelayOverrides = Partial<Omit<RelayConfig, 'limits'>> & { limits?: Partial<RelayLimits> };
+/** What a test may change about a relay; limits (relay and commons) can be given one by one. */
+export type TestRelayOverrides = Partial<Omit<RelayConfig, 'limits' | 'commons'>> & {
+	limits?: Partial<RelayLimits>;
+	commons?: Partial<CommonsLimits>;
+};
 
 /** A relay running in this process on a free port with SQLite in its own temporary folder. */
 export interface TestRelay {
@@ -27,7 +30,8 @@ export async function startTestRelay(overrides: TestRelayOverrides = {}): Promis
 		...base,
 		...overrides,
 		dataDir,
-		limits: { ...base.limits, ...overrides.limits }
+		limits: { ...base.limits, ...overrides.limits },
+		commons: { ...base.commons, ...overrides.commons }
 	};
 	const relay = await startRelay(config, { logger: createLogger(config.logLevel) });
 	return {
