@@ -3,12 +3,13 @@ import { shell } from './messages/shell';
 import { groups } from './messages/groups';
 import { guides } from './messages/guides';
 import { talk } from './messages/talk';
+import { commons } from './messages/commons';
 
 /**
  * Every feature's messages, merged. A feature adds one file under `messages/` and one entry here,
  * so features never edit the same catalogue file.
  */
-const features = [shell, groups, guides, talk] as const;
+const features = [shell, groups, guides, talk, commons] as const;
 
 type Feature = (typeof features)[number];
 type KeysOf<F> = F extends { en: infer E } ? keyof E & string : never;
