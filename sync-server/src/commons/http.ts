@@ -88,13 +88,26 @@ async function readJson(req: IncomingMessage, cap: number): Promise<unknown> {
 	const tooLarge = () => new HttpError(413, 'too_large', `the request body is larger than ${cap} bytes`, { Connection: 'close' });
 	const declared = Number(req.headers['content-length']);
 	if (Number.isFinite(declared) && declared > cap) throw tooLarge();
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of req as AsyncIterable<Buffer>) {
-		size += chunk.byteLength;
-		if (size > cap) throw tooLarge();
-		chunks.push(chunk);
-	}
+	const chunks = await new Promise<Buffer[]>((resolve, reject) => {
+		const received: Buffer[] = [];
+		let size = 0;
+		const done = (error?: Error) => {
+			req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onError);
+			if (error) reject(error);
+			else resolve(received);
+		};
+		const onData = (chunk: Buffer) => {
+			size += chunk.byteLength;
+			if (size <= cap) return void received.push(chunk);
+			// Stop buffering; after the answer Node discards the rest and `Connection: close` ends the socket.
+			req.pause();
+			done(tooLarge());
+		};
+		const onEnd = () => done();
+		// A client that goes away mid-body gets no answer it could read; this only settles the request.
+		const onError = () => done(new HttpError(400, 'invalid', 'the request body was cut off'));
+		req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onError);
+	});
 	const text = Buffer.concat(chunks).toString('utf8');
 	try {
 		return JSON.parse(text) as unknown;
