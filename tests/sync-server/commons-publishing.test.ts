@@ -149,6 +149,20 @@ describe('commons publishing', () => {
 		expect(publishAsUnpublish.body.message).toBe('payload.action must be "publish" here');
 	});
 
+	it('concurrent updates of one id: every seq is accepted at most once and the greatest one wins', async () => {
+		const publisher = newPublisher();
+		const id = newEntryId();
+		await api.publish(publisher, guidePayload(id, 1));
+		const seqs = [2, 3, 4, 5, 6, 7, 8, 9];
+		const bodies = seqs.flatMap((seq) => [publisher.sign(guidePayload(id, seq, { title: `Version ${seq}` })), publisher.sign(guidePayload(id, seq, { title: `Version ${seq}` }))]);
+		const answers = await Promise.all(bodies.map((body) => api.put(id, body)));
+		expect(answers.every((answer) => answer.status === 200 || answer.status === 409)).toBe(true);
+		const accepted = answers.filter((answer) => answer.status === 200).map((answer) => answer.body.entry.seq as number);
+		expect(new Set(accepted).size).toBe(accepted.length);
+		const read = await api.get(id);
+		expect(read.body.entry).toMatchObject({ seq: 9, title: 'Version 9' });
+	});
+
 	it('answers 404 for an unknown id and 400 for a malformed one', async () => {
 		const unknown = await api.get(newEntryId());
 		expect(unknown.status).toBe(404);
