@@ -9,6 +9,13 @@ function deepDoc(depth: number): Record<string, unknown> {
 	return { type: 'doc', content: [node] };
 }
 
+/** Attributes nested `depth` objects deep. */
+function deepAttrs(depth: number): Record<string, unknown> {
+	let value: Record<string, unknown> = { src: 'x' };
+	for (let level = 0; level < depth; level++) value = { nested: value };
+	return value;
+}
+
 // Malformed requests and wrong shapes are refused with 400 invalid and a message naming the field; text is
 // stored and served as given, as JSON.
 describe('commons validation', () => {
@@ -76,6 +83,7 @@ describe('commons validation', () => {
 			[{ body: { type: 'doc', content: {} } }, 'payload.body.content must be an array'],
 			[{ body: { type: 'doc', content: [{ type: 'p', html: '<b>' }] } }, 'payload.body.content[0].html is not a known field'],
 			[{ body: deepDoc(150) }, 'payload.body nests deeper than 100 levels'],
+			[{ body: { type: 'doc', content: [{ type: 'image', attrs: deepAttrs(300) }] } }, 'payload nests deeper than 216 levels'],
 			[{ html: '<b>x</b>' }, 'payload.html is not a known field'],
 			[{ place: 'Malmö' }, 'payload.place is not a known field']
 		];

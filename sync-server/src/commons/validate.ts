@@ -35,6 +35,9 @@ export const MAX_CONTACT_CHARS = 200;
 export const MAX_URL_CHARS = 2_000;
 /** Deepest guide body tree; real documents nest a few levels, and text extraction walks every level. */
 export const MAX_BODY_DEPTH = 100;
+/** Deepest JSON nesting of a whole payload (a body level is two: node and content array), so no served
+ * entry can exhaust a recursive JSON.stringify in the relay or the app. */
+export const MAX_JSON_DEPTH = 2 * MAX_BODY_DEPTH + 16;
 /** Longest report reason, and the length range of a reporter id. */
 export const MAX_REASON_CHARS = 500;
 export const MIN_REPORTER_CHARS = 8;
@@ -189,6 +192,18 @@ function join(value: unknown): CampaignPayload['join'] {
 	return fields as CampaignPayload['join'];
 }
 
+/** Whether a parsed JSON value nests at most `max` levels of arrays and objects (checked iteratively). */
+function withinDepth(root: unknown, max: number): boolean {
+	const stack: [unknown, number][] = [[root, 1]];
+	while (stack.length > 0) {
+		const [value, depth] = stack.pop()!;
+		if (typeof value !== 'object' || value === null) continue;
+		if (depth > max) return false;
+		for (const child of Object.values(value)) stack.push([child, depth + 1]);
+	}
+	return true;
+}
+
 /** A publish payload (a guide or a campaign), checked field by field. */
 export function validatePublish(parsed: unknown): PublishPayload {
 	const value = record(parsed, 'payload');
@@ -207,6 +222,8 @@ export function validatePublish(parsed: unknown): PublishPayload {
 		if (!(COMMONS_LICENCES as readonly unknown[]).includes(value.licence)) {
 			throw new InvalidRequest(`payload.licence must be one of ${COMMONS_LICENCES.join(', ')}`);
 		}
+		// Node attrs are free-form; this bounds them (checked last, so a deep body gets the body's message).
+		if (!withinDepth(value, MAX_JSON_DEPTH)) throw new InvalidRequest(`payload nests deeper than ${MAX_JSON_DEPTH} levels`);
 		return value as unknown as GuidePayload;
 	}
 	text(value.description, 'payload.description', 0, MAX_DESCRIPTION_CHARS);
