@@ -14,12 +14,23 @@ export const FIELDS = 'fields';
 export const MESSAGES = 'messages';
 export const ORDER = 'order';
 
-/** The reactions offered on every message. Their inner maps exist from the start, so two people reacting
- * at once never create the same map concurrently (one of two concurrent `set`s of a key would be lost). */
+/**
+ * The reactions offered on every message. A message's `reactions` Y.Map holds one flat key per person and
+ * emoji (`<emoji> <publicKey>` → true), not a map per emoji: two phones adding the first 👍 while apart would
+ * each create that emoji's map, and Yjs keeps only one of two concurrent values of a key. Flat keys never
+ * collide, and a thread of thousands of messages carries no empty maps (they cost time on every open).
+ */
 export const REACTIONS = ['👍', '❤️', '🎉', '✊', '🙏', '😮'] as const;
 
 /** One of the offered reactions. */
 export type Reaction = (typeof REACTIONS)[number];
+
+/** Separates emoji and public key in a reaction key; neither a base64url key nor an emoji contains a space. */
+const REACTION_SEPARATOR = ' ';
+
+function reactionKey(emoji: string, publicKey: string): string {
+	return `${emoji}${REACTION_SEPARATOR}${publicKey}`;
+}
 
 /** Longest message text kept; longer input is cut so one paste cannot bloat every member's vault. */
 export const MAX_MESSAGE_LENGTH = 10_000;
@@ -157,13 +168,17 @@ export class Thread {
 		if (typeof deleted === 'number') message.deleted = deleted;
 		const reactions = map.get('reactions');
 		if (reactions instanceof Y.Map && message.deleted === undefined) {
-			for (const [emoji, people] of reactions.entries()) {
-				if (!(people instanceof Y.Map)) continue;
-				let count = 0;
-				for (const value of people.values()) if (value === true) count++;
-				if (count > 0) message.reactions.push({ emoji, count, mine: me !== undefined && people.get(me) === true });
+			const counts = new Map<string, ReactionCount>();
+			for (const [key, value] of reactions.entries()) {
+				const split = key.lastIndexOf(REACTION_SEPARATOR);
+				if (value !== true || split <= 0) continue;
+				const emoji = key.slice(0, split);
+				const entry = counts.get(emoji) ?? { emoji, count: 0, mine: false };
+				entry.count++;
+				if (key.slice(split + 1) === me) entry.mine = true;
+				counts.set(emoji, entry);
 			}
-			message.reactions.sort((a, b) => reactionRank(a.emoji) - reactionRank(b.emoji));
+			message.reactions = [...counts.values()].sort((a, b) => reactionRank(a.emoji) - reactionRank(b.emoji) || a.emoji.localeCompare(b.emoji));
 		}
 		return message;
 	}
@@ -180,9 +195,7 @@ export class Thread {
 			map.set('text', body);
 			map.set('time', options.time ?? Date.now());
 			if (options.replyTo && this.messages.has(options.replyTo)) map.set('replyTo', options.replyTo);
-			const reactions = new Y.Map<Y.Map<boolean>>();
-			for (const emoji of REACTIONS) reactions.set(emoji, new Y.Map<boolean>());
-			map.set('reactions', reactions);
+			map.set('reactions', new Y.Map<boolean>());
 			this.messages.set(id, map);
 			this.order.push([id]);
 		});
@@ -226,18 +239,14 @@ export class Thread {
 		this.doc.transact(() => {
 			let reactions = map.get('reactions');
 			if (!(reactions instanceof Y.Map)) {
-				reactions = new Y.Map<Y.Map<boolean>>();
+				reactions = new Y.Map<boolean>();
 				map.set('reactions', reactions);
 			}
-			const all = reactions as Y.Map<Y.Map<boolean>>;
-			let people = all.get(emoji);
-			if (!(people instanceof Y.Map)) {
-				people = new Y.Map<boolean>();
-				all.set(emoji, people);
-			}
-			if (people.get(publicKey) === true) people.delete(publicKey);
+			const people = reactions as Y.Map<boolean>;
+			const key = reactionKey(emoji, publicKey);
+			if (people.get(key) === true) people.delete(key);
 			else {
-				people.set(publicKey, true);
+				people.set(key, true);
 				on = true;
 			}
 		});
