@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { firstStart, launchBrowser, newPhoneContext, seriousAxeViolations } from '../helpers/browser';
 import { createGroup } from '../helpers/flows';
 import { campaignPayload, commonsApi, guidePayload, newEntryId, newPublisher, unpublishPayload } from '../helpers/commons';
-import { listedTitles, publishThroughDialog, startCommonsRelay, writeGuide } from '../helpers/commons-app';
+import { horizontalOverflow, listedTitles, publishThroughDialog, startCommonsRelay, writeGuide } from '../helpers/commons-app';
 import type { TestRelay } from '../helpers/relay';
 import { verifySigned } from '../../src/lib/commons/sign';
 
@@ -145,6 +145,7 @@ describe('commons safety', () => {
 		await page.getByText(`#${tag}`).first().waitFor();
 		expect(await injectedElements(page)).toBe(0);
 		expect(await seriousAxeViolations(page)).toEqual([]);
+		expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 
 		await page.goto(`${relay.url}/commons/${guideId}`);
 		await page.getByRole('heading', { level: 1, name: `Guide ${xss}` }).waitFor();
@@ -154,6 +155,7 @@ describe('commons safety', () => {
 		expect(await page.getByText('click me').evaluate((element) => element.closest('a')?.getAttribute('href') ?? null)).toBeNull();
 		expect(await injectedElements(page)).toBe(0);
 		expect(await seriousAxeViolations(page)).toEqual([]);
+		expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 
 		await page.goto(`${relay.url}/commons/${campaignId}`);
 		await page.getByRole('heading', { level: 1, name: `Campaign ${xss}` }).waitFor();
@@ -165,6 +167,7 @@ describe('commons safety', () => {
 		expect(new URL((await join.getAttribute('href'))!).protocol).toBe('https:');
 		expect(await injectedElements(page)).toBe(0);
 		expect(await seriousAxeViolations(page)).toEqual([]);
+		expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 
 		// One group on this phone: the copy goes straight into it.
 		await page.goto(`${relay.url}/commons/${guideId}`);

@@ -67,3 +67,8 @@ export async function listedTitles(page: Page): Promise<string[]> {
 	if ((await list.count()) === 0) return [];
 	return list.getByRole('heading', { level: 3 }).allTextContents();
 }
+
+/** How far the page is wider than a 360 px screen (0 or less when nothing overflows). */
+export function horizontalOverflow(page: Page): Promise<number> {
+	return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
