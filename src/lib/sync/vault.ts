@@ -53,6 +53,11 @@ const LOCAL = Symbol('local');
 const DOC_PREFIX = 'd/';
 /** Presence is sealed like a document, under this reserved id. */
 const PRESENCE_DOC_ID = 'presence';
+/**
+ * Cursor moves (every keystroke moves the caret) re-seal presence at most this often: each seal signs, and
+ * every member opens every presence state it hears, so per-keystroke presence would cost typing time.
+ */
+export const PRESENCE_INTERVAL_MS = 250;
 
 /** Everything a vault needs from its workspace. */
 export interface VaultOptions {
@@ -282,7 +287,10 @@ export class Vault implements GroupVault {
 			if (event && event.code >= 4400 && event.code < 4500) this.#problem = 'relayRefused';
 			this.#queueStatus();
 		});
-		provider.awareness.on('change', () => this.#readPresence());
+		// Only others' states need opening; our own change (origin 'local') leaves theirs as they were.
+		provider.awareness.on('change', (_changes: unknown, origin: unknown) => {
+			if (origin !== 'local') this.#readPresence();
+		});
 		this.#publishPresence();
 	}
 
@@ -377,7 +385,7 @@ export class Vault implements GroupVault {
 			this.#queueStatus();
 		});
 		inner.awareness.on('change', (_changes: unknown, origin: unknown) => {
-			if (origin === 'local') this.#publishPresence();
+			if (origin === 'local') this.#presenceSoon();
 		});
 		return inner;
 	}
@@ -649,6 +657,24 @@ export class Vault implements GroupVault {
 
 	// ——— presence ———
 
+	#presenceTimer: ReturnType<typeof setTimeout> | undefined;
+	#presenceDirty = false;
+
+	/** Publishes presence now, or once the current interval ends when it was published a moment ago. */
+	#presenceSoon(): void {
+		if (this.#presenceTimer) {
+			this.#presenceDirty = true;
+			return;
+		}
+		this.#publishPresence();
+		this.#presenceTimer = setTimeout(() => {
+			this.#presenceTimer = undefined;
+			if (!this.#presenceDirty) return;
+			this.#presenceDirty = false;
+			this.#presenceSoon();
+		}, PRESENCE_INTERVAL_MS);
+	}
+
 	#publishPresence(): void {
 		const awareness = this.#provider?.awareness;
 		if (!awareness || this.#closed) return;
@@ -668,6 +694,25 @@ export class Vault implements GroupVault {
 		this.#publishPresence();
 	}
 
+	/** Opened presence states by client, kept while unchanged: a state is opened (and verified) once. */
+	#openedPresence = new Map<number, { sealed: string; state: PresenceState | undefined }>();
+
+	/** Opens one member's sealed presence; undefined when it does not open or is not theirs. */
+	#openPresence(clientId: number, sealed: string): PresenceState | undefined {
+		const known = this.#openedPresence.get(clientId);
+		if (known?.sealed === sealed) return known.state;
+		let state: PresenceState | undefined;
+		try {
+			const opened = openBlob(fromBase64Url(sealed), this.#context(PRESENCE_DOC_ID), this.#options.keys);
+			const parsed = JSON.parse(fromUtf8(opened.plaintext)) as PresenceState;
+			if (typeof parsed.name === 'string' && parsed.publicKey === opened.author) state = parsed;
+		} catch {
+			state = undefined;
+		}
+		this.#openedPresence.set(clientId, { sealed, state });
+		return state;
+	}
+
 	#readPresence(): void {
 		const awareness = this.#provider?.awareness;
 		if (!awareness) return;
@@ -677,20 +722,17 @@ export class Vault implements GroupVault {
 			if (clientId === awareness.clientID) continue;
 			const sealed = (raw as { e?: unknown }).e;
 			if (typeof sealed !== 'string') continue;
-			try {
-				const { plaintext, author } = openBlob(fromBase64Url(sealed), this.#context(PRESENCE_DOC_ID), this.#options.keys);
-				const state = JSON.parse(fromUtf8(plaintext)) as PresenceState;
-				if (typeof state.name !== 'string' || state.publicKey !== author) continue;
-				people.push({ clientId, name: state.name, publicKey: state.publicKey, ...(state.docId ? { docId: state.docId } : {}) });
-				if (state.docId && state.doc) {
-					let states = byDoc.get(state.docId);
-					if (!states) byDoc.set(state.docId, (states = new Map()));
-					states.set(clientId, state.doc);
-				}
-			} catch {
-				// A presence state that does not open is someone else's business: ignore it.
+			// A presence state that does not open is someone else's business: it is left out.
+			const state = this.#openPresence(clientId, sealed);
+			if (!state) continue;
+			people.push({ clientId, name: state.name, publicKey: state.publicKey, ...(state.docId ? { docId: state.docId } : {}) });
+			if (state.docId && state.doc) {
+				let states = byDoc.get(state.docId);
+				if (!states) byDoc.set(state.docId, (states = new Map()));
+				states.set(clientId, state.doc);
 			}
 		}
+		for (const clientId of this.#openedPresence.keys()) if (!awareness.getStates().has(clientId)) this.#openedPresence.delete(clientId);
 		this.#presence = people;
 		for (const listener of this.#presenceListeners) listener(people);
 		for (const inner of this.#docs.values()) this.#feedAwareness(inner, byDoc.get(inner.docId) ?? new Map());
@@ -750,6 +792,7 @@ export class Vault implements GroupVault {
 		if (this.#closed) return;
 		this.flushAll();
 		this.#closed = true;
+		clearTimeout(this.#presenceTimer);
 		for (const inner of this.#docs.values()) {
 			clearTimeout(inner.timer);
 			clearTimeout(inner.compactTimer);
