@@ -70,6 +70,7 @@ export interface CampaignDraft {
 	join: Join;
 }
 
+/** A draft of either kind. */
 export type Draft = GuideDraft | CampaignDraft;
 
 /** Why a draft cannot be published yet. */

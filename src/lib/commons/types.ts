@@ -20,7 +20,9 @@ export const MAX_PLACE_LENGTH = 200;
 /** Most entries one list page asks for (the relay's own maximum is 50). */
 export const PAGE_SIZE = 20;
 
+/** A licence id as the payload spells it. */
 export type Licence = (typeof LICENCES)[number];
+/** The two kinds of entry. */
 export type EntryKind = 'guide' | 'campaign';
 
 /** ProseMirror/TipTap JSON of a guide body. */
@@ -69,6 +71,7 @@ export interface CampaignPayload extends PayloadBase {
 	join: Join;
 }
 
+/** What a publish or update request signs. */
 export type PublishPayload = GuidePayload | CampaignPayload;
 
 /** The only thing an unpublish request says. */
@@ -88,6 +91,7 @@ interface Served {
 
 /** A full entry as `GET /api/commons/entries/:id` serves it. */
 export type Entry = (Omit<GuidePayload, 'action'> | Omit<CampaignPayload, 'action'>) & Served & { signature: string; signed: string };
+/** A served entry of one kind. */
 export type GuideEntry = Extract<Entry, { kind: 'guide' }>;
 export type CampaignEntry = Extract<Entry, { kind: 'campaign' }>;
 
