@@ -18,7 +18,7 @@ export interface CommonsCache {
 	putList(key: string, page: ListPage, fetchedAt: number): Promise<void>;
 	getEntry(id: string): Promise<Cached<Entry> | undefined>;
 	putEntry(entry: Entry, fetchedAt: number): Promise<void>;
-	/** Forgets an entry the relay says is gone (unpublished or hidden). */
+	/** Forgets an entry the relay says is gone (unpublished or hidden), and takes it out of every kept list. */
 	deleteEntry(id: string): Promise<void>;
 }
 
@@ -57,6 +57,13 @@ export async function readThrough<T>(
 	}
 }
 
+/** A kept list page without one entry; the same page when it did not hold it. */
+export function withoutEntry(page: ListPage, id: string): ListPage {
+	const entries = page.entries.filter((entry) => entry.id !== id);
+	if (entries.length === page.entries.length) return page;
+	return { ...page, entries, total: Math.max(0, page.total - (page.entries.length - entries.length)) };
+}
+
 /** A cache in memory, for tests and for browsers that refuse IndexedDB. */
 export function memoryCommonsCache(): CommonsCache {
 	const lists = new Map<string, Cached<ListPage>>();
@@ -70,6 +77,9 @@ export function memoryCommonsCache(): CommonsCache {
 		},
 		getEntry: async (id) => entries.get(id),
 		putEntry: async (entry, fetchedAt) => void entries.set(entry.id, { value: entry, fetchedAt }),
-		deleteEntry: async (id) => void entries.delete(id)
+		deleteEntry: async (id) => {
+			entries.delete(id);
+			for (const [key, kept] of lists) lists.set(key, { ...kept, value: withoutEntry(kept.value, id) });
+		}
 	};
 }

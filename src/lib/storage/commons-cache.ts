@@ -4,7 +4,7 @@
  * from a group's vault, so it can be cleared at any time without loss.
  */
 import Dexie, { type EntityTable } from 'dexie';
-import { MAX_CACHED_LISTS, type CommonsCache } from '../commons/cache';
+import { MAX_CACHED_LISTS, withoutEntry, type CommonsCache } from '../commons/cache';
 import type { Entry, ListPage } from '../commons/types';
 import type { IndexedDbSource } from './catalogue';
 
@@ -54,7 +54,13 @@ export function indexedDbCommonsCache(namespace = '', source?: IndexedDbSource):
 			await db.entries.put({ id: entry.id, entry, fetchedAt });
 		},
 		deleteEntry: async (id) => {
-			await db.entries.delete(id);
+			await db.transaction('rw', db.entries, db.lists, async () => {
+				await db.entries.delete(id);
+				// At most MAX_CACHED_LISTS small pages: reading them all is cheaper than an index per entry id.
+				const rows = await db.lists.toArray();
+				const changed = rows.map((row) => ({ ...row, page: withoutEntry(row.page, id) })).filter((row, index) => row.page !== rows[index]!.page);
+				if (changed.length) await db.lists.bulkPut(changed);
+			});
 		}
 	};
 }

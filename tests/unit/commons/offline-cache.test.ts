@@ -37,6 +37,19 @@ function runCacheContract(name: string, make: () => CommonsCache) {
 			expect(await cache.getEntry('x')).toBeUndefined();
 		});
 
+		it('forgets a hidden entry in its own copy and in every kept list', async () => {
+			const cache = make();
+			const two: ListPage = { entries: [{ id: 'a' }, { id: 'b' }] as unknown as ListPage['entries'], total: 7, offset: 0, limit: 20 };
+			await cache.putList('q=x', two, 1);
+			await cache.putList('q=y', page('c'), 2);
+			await cache.putEntry({ id: 'a', title: 'kept' } as unknown as Entry, 1);
+			await cache.deleteEntry('a');
+			expect(await cache.getEntry('a')).toBeUndefined();
+			expect((await cache.getList('q=x'))?.value).toEqual({ entries: [{ id: 'b' }], total: 6, offset: 0, limit: 20 });
+			expect((await cache.getList('q=x'))?.fetchedAt).toBe(1);
+			expect((await cache.getList('q=y'))?.value).toEqual(page('c'));
+		});
+
 		it(`keeps at most ${MAX_CACHED_LISTS} list queries, dropping the oldest`, async () => {
 			const cache = make();
 			for (let index = 0; index <= MAX_CACHED_LISTS; index++) await cache.putList(`q=${index}`, page(String(index)), index);
