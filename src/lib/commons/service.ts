@@ -6,6 +6,7 @@
 import { memoryCommonsCache, readThrough, type CommonsCache, type Fetched } from './cache';
 import { commonsClient, CommonsError, type CommonsClient } from './client';
 import { queryString, type Entry, type ListPage, type ListQuery } from './types';
+import { rememberReported, reporterId, type ReportStore } from './reports';
 import { indexedDbCommonsCache } from '../storage/commons-cache';
 
 let client: CommonsClient | undefined;
@@ -36,13 +37,32 @@ export function listEntries(query: ListQuery): Promise<Fetched<ListPage>> {
 	return readThrough(() => commons().list(query), () => kept.getList(key), (page, at) => kept.putList(key, page, at));
 }
 
+/** Answers after which an entry is gone from the commons for this device: forget the kept copy. */
+const GONE: ReadonlySet<string> = new Set(['unpublished', 'hidden', 'not_found']);
+
 /** One entry, fresh or as last viewed; an entry the relay says is gone is forgotten here too. */
 export async function readEntry(id: string): Promise<Fetched<Entry>> {
 	const kept = offlineCopy();
 	try {
 		return await readThrough(() => commons().get(id), () => kept.getEntry(id), (entry, at) => kept.putEntry(entry, at));
 	} catch (error) {
-		if (error instanceof CommonsError && ['unpublished', 'hidden', 'not_found'].includes(error.code)) await kept.deleteEntry(id).catch(() => undefined);
+		if (error instanceof CommonsError && GONE.has(error.code)) await kept.deleteEntry(id).catch(() => undefined);
+		throw error;
+	}
+}
+
+/**
+ * Reports an entry with this device's reporter id and remembers it was reported. When the report hides the
+ * entry, or the relay says it is gone, the offline copy forgets it. Throws `CommonsError` as the client does.
+ */
+export async function reportEntry(id: string, reason: string, store: ReportStore = localStorage): Promise<{ hidden: boolean }> {
+	try {
+		const outcome = await commons().report(id, reason, reporterId(store));
+		rememberReported(store, id);
+		if (outcome.hidden) await offlineCopy().deleteEntry(id).catch(() => undefined);
+		return outcome;
+	} catch (error) {
+		if (error instanceof CommonsError && GONE.has(error.code)) await offlineCopy().deleteEntry(id).catch(() => undefined);
 		throw error;
 	}
 }
