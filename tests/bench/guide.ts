@@ -70,8 +70,6 @@ const IN_PAGE_WAIT_TEXT = `(marker) => {
  */
 const IN_PAGE_RECORD_KEYS = `() => {
 	window.__keyLatencies = [];
-	window.__longTasks = [];
-	new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration)); }).observe({ type: 'longtask' });
 	document.addEventListener('keydown', () => {
 		const t0 = performance.now();
 		requestAnimationFrame(() => setTimeout(() => window.__keyLatencies.push(performance.now() - t0), 0));
@@ -174,12 +172,9 @@ export async function guideBench(): Promise<BenchRow[]> {
 
 			// Both edit at the end of the paper at once; each keystroke's time to the next frame is recorded.
 			await Promise.all([editAtEnd(a.page), editAtEnd(b.page)]);
+			// A few words first, so each side has the other's caret and edits before keys are timed.
+			await Promise.all([a.page.keyboard.type('Warm up. ', { delay: 30 }), b.page.keyboard.type('Warm up. ', { delay: 30 })]);
 			await Promise.all([a.page.evaluate(`(${IN_PAGE_RECORD_KEYS})()`), b.page.evaluate(`(${IN_PAGE_RECORD_KEYS})()`)]);
-			const profiler = process.env.BENCH_DEBUG ? await b.page.context().newCDPSession(b.page) : undefined;
-			if (profiler) {
-				await profiler.send('Profiler.enable');
-				await profiler.send('Profiler.start');
-			}
 			const sentence = 'We meet at the square at noon, bring water. ';
 			await Promise.all(
 				[a.page, b.page].map(async (page, who) => {
@@ -190,23 +185,6 @@ export async function guideBench(): Promise<BenchRow[]> {
 				...(await a.page.evaluate<number[]>('window.__keyLatencies')),
 				...(await b.page.evaluate<number[]>('window.__keyLatencies'))
 			];
-			if (profiler) {
-				const { profile } = (await profiler.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }[]; samples: number[]; timeDeltas: number[] } };
-				const self = new Map<string, number>();
-				const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-				profile.samples.forEach((id, i) => {
-					const n = byId.get(id)!;
-					const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
-					self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
-				});
-				const top = [...self.entries()].sort((x, y) => y[1] - x[1]).slice(0, 30);
-				for (const [k, v] of top) process.stderr.write(`${v.toFixed(0).padStart(6)} ms  ${k}\n`);
-			}
-			if (process.env.BENCH_DEBUG) {
-				process.stderr.write(`long tasks A: ${JSON.stringify(await a.page.evaluate('window.__longTasks'))}\n`);
-				process.stderr.write(`long tasks B: ${JSON.stringify(await b.page.evaluate('window.__longTasks'))}\n`);
-				process.stderr.write(`latencies: ${JSON.stringify(local.map(Math.round))}\n`);
-			}
 			rows.push({
 				benchmark: `typing latency, keystroke to next frame, two collaborators typing in that guide (${local.length} keys)`,
 				result: `median ${median(local).toFixed(0)} ms, p95 ${percentile(local, 0.95).toFixed(0)} ms`,
