@@ -22,6 +22,22 @@ export const MAX_REMEMBERED_REPORTS = 1_000;
 /** The part of `Storage` this needs. */
 export type ReportStore = Pick<Storage, 'getItem' | 'setItem'>;
 
+let fallback: ReportStore | undefined;
+
+/** The device's localStorage, or a memory for this visit where the browser refuses it. */
+export function deviceReportStore(): ReportStore {
+	try {
+		if (globalThis.localStorage) return globalThis.localStorage;
+	} catch {
+		// Storage blocked (a locked-down browser): reports still work, remembered for this visit only.
+	}
+	if (!fallback) {
+		const items = new Map<string, string>();
+		fallback = { getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value) };
+	}
+	return fallback;
+}
+
 function base64url(bytes: Uint8Array): string {
 	let binary = '';
 	for (const byte of bytes) binary += String.fromCharCode(byte);

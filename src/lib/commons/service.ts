@@ -6,7 +6,7 @@
 import { memoryCommonsCache, readThrough, type CommonsCache, type Fetched } from './cache';
 import { commonsClient, CommonsError, type CommonsClient } from './client';
 import { queryString, type Entry, type ListPage, type ListQuery } from './types';
-import { rememberReported, reporterId, type ReportStore } from './reports';
+import { deviceReportStore, rememberReported, reporterId, type ReportStore } from './reports';
 import { indexedDbCommonsCache } from '../storage/commons-cache';
 
 let client: CommonsClient | undefined;
@@ -55,7 +55,7 @@ export async function readEntry(id: string): Promise<Fetched<Entry>> {
  * Reports an entry with this device's reporter id and remembers it was reported. When the report hides the
  * entry, or the relay says it is gone, the offline copy forgets it. Throws `CommonsError` as the client does.
  */
-export async function reportEntry(id: string, reason: string, store: ReportStore = localStorage): Promise<{ hidden: boolean }> {
+export async function reportEntry(id: string, reason: string, store: ReportStore = deviceReportStore()): Promise<{ hidden: boolean }> {
 	try {
 		const outcome = await commons().report(id, reason, reporterId(store));
 		rememberReported(store, id);
