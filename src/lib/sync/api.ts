@@ -106,7 +106,10 @@ export interface GroupVault {
 	create(type: DocType, init: (doc: Y.Doc) => void, entry: Pick<DocIndexEntry, 'title'> & Partial<DocIndexEntry>): Promise<OpenDoc>;
 	/** Updates the doc index entry for a doc (title, deleted, starts…); `updated`/`author` are set for you. */
 	touch(docId: string, patch: Partial<DocIndexEntry>): void;
-	/** The `index` doc's entries, live (observe `indexMap` for changes). */
+	/**
+	 * The doc index's whole entries, live (observe `indexMap` for changes). A local view of the synced
+	 * per-field index (doc-index.ts): read it, write with `touch`.
+	 */
 	readonly indexMap: Y.Map<DocIndexEntry>;
 	/** The `meta` doc: `Y.Map('meta')` {name, description, createdAt} and `Y.Map('members')`. */
 	readonly meta: Y.Doc;

@@ -21,6 +21,7 @@ import {
 } from './api';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
 import { newDocId, relayCredentials, type DeviceKeys, type GroupKey } from './crypto';
+import { DocIndex } from './doc-index';
 import { open as openBlob, seal, SealError, type SealContext } from './sealed';
 import type { StorageEvents } from '../storage/vault-store';
 
@@ -150,7 +151,7 @@ export class Vault implements GroupVault {
 	readonly room: string;
 	readonly outer = new Y.Doc();
 	#meta: Y.Doc | undefined;
-	#index: Y.Map<DocIndexEntry> | undefined;
+	#index: DocIndex | undefined;
 	#options: VaultOptions;
 	#token: string;
 	#provider: WebsocketProvider | undefined;
@@ -190,7 +191,7 @@ export class Vault implements GroupVault {
 	/** The doc index (`index` doc, map `docs`); always open. */
 	get indexMap(): Y.Map<DocIndexEntry> {
 		if (!this.#index) throw new Error('the vault is not open');
-		return this.#index;
+		return this.#index.entries;
 	}
 
 	/** Opens a vault: loads it from IndexedDB, opens the meta and index docs, then connects to the relay. */
@@ -215,7 +216,7 @@ export class Vault implements GroupVault {
 		this.#replayJournal();
 		this.outer.on('afterTransaction', (transaction: Y.Transaction) => this.#onOuterTransaction(transaction));
 		this.#meta = this.#acquire(META_DOC_ID).doc;
-		this.#index = this.#acquire(INDEX_DOC_ID).doc.getMap<DocIndexEntry>('docs');
+		this.#index = new DocIndex(this.#acquire(INDEX_DOC_ID).doc);
 		this.#connect();
 		return this;
 	}
@@ -571,11 +572,8 @@ export class Vault implements GroupVault {
 	}
 
 	touch(docId: string, patch: Partial<DocIndexEntry>): void {
-		const previous = this.indexMap.get(docId);
-		const now = this.#options.now?.() ?? Date.now();
-		const next = { ...previous, ...patch, updated: now, author: this.#options.deviceName() } as DocIndexEntry;
-		for (const key of Object.keys(next) as (keyof DocIndexEntry)[]) if (next[key] === undefined) delete next[key];
-		this.indexMap.set(docId, next);
+		if (!this.#index) throw new Error('the vault is not open');
+		this.#index.touch(docId, patch, this.#options.now?.() ?? Date.now(), this.#options.deviceName(), toBase64Url(this.#options.device.publicKey));
 	}
 
 	// ——— status ———
@@ -800,6 +798,7 @@ export class Vault implements GroupVault {
 			inner.doc.destroy();
 		}
 		this.#docs.clear();
+		this.#index?.destroy();
 		this.#provider?.destroy();
 		await this.#persistence?.destroy();
 		this.outer.destroy();
