@@ -100,10 +100,16 @@ async function throughVault(trace: SequentialTrace, relayUrl: string) {
 	const again = await newDevice('Bench', { namespace, persist });
 	const reopened = await again.workspace.group(groupId);
 	(await again.workspace.vault(groupId)).disconnect();
-	const openStart = performance.now();
-	const doc = await reopened.open(docId);
-	const openMs = performance.now() - openStart;
-	if (doc.doc.getText('body').toString() !== trace.endContent) throw new Error('reopened document differs');
+	// Median of several opens: each one decrypts, verifies and applies the snapshot again.
+	const opens: number[] = [];
+	for (let run = 0; run < 5; run++) {
+		const openStart = performance.now();
+		const doc = await reopened.open(docId);
+		opens.push(performance.now() - openStart);
+		if (doc.doc.getText('body').toString() !== trace.endContent) throw new Error('reopened document differs');
+		await doc.close();
+	}
+	const openMs = [...opens].sort((a, b) => a - b)[Math.floor(opens.length / 2)]!;
 	await again.close();
 	return { ms, wireBytes, vaultBytes, openMs, blobs };
 }
@@ -157,7 +163,7 @@ export async function vaultBench(): Promise<BenchRow[]> {
 			{ benchmark: 'vault / plain Yjs: time', result: `${timeRatio.toFixed(2)}×`, target: '≤ 1.30×', ok: timeRatio <= 1.3 },
 			{ benchmark: 'vault / plain Yjs: bytes on the wire', result: `${wireRatio.toFixed(2)}×` },
 			{ benchmark: 'vault after compaction / plain Yjs doc', result: `${kb(vault.vaultBytes)} (${sizeRatio.toFixed(2)}×)`, target: '≤ 1.20×', ok: sizeRatio <= 1.2 },
-			{ benchmark: 'open the compacted document', result: `${vault.openMs.toFixed(1)} ms`, target: '≤ 60 ms', ok: vault.openMs <= 60 },
+			{ benchmark: 'open the compacted document (median of 5 opens)', result: `${vault.openMs.toFixed(1)} ms`, target: '≤ 60 ms', ok: vault.openMs <= 60 },
 			{ benchmark: '1,000 offline edits in 20 docs: reconnect sync', result: `${offline.ms.toFixed(0)} ms, ${kb(offline.bytes)}`, target: '≤ 2 s', ok: offline.ms <= 2000 }
 		];
 	} finally {
