@@ -3,9 +3,7 @@
  * search. Each write runs in one transaction that also checks the id's key, seq and kind, so the rules of
  * COMMONS.md hold even when requests for the same id race.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { openSqliteStore } from '../sqlite.js';
 import type {
 	CommonsEntry,
 	CommonsFilter,
@@ -108,12 +106,7 @@ function dayStart(date: string): number {
 
 /** Opens (creating) `commons.sqlite` in `dataDir`. */
 export function createSqliteCommonsStore(dataDir: string): CommonsStore {
-	mkdirSync(dataDir, { recursive: true });
-	const db = new Database(join(dataDir, COMMONS_DATABASE_FILE));
-	db.pragma('journal_mode = WAL');
-	db.pragma('synchronous = NORMAL');
-	db.pragma('busy_timeout = 5000');
-	db.exec(SCHEMA);
+	const { db, call, healthy, close } = openSqliteStore(dataDir, COMMONS_DATABASE_FILE, SCHEMA, { what: 'commons store' });
 
 	const selectEntry = db.prepare<[string], EntryRow>('SELECT * FROM entries WHERE id = ?');
 	const insertEntry = db.prepare(
@@ -328,17 +321,6 @@ export function createSqliteCommonsStore(dataDir: string): CommonsStore {
 		return { status: 'visible', entry: entryOf(row) };
 	}
 
-	let open = true;
-	// better-sqlite3 is synchronous; wrapping each call keeps the interface ready for a networked store.
-	function call<T>(work: () => T): Promise<T> {
-		if (!open) return Promise.reject(new Error('the commons store is closed'));
-		try {
-			return Promise.resolve(work());
-		} catch (error) {
-			return Promise.reject(error);
-		}
-	}
-
 	return {
 		publish: (write) => call(() => publish(write)),
 		unpublish: (write) => call(() => unpublish(write)),
@@ -347,12 +329,7 @@ export function createSqliteCommonsStore(dataDir: string): CommonsStore {
 		report: (write) => call(() => report(write)),
 		reported: () => call(reported),
 		decide: (id, decision) => call(() => decide(id, decision)),
-		healthy: () => call(() => db.prepare('SELECT 1 AS ok').get() !== undefined),
-		close: () => {
-			if (!open) return Promise.resolve();
-			open = false;
-			db.close();
-			return Promise.resolve();
-		}
+		healthy,
+		close
 	};
 }

@@ -2,13 +2,8 @@
  * Rooms in SQLite (better-sqlite3, WAL). Appends commit before they resolve, so an update the relay has
  * confirmed survives a crash of the process; `synchronous` decides whether it also survives power loss.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { openSqliteStore, type SqliteSynchronous } from '../sqlite.js';
 import type { RoomStore, StoredRoom } from './types.js';
-
-/** NORMAL survives a killed process (the WAL is in the OS); FULL also survives power loss, at an fsync per commit. */
-export type SqliteSynchronous = 'NORMAL' | 'FULL';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -30,12 +25,7 @@ function bytes(value: Buffer | Uint8Array): Uint8Array {
 
 /** Opens (creating) `rooms.sqlite` in `dataDir`. */
 export function createSqliteStore(dataDir: string, options: { synchronous?: SqliteSynchronous } = {}): RoomStore {
-	mkdirSync(dataDir, { recursive: true });
-	const db = new Database(join(dataDir, 'rooms.sqlite'));
-	db.pragma('journal_mode = WAL');
-	db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
-	db.pragma('busy_timeout = 5000');
-	db.exec(SCHEMA);
+	const { db, call, healthy, close } = openSqliteStore(dataDir, 'rooms.sqlite', SCHEMA, { what: 'room store', synchronous: options.synchronous });
 
 	const selectRoom = db.prepare<[string], { token_hash: Buffer }>('SELECT token_hash FROM rooms WHERE name = ?');
 	const selectUpdates = db.prepare<[string], { id: number; data: Buffer }>('SELECT id, data FROM updates WHERE room = ? ORDER BY id');
@@ -59,17 +49,6 @@ export function createSqliteStore(dataDir: string, options: { synchronous?: Sqli
 		deleteRoom.run(room);
 	});
 
-	let open = true;
-	// better-sqlite3 is synchronous; wrapping each call keeps the interface ready for a networked store.
-	function call<T>(work: () => T): Promise<T> {
-		if (!open) return Promise.reject(new Error('the room store is closed'));
-		try {
-			return Promise.resolve(work());
-		} catch (error) {
-			return Promise.reject(error);
-		}
-	}
-
 	return {
 		load: (room) =>
 			call((): StoredRoom => {
@@ -90,12 +69,7 @@ export function createSqliteStore(dataDir: string, options: { synchronous?: Sqli
 				const row = sizeOf.get(room);
 				return { updates: row?.n ?? 0, bytes: row?.bytes ?? 0 };
 			}),
-		healthy: () => call(() => db.prepare('SELECT 1 AS ok').get() !== undefined),
-		close: () => {
-			if (!open) return Promise.resolve();
-			open = false;
-			db.close();
-			return Promise.resolve();
-		}
+		healthy,
+		close
 	};
 }
