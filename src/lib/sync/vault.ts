@@ -203,7 +203,9 @@ export class Vault implements GroupVault {
 		this.#persistence = await this.#options.persist(this.room, this.outer, {
 			onRefused: (error) => {
 				// Only a full disk is the person's to fix; other refusals are retried the same way.
-				if (error.name === 'QuotaExceededError') this.reportStorageFull();
+				if (error.name !== 'QuotaExceededError') return;
+				this.#problem = 'storageFull';
+				this.#queueStatus();
 			},
 			onStored: () => {
 				if (this.#problem !== 'storageFull') return;
@@ -443,12 +445,6 @@ export class Vault implements GroupVault {
 			inner.seen.add(stored);
 			inner.opened.add(stored);
 		}
-	}
-
-	/** Marks storage as full; cleared when the persistence reports everything stored again. */
-	reportStorageFull(): void {
-		this.#problem = 'storageFull';
-		this.#queueStatus();
 	}
 
 	/**

@@ -22,12 +22,7 @@ const CATALOGUE_NAME_DOC = 'catalogue-name';
 
 /** How a workspace is opened: the browser's defaults, or Node test doubles for IndexedDB and WebSocket. */
 export interface WorkspaceOptions {
-	/**
-	 * The catalogue's IndexedDB: the browser's by default; in Node tests fake-indexeddb's factory (with
-	 * `IDBKeyRange` beside it), or both in one object as `{ indexedDB, IDBKeyRange }`.
-	 */
-	indexedDB?: IDBFactory | IndexedDbSource;
-	IDBKeyRange?: typeof IDBKeyRange;
+	indexedDB?: IndexedDbSource;
 	WebSocket?: typeof WebSocket;
 	/** Whether the network is up; the browser's navigator.onLine by default. */
 	online?: () => boolean;
@@ -378,18 +373,9 @@ class LocalWorkspace implements Workspace {
 /** A workspace with the vault internals exposed for tests and benchmarks. */
 export type LocalWorkspaceApi = Workspace & { vault(groupId: string): Promise<Vault> };
 
-/** The catalogue's IndexedDB from either spelling of the options; undefined means the browser's. */
-function indexedDbSource(options: WorkspaceOptions): IndexedDbSource | undefined {
-	const given = options.indexedDB;
-	if (!given) return undefined;
-	if ('IDBKeyRange' in given) return given;
-	if (!options.IDBKeyRange) throw new Error('Pass IDBKeyRange together with indexedDB');
-	return { indexedDB: given, IDBKeyRange: options.IDBKeyRange };
-}
-
 /** Opens this device's workspace. */
 export async function openWorkspace(options: WorkspaceOptions = {}): Promise<LocalWorkspaceApi> {
-	const db = openCatalogue(indexedDbSource(options), options.namespace);
+	const db = openCatalogue(options.indexedDB, options.namespace);
 	await db.open();
 	return new LocalWorkspace(db, options).load();
 }
