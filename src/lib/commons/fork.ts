@@ -8,7 +8,7 @@ import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
 import type * as Y from 'yjs';
 import type { DocIndexEntry, DocType, OpenDoc } from '../sync/api';
 import { guideBody, guideFields, initGuide, type Attribution } from '../guides/schema';
-import { guideExtensions } from '../guides/editor';
+import { guideNodes } from '../guides/extensions';
 import { sanitizeBody } from './body';
 import { cleanTags, type GuideEntry } from './types';
 
@@ -30,7 +30,7 @@ export function attributionOf(entry: GuideEntry, origin: string): Attribution {
 
 /** Fills a new guide doc from an entry. */
 export function fillFromEntry(doc: Y.Doc, entry: GuideEntry, origin: string): void {
-	const schema = getSchema(guideExtensions());
+	const schema = getSchema(guideNodes());
 	doc.transact(() => {
 		initGuide(doc, { title: entry.title, language: entry.lang, tags: cleanTags(entry.tags) });
 		guideFields(doc).set('attribution', attributionOf(entry, origin));

@@ -13,7 +13,7 @@ import type * as Y from 'yjs';
 import { randomBytes } from '@noble/ciphers/utils.js';
 import { readAction } from '../actions/action';
 import { guideBody, readFields } from '../guides/schema';
-import { guideExtensions } from '../guides/editor';
+import { guideNodes } from '../guides/extensions';
 import { toBase64Url, utf8 } from '../sync/bytes';
 import { sanitizeBody } from './body';
 import { CommonsError, type CommonsClient } from './client';
@@ -84,7 +84,7 @@ function languageCode(value: string, fallback: string): string {
 
 /** The body of a guide doc as ProseMirror JSON in the guide schema. */
 export function guideBodyJson(doc: Y.Doc): BodyNode {
-	const schema = getSchema(guideExtensions());
+	const schema = getSchema(guideNodes());
 	return sanitizeBody(yXmlFragmentToProseMirrorRootNode(guideBody(doc), schema).toJSON());
 }
 

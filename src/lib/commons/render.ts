@@ -4,8 +4,7 @@
  * links keep only web and mail addresses. Loaded only by the entry page.
  */
 import { Editor } from '@tiptap/core';
-import StarterKit from '@tiptap/starter-kit';
-import { TaskItem, TaskList } from '@tiptap/extension-list';
+import { guideNodes } from '../guides/extensions';
 import { sanitizeBody } from './body';
 import type { BodyNode } from './types';
 
@@ -24,19 +23,10 @@ export function createReader(options: ReaderOptions): Editor {
 	return new Editor({
 		element: options.element,
 		editable: false,
-		extensions: [
-			StarterKit.configure({
-				undoRedo: false,
-				codeBlock: false,
-				code: false,
-				horizontalRule: false,
-				strike: false,
-				underline: false,
-				link: { openOnClick: true, autolink: false, protocols: ['http', 'https', 'mailto'], HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: '_blank' } }
-			}),
-			TaskList,
-			TaskItem.configure({ nested: false, a11y: { checkboxLabel: (node) => options.checkboxLabel(node.textContent) } })
-		],
+		extensions: guideNodes({
+			link: { openOnClick: true, autolink: false, protocols: ['http', 'https', 'mailto'], HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: '_blank' } },
+			taskItem: { a11y: { checkboxLabel: (node) => options.checkboxLabel(node.textContent) } }
+		}),
 		content: sanitizeBody(options.body),
 		editorProps: {
 			attributes: { class: 'guide-prose', role: 'document', 'aria-label': options.label }

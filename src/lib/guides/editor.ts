@@ -4,11 +4,10 @@
  * so the home route never pays for them.
  */
 import { Editor } from '@tiptap/core';
-import StarterKit from '@tiptap/starter-kit';
-import { TaskItem, TaskList } from '@tiptap/extension-list';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { Markdown } from '@tiptap/markdown';
+import { guideNodes } from './extensions';
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
@@ -28,12 +27,7 @@ export interface GuideEditorOptions {
 
 /** The extensions of a guide, shared by the editor and Markdown conversion. */
 export function guideExtensions() {
-	return [
-		StarterKit.configure({ undoRedo: false, codeBlock: false, code: false, horizontalRule: false, strike: false, underline: false }),
-		TaskList,
-		TaskItem.configure({ nested: false }),
-		Markdown
-	];
+	return [...guideNodes(), Markdown];
 }
 
 /** Creates the editor. In the read view (`editable: false`) checklist items can still be ticked. */
@@ -54,20 +48,12 @@ export function createGuideEditor(options: GuideEditorOptions): Editor {
 		element: options.element,
 		editable: options.editable,
 		extensions: [
-			StarterKit.configure({
-				undoRedo: false,
-				codeBlock: false,
-				code: false,
-				horizontalRule: false,
-				strike: false,
-				underline: false,
-				link: { openOnClick: !options.editable, autolink: true, protocols: ['http', 'https', 'mailto'] }
-			}),
-			TaskList,
-			TaskItem.configure({
-				nested: false,
-				onReadOnlyChecked: tickReadOnly,
-				a11y: { checkboxLabel: (node) => options.checkboxLabel(node.textContent) }
+			...guideNodes({
+				link: { openOnClick: !options.editable, autolink: true, protocols: ['http', 'https', 'mailto'] },
+				taskItem: {
+					onReadOnlyChecked: tickReadOnly,
+					a11y: { checkboxLabel: (node) => options.checkboxLabel(node.textContent) }
+				}
 			}),
 			Markdown,
 			Collaboration.configure({ fragment: options.body }),
