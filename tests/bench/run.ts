@@ -3,6 +3,7 @@ import { measureHomeBundle } from './bundle';
 import { guideBench } from './guide';
 import { talkBench } from './talk';
 import { vaultBench } from './vault';
+import { searchBench } from './search';
 import { printTable, type BenchRow } from './table';
 
 const rows: BenchRow[] = [];
@@ -10,6 +11,7 @@ rows.push(...(await measureHomeBundle()));
 rows.push(...(await vaultBench()));
 rows.push(...(await guideBench()));
 rows.push(...(await talkBench()));
+rows.push(...(await searchBench()));
 printTable(rows);
 // Open handles (fake-indexeddb timers, sockets closing) must not keep the table from returning.
 process.exit(0);

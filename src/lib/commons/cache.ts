@@ -20,6 +20,8 @@ export interface CommonsCache {
 	putEntry(entry: Entry, fetchedAt: number): Promise<void>;
 	/** Forgets an entry the relay says is gone (unpublished or hidden), and takes it out of every kept list. */
 	deleteEntry(id: string): Promise<void>;
+	/** Every kept entry (for offline search). */
+	entries(): Promise<Entry[]>;
 }
 
 /** What a screen shows: fresh from the relay, or the kept copy with its age and why the relay did not answer. */
@@ -80,6 +82,7 @@ export function memoryCommonsCache(): CommonsCache {
 		deleteEntry: async (id) => {
 			entries.delete(id);
 			for (const [key, kept] of lists) lists.set(key, { ...kept, value: withoutEntry(kept.value, id) });
-		}
+		},
+		entries: async () => [...entries.values()].map((kept) => kept.value)
 	};
 }

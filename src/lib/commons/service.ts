@@ -51,6 +51,13 @@ export async function readEntry(id: string): Promise<Fetched<Entry>> {
 	}
 }
 
+/** Every entry kept on this device, for offline search; none when the copy cannot be read. */
+export function keptEntries(): Promise<Entry[]> {
+	return offlineCopy()
+		.entries()
+		.catch(() => []);
+}
+
 /**
  * Reports an entry with this device's reporter id and remembers it was reported. When the report hides the
  * entry, or the relay says it is gone, the offline copy forgets it. Throws `CommonsError` as the client does.

@@ -61,6 +61,7 @@ export function indexedDbCommonsCache(namespace = '', source?: IndexedDbSource):
 				const changed = rows.map((row) => ({ ...row, page: withoutEntry(row.page, id) })).filter((row, index) => row.page !== rows[index]!.page);
 				if (changed.length) await db.lists.bulkPut(changed);
 			});
-		}
+		},
+		entries: async () => (await db.entries.toArray()).map((row) => row.entry)
 	};
 }

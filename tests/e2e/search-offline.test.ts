@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { firstStart, launchBrowser, newPhoneContext, seriousAxeViolations, waitForServiceWorker } from '../helpers/browser';
+import { startAppRelay, type AppRelay } from '../helpers/app';
+import { createGroup } from '../helpers/flows';
+
+let relay: AppRelay;
+let browser: Browser;
+
+beforeAll(async () => {
+	relay = await startAppRelay();
+	browser = await launchBrowser();
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await relay?.close();
+});
+
+async function writeGuide(page: Page, groupUrl: string, title: string, paragraphs: string[]): Promise<void> {
+	await page.goto(`${groupUrl}/guides`);
+	await page.getByRole('button', { name: 'New guide' }).click();
+	await page.getByRole('textbox', { name: 'Title' }).fill(title);
+	await page.getByRole('textbox', { name: 'Guide body' }).click();
+	await page.keyboard.type(paragraphs.join('\n'));
+	await page.getByRole('button', { name: 'Done' }).click();
+	await page.getByRole('heading', { level: 1, name: title }).waitFor();
+}
+
+async function startThread(page: Page, groupUrl: string, title: string, messages: string[]): Promise<void> {
+	await page.goto(`${groupUrl}/discussions`);
+	await page.getByRole('button', { name: 'New discussion' }).click();
+	const dialog = page.getByRole('dialog');
+	await dialog.getByRole('textbox', { name: 'Title' }).fill(title);
+	await dialog.getByRole('textbox', { name: 'Message' }).fill(messages[0]!);
+	await dialog.getByRole('button', { name: 'Send' }).click();
+	await page.getByRole('heading', { level: 1, name: title }).waitFor();
+	for (const text of messages.slice(1)) {
+		await page.getByRole('textbox', { name: 'Message', exact: true }).fill(text);
+		await page.getByRole('button', { name: 'Send', exact: true }).click();
+		await page.getByRole('list', { name: 'Messages' }).getByText(text).waitFor();
+	}
+}
+
+async function planAction(page: Page, groupUrl: string, title: string, place: string): Promise<void> {
+	await page.goto(`${groupUrl}/actions`);
+	await page.getByRole('button', { name: 'New action' }).click();
+	await page.getByRole('textbox', { name: 'Title' }).fill(title);
+	await page.getByLabel('Starts').fill('2030-05-01T12:00');
+	await page.getByRole('textbox', { name: 'Place' }).fill(place);
+	await page.getByRole('button', { name: 'Save' }).click();
+	await page.getByRole('heading', { level: 1, name: title }).waitFor();
+}
+
+/** Types a query in the Swedish search screen and opens the hit whose link is named `name`. */
+async function findAndOpen(page: Page, query: string, name: string): Promise<void> {
+	await page.getByRole('link', { name: 'Sök', exact: true }).click();
+	const box = page.getByRole('searchbox', { name: 'Sök' });
+	await box.fill(query);
+	const hit = page.getByRole('link', { name, exact: true });
+	await hit.waitFor();
+	await hit.click();
+}
+
+describe('offline search', () => {
+	it('finds a guide paragraph, a message and an action place across two groups in Swedish, offline, and opens each at the match', async () => {
+		const context = await newPhoneContext(browser);
+		const page = await context.newPage();
+		try {
+			await firstStart(page, relay.url, 'Ylva');
+			await waitForServiceWorker(page);
+			const malmo = await createGroup(page, 'Klimat Malmö');
+			const filler = Array.from({ length: 14 }, (_, n) => `Stycke ${n + 1} om förberedelser, packning och samordning.`);
+			await writeGuide(page, malmo, 'Plan för blockaden', [...filler, 'Vi samlas på Möllevångstorget klockan tolv.']);
+			const lund = await createGroup(page, 'Lundagruppen');
+			const earlier = Array.from({ length: 50 }, (_, n) => `Meddelande nummer ${n + 1}`);
+			await startThread(page, lund, 'Material', ['Vem tar med banderollerna till demonstrationen?', ...earlier]);
+			await planAction(page, lund, 'Sittstrejk', 'Stortorget, Lund');
+
+			await page.getByRole('link', { name: 'Settings' }).click();
+			await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'Svenska' });
+			await page.getByRole('heading', { level: 1, name: 'Inställningar' }).waitFor();
+			await context.setOffline(true);
+
+			// Typed without å and ö: the guide's last paragraph, in another group than the rest.
+			await findAndOpen(page, 'mollevangstorget', 'Plan för blockaden');
+			await page.getByRole('heading', { level: 1, name: 'Plan för blockaden' }).waitFor();
+			expect(new URL(page.url()).searchParams.get('block')).toBe('14');
+			const paragraph = page.locator('.guide-prose > .found');
+			await paragraph.waitFor();
+			expect(await paragraph.textContent()).toContain('Möllevångstorget');
+			await expect.poll(() => paragraph.evaluate((element) => {
+				const box = element.getBoundingClientRect();
+				return box.top >= 0 && box.bottom <= window.innerHeight;
+			})).toBe(true);
+
+			// The first of 51 messages: the thread opens there, not at the newest.
+			await findAndOpen(page, 'banderoller', 'Material');
+			const message = page.getByRole('list', { name: 'Meddelanden' }).locator('li.found');
+			await message.waitFor();
+			expect(await message.textContent()).toContain('banderollerna');
+			await expect.poll(() => message.evaluate((element) => element === document.activeElement)).toBe(true);
+
+			await findAndOpen(page, 'stortorget', 'Sittstrejk');
+			await page.getByRole('heading', { level: 1, name: 'Sittstrejk' }).waitFor();
+			expect(page.url()).toContain('/actions/');
+
+			// Grouped by kind, with the group's name and the match marked.
+			await page.getByRole('link', { name: 'Sök', exact: true }).click();
+			await page.getByRole('searchbox', { name: 'Sök' }).fill('lund');
+			await page.getByRole('heading', { level: 2, name: 'Aktioner' }).waitFor();
+			expect(await page.locator('mark').first().textContent()).toBe('Lund');
+			expect(await page.getByText('i Lundagruppen').count()).toBeGreaterThan(0);
+			expect(await seriousAxeViolations(page)).toEqual([]);
+		} finally {
+			await context.close();
+		}
+	});
+});
