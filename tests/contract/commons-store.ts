@@ -260,6 +260,19 @@ export function runCommonsStoreContractTests(name: string, setup: () => Promise<
 				expect(await sorted({ from: '2027-02-01', to: '2027-02-28' })).toEqual([]);
 			}));
 
+		it('keeps a timed campaign\'s times and zone, and filters it by the dates of those times', () =>
+			withStore(async (store) => {
+				await store.publish(write(campaign(1, 1, { starts: '2026-12-05T14:00', ends: '2026-12-05T16:00', timeZone: 'Europe/Stockholm' })));
+				await store.publish(write(campaign(2, 1, { starts: '2026-12-06T09:30', timeZone: 'Europe/Stockholm' })));
+				const found = await store.get(idOf(1));
+				expect(found.status === 'visible' && found.entry).toMatchObject({ starts: '2026-12-05T14:00', ends: '2026-12-05T16:00', timeZone: 'Europe/Stockholm' });
+				expect((await store.list(page({ kind: 'campaign' }))).entries.find((entry) => entry.id === idOf(1))).toMatchObject({ starts: '2026-12-05T14:00', timeZone: 'Europe/Stockholm' });
+				const sorted = async (filter: Partial<CommonsFilter>) => (await ids(store, filter)).sort();
+				expect(await sorted({ from: '2026-12-05', to: '2026-12-05' })).toEqual([idOf(1)]);
+				expect(await sorted({ from: '2026-12-06', to: '2026-12-06' })).toEqual([idOf(2)]);
+				expect(await sorted({ to: '2026-12-04' })).toEqual([]);
+			}));
+
 		it('pages with offset and limit, newest first, with the total of all matches', () =>
 			withStore(async (store) => {
 				for (let n = 1; n <= 7; n++) await store.publish(write(guide(n, 1), T0 + n * 1000));

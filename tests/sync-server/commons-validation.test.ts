@@ -105,6 +105,12 @@ describe('commons validation', () => {
 			[{ starts: '1 Dec 2026' }, 'payload.starts must be an ISO date (YYYY-MM-DD)'],
 			[{ starts: '2026-02-30', ends: undefined }, 'payload.starts is not a calendar date'],
 			[{ ends: '2026-11-30' }, 'payload.ends must not be before payload.starts'],
+			[{ starts: '2026-12-05T14:00' }, 'payload.starts must be an ISO date (YYYY-MM-DD)'],
+			[{ starts: '2026-12-05', timeZone: 'Europe/Stockholm' }, 'payload.starts must be a date and time of day (YYYY-MM-DDTHH:mm) when payload.timeZone is given'],
+			[{ starts: '2026-12-05T14:00', ends: '2026-12-05', timeZone: 'Europe/Stockholm' }, 'payload.ends must be a date and time of day (YYYY-MM-DDTHH:mm) when payload.timeZone is given'],
+			[{ starts: '2026-12-05T24:00', ends: undefined, timeZone: 'Europe/Stockholm' }, 'payload.starts must be a date and time of day (YYYY-MM-DDTHH:mm) when payload.timeZone is given'],
+			[{ starts: '2026-12-05T16:00', ends: '2026-12-05T14:00', timeZone: 'Europe/Stockholm' }, 'payload.ends must not be before payload.starts'],
+			[{ starts: '2026-12-05T14:00', ends: undefined, timeZone: 'Mars/Olympus' }, 'payload.timeZone must be an IANA time zone name such as Europe/Stockholm'],
 			[{ join: {} }, 'payload.join needs a contact or a url'],
 			[{ join: undefined }, 'payload.join must be a JSON object'],
 			[{ join: { url: 'javascript:alert(1)' } }, 'payload.join.url must start with https: or http:'],
@@ -125,6 +131,9 @@ describe('commons validation', () => {
 		const minimal = newEntryId();
 		const accepted = await api.publish(publisher, campaignPayload(minimal, 1, { location: undefined, ends: undefined, summary: '', description: '', join: { url: 'http://example.org' } }));
 		expect(accepted.status).toBe(201);
+		const timed = newEntryId();
+		const withTimes = await api.publish(publisher, campaignPayload(timed, 1, { starts: '2026-12-05T14:00', ends: '2026-12-05T16:00', timeZone: 'Europe/Stockholm' }));
+		expect(withTimes.status).toBe(201);
 	});
 
 	it('refuses bad reports and decisions by field', async () => {

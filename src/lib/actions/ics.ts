@@ -4,8 +4,8 @@
  * action (derived from the browser's zone data), so every calendar shows the moment the organisers meant.
  */
 import ICAL from 'ical.js';
-import { endsAt, startsAt, type ActionFields } from './action';
-import { parseLocal, transitions, offsetMinutes, type LocalParts } from './time';
+import type { ActionFields } from './action';
+import { parseLocal, transitions, offsetMinutes, zonedToEpoch, type LocalParts } from './time';
 
 /** Identifies the producing app in the file, as RFC 5545 requires. */
 export const ICS_PRODID = '-//Fieldbook//Actions//EN';
@@ -60,10 +60,10 @@ export function vtimezone(timeZone: string, fromMs: number, toMs: number): ICAL.
 
 /** The .ics text of one action; `uid` must be stable per action (its doc id), `url` links back to it. */
 export function actionToIcs(fields: ActionFields, options: { uid: string; url?: string; now?: number }): string {
-	const start = startsAt(fields);
+	const start = zonedToEpoch(fields.starts, fields.timeZone);
 	const startParts = parseLocal(fields.starts);
 	if (start === undefined || !startParts) throw new Error('The action has no valid start time');
-	const end = endsAt(fields) ?? start + DEFAULT_DURATION_MS;
+	const end = (fields.ends ? zonedToEpoch(fields.ends, fields.timeZone) : undefined) ?? start + DEFAULT_DURATION_MS;
 	const endParts = fields.ends ? parseLocal(fields.ends) : undefined;
 
 	const calendar = new ICAL.Component('vcalendar');
@@ -92,6 +92,60 @@ export function actionToIcs(fields: ActionFields, options: { uid: string; url?: 
 	if (description) event.addPropertyWithValue('description', description);
 	if (fields.place) event.addPropertyWithValue('location', fields.place);
 	if (options.url) event.addPropertyWithValue('url', options.url);
+	calendar.addSubcomponent(event);
+	return calendar.toString().replace(/\r?\n/g, '\r\n') + '\r\n';
+}
+
+/** What a public campaign gives its calendar file (a commons entry of kind campaign). */
+export interface CampaignEvent {
+	id: string;
+	title: string;
+	summary: string;
+	description: string;
+	place: string;
+	/** Wall-clock times in `timeZone`, or ISO dates when there is no zone. */
+	starts: string;
+	ends?: string;
+	timeZone?: string;
+	join: { contact?: string; url?: string };
+}
+
+function nextDay(date: string): LocalParts {
+	const next = new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000);
+	return { ...utcParts(next.getTime()), hour: 0, minute: 0, second: 0 };
+}
+
+/**
+ * The .ics text of a public campaign: timed campaigns as an event at the organiser's wall-clock times in
+ * their zone (like an action), dated ones as all-day events over their days. `url` is the entry's page.
+ */
+export function campaignToIcs(campaign: CampaignEvent, options: { url: string; now?: number }): string {
+	const joinText = [campaign.join.contact, campaign.join.url].filter(Boolean).join(' · ');
+	const description = [campaign.summary, campaign.description, joinText].filter((text) => text?.trim()).join('\n\n');
+	if (campaign.timeZone) {
+		return actionToIcs(
+			{ title: campaign.title, description, starts: campaign.starts, ends: campaign.ends ?? '', timeZone: campaign.timeZone, place: campaign.place, callToAction: '' },
+			{ uid: `commons-${campaign.id}`, url: options.url, now: options.now }
+		);
+	}
+	const calendar = new ICAL.Component('vcalendar');
+	calendar.addPropertyWithValue('prodid', ICS_PRODID);
+	calendar.addPropertyWithValue('version', '2.0');
+	calendar.addPropertyWithValue('calscale', 'GREGORIAN');
+	calendar.addPropertyWithValue('method', 'PUBLISH');
+	const event = new ICAL.Component('vevent');
+	event.addPropertyWithValue('uid', `commons-${campaign.id}@fieldbook`);
+	event.addPropertyWithValue('dtstamp', icalTime(utcParts(options.now ?? Date.now()), true));
+	const day = (parts: LocalParts) => ICAL.Time.fromData({ year: parts.year, month: parts.month, day: parts.day, isDate: true });
+	const first = parseLocal(`${campaign.starts.slice(0, 10)}T00:00`);
+	if (!first) throw new Error('The campaign has no valid start date');
+	event.addPropertyWithValue('dtstart', day(first));
+	// DTEND of an all-day event is the day after the last one (RFC 5545 3.6.1).
+	event.addPropertyWithValue('dtend', day(nextDay((campaign.ends ?? campaign.starts).slice(0, 10))));
+	event.addPropertyWithValue('summary', campaign.title);
+	if (description) event.addPropertyWithValue('description', description);
+	if (campaign.place) event.addPropertyWithValue('location', campaign.place);
+	event.addPropertyWithValue('url', options.url);
 	calendar.addSubcomponent(event);
 	return calendar.toString().replace(/\r?\n/g, '\r\n') + '\r\n';
 }

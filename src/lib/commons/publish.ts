@@ -12,6 +12,7 @@ import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import type * as Y from 'yjs';
 import { randomBytes } from '@noble/ciphers/utils.js';
 import { readAction } from '../actions/action';
+import { isTimeZone, parseLocal } from '../actions/time';
 import { guideBody, readFields } from '../guides/schema';
 import { guideNodes } from '../guides/extensions';
 import { toBase64Url, utf8 } from '../sync/bytes';
@@ -64,9 +65,11 @@ export interface CampaignDraft {
 	publisher: string;
 	description: string;
 	place: string;
-	/** ISO dates (YYYY-MM-DD); `ends` empty when open-ended. */
+	/** Wall-clock times (`YYYY-MM-DDTHH:mm`) in `timeZone`, or ISO dates for a campaign without times; `ends` empty when open-ended. */
 	starts: string;
 	ends: string;
+	/** IANA zone of the times (ignored for dates). */
+	timeZone: string;
 	join: Join;
 }
 
@@ -104,7 +107,7 @@ export function guideDraft(doc: Y.Doc, defaults: { publisher: string; lang: stri
 	};
 }
 
-/** The draft of a campaign from an action: dates without times, and how to join left for the person to give. */
+/** The draft of a campaign from an action: its times in its zone, and how to join left for the person to give. */
 export function campaignDraft(doc: Y.Doc, defaults: { publisher: string; lang: string; join?: Join }): CampaignDraft {
 	const fields = readAction(doc);
 	const published = readPublished(doc);
@@ -117,13 +120,21 @@ export function campaignDraft(doc: Y.Doc, defaults: { publisher: string; lang: s
 		publisher: published?.publisher || defaults.publisher,
 		description: [fields.description, fields.callToAction].filter(Boolean).join('\n\n'),
 		place: fields.place,
-		starts: fields.starts.slice(0, 10),
-		ends: fields.ends.slice(0, 10),
+		starts: fields.starts.slice(0, 16),
+		ends: fields.ends.slice(0, 16),
+		timeZone: fields.timeZone,
 		join: defaults.join ?? {}
 	};
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A campaign time as the relay takes it: a date and a time of day, to the minute. */
+const LOCAL_MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+
+/** Whether a draft's start is a time of day (then it is published with its zone) rather than a date. */
+function isTimed(draft: CampaignDraft): boolean {
+	return LOCAL_MINUTE.test(draft.starts);
+}
 
 /** Builds the payload exactly as it will be public. */
 export function buildPayload(draft: Draft, id: string, seq: number): PublishPayload {
@@ -150,6 +161,7 @@ export function buildPayload(draft: Draft, id: string, seq: number): PublishPayl
 		place: draft.place.trim().slice(0, MAX_PLACE_LENGTH),
 		starts: draft.starts,
 		...(draft.ends ? { ends: draft.ends } : {}),
+		...(isTimed(draft) ? { timeZone: draft.timeZone } : {}),
 		join
 	};
 }
@@ -161,8 +173,10 @@ export function validateDraft(draft: Draft): DraftProblem[] {
 	if (!draft.publisher.trim()) problems.push('publisherMissing');
 	if (draft.kind === 'campaign') {
 		if (!draft.place.trim()) problems.push('placeMissing');
-		if (!ISO_DATE.test(draft.starts) || Number.isNaN(Date.parse(draft.starts))) problems.push('startsInvalid');
-		else if (draft.ends && (!ISO_DATE.test(draft.ends) || draft.ends < draft.starts)) problems.push('endsBeforeStarts');
+		const timed = isTimed(draft);
+		const valid = (value: string) => (timed ? LOCAL_MINUTE.test(value) && parseLocal(value) !== undefined : ISO_DATE.test(value) && !Number.isNaN(Date.parse(value)));
+		if (!valid(draft.starts) || (timed && !isTimeZone(draft.timeZone))) problems.push('startsInvalid');
+		else if (draft.ends && (!valid(draft.ends) || draft.ends < draft.starts)) problems.push('endsBeforeStarts');
 		const url = draft.join.url?.trim();
 		if (url && !safeWebUrl(url)) problems.push('joinUrlInvalid');
 		else if (!draft.join.contact?.trim() && !url) problems.push('joinMissing');

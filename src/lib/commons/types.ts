@@ -66,8 +66,11 @@ export interface CampaignPayload extends PayloadBase {
 	description: string;
 	place: string;
 	location?: { lat: number; lon: number };
+	/** An ISO date, or a wall-clock date and time (`YYYY-MM-DDTHH:mm`) in `timeZone` when that is given. */
 	starts: string;
 	ends?: string;
+	/** IANA zone of `starts` and `ends`; present exactly when they carry a time of day. */
+	timeZone?: string;
 	join: Join;
 }
 
@@ -158,7 +161,13 @@ function isCommon(value: Record<string, unknown>): boolean {
 export function isSummary(value: unknown): value is Summary {
 	if (!isRecord(value) || !isCommon(value)) return false;
 	if (value.kind === 'guide') return isString(value.licence);
-	return isString(value.place) && isString(value.starts) && (value.ends === undefined || isString(value.ends)) && (value.join === undefined || isRecord(value.join));
+	return (
+		isString(value.place) &&
+		isString(value.starts) &&
+		(value.ends === undefined || isString(value.ends)) &&
+		(value.timeZone === undefined || isString(value.timeZone)) &&
+		(value.join === undefined || isRecord(value.join))
+	);
 }
 
 /** A full entry from the relay, checked field by field. */

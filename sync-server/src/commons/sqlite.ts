@@ -276,13 +276,14 @@ export function createSqliteCommonsStore(dataDir: string): CommonsStore {
 			const campaignParams: unknown[] = [];
 			const guideParams: unknown[] = [];
 			if (filter.from !== undefined) {
-				campaign.push('(e.ends IS NULL OR e.ends >= ?)');
+				// Only the date part counts: a timed campaign's `starts`/`ends` carry `THH:mm` after it.
+				campaign.push('(e.ends IS NULL OR substr(e.ends, 1, 10) >= ?)');
 				campaignParams.push(filter.from);
 				guide.push('e.updated_at >= ?');
 				guideParams.push(dayStart(filter.from));
 			}
 			if (filter.to !== undefined) {
-				campaign.push('e.starts <= ?');
+				campaign.push('substr(e.starts, 1, 10) <= ?');
 				campaignParams.push(filter.to);
 				guide.push('e.updated_at < ?');
 				guideParams.push(dayStart(filter.to) + DAY_MS);

@@ -50,8 +50,11 @@ export interface CampaignPayload extends PublishBase {
 	description: string;
 	place: string;
 	location?: { lat: number; lon: number };
+	/** An ISO date, or a wall-clock date and time (`YYYY-MM-DDTHH:mm`) in `timeZone` when that is given. */
 	starts: string;
 	ends?: string;
+	/** IANA zone of `starts` and `ends`; present exactly when they carry a time of day. */
+	timeZone?: string;
 	join: { contact?: string; url?: string };
 }
 

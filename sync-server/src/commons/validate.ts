@@ -54,6 +54,10 @@ export const MAX_OFFSET = 10_000;
 const ENTRY_ID = /^[A-Za-z0-9_-]{22}$/;
 const LANG = /^[a-z]{2,3}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A campaign time of day as the organiser set it: a wall-clock time, read in the payload's `timeZone`. */
+const LOCAL_TIME = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d$/;
+/** Longest IANA zone name (the longest real one is 30 characters). */
+export const MAX_TIME_ZONE_CHARS = 64;
 
 /** A request the relay refuses as `400 invalid`; the message names the field. */
 export class InvalidRequest extends Error {
@@ -101,6 +105,25 @@ function isoDate(value: unknown, name: string): string {
 	return value;
 }
 
+/** Whether the runtime knows an IANA zone name (Node ships the full zone data). */
+function isTimeZone(zone: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en', { timeZone: zone });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** A campaign start or end: an ISO date, or a date and time of day (`YYYY-MM-DDTHH:mm`) when `timed`. */
+function campaignTime(value: unknown, name: string, timed: boolean): string {
+	if (!timed) return isoDate(value, name);
+	const match = typeof value === 'string' ? LOCAL_TIME.exec(value) : null;
+	if (!match) throw new InvalidRequest(`${name} must be a date and time of day (YYYY-MM-DDTHH:mm) when payload.timeZone is given`);
+	isoDate(match[1], name);
+	return value as string;
+}
+
 /** Whether `id` has the form of an entry id. */
 export function isEntryId(id: string): boolean {
 	return ENTRY_ID.test(id);
@@ -128,7 +151,7 @@ function common(value: Fields, action: 'publish' | 'unpublish'): { id: string; s
 
 const BASE_KEYS = ['v', 'id', 'seq', 'action', 'kind', 'lang', 'title', 'summary', 'tags', 'publisher'] as const;
 const GUIDE_KEYS = [...BASE_KEYS, 'body', 'licence'] as const;
-const CAMPAIGN_KEYS = [...BASE_KEYS, 'description', 'place', 'location', 'starts', 'ends', 'join'] as const;
+const CAMPAIGN_KEYS = [...BASE_KEYS, 'description', 'place', 'location', 'starts', 'ends', 'timeZone', 'join'] as const;
 
 /** A ProseMirror JSON tree: nodes with a string type, optional content, text, marks and attrs. */
 function body(value: unknown): BodyNode {
@@ -229,8 +252,14 @@ export function validatePublish(parsed: unknown): PublishPayload {
 	text(value.description, 'payload.description', 0, MAX_DESCRIPTION_CHARS);
 	text(value.place, 'payload.place', 1, MAX_PLACE_CHARS);
 	if (value.location !== undefined) location(value.location);
-	const starts = isoDate(value.starts, 'payload.starts');
-	if (value.ends !== undefined && isoDate(value.ends, 'payload.ends') < starts) {
+	const timed = value.timeZone !== undefined;
+	if (timed && (typeof value.timeZone !== 'string' || value.timeZone.length > MAX_TIME_ZONE_CHARS || !isTimeZone(value.timeZone))) {
+		throw new InvalidRequest('payload.timeZone must be an IANA time zone name such as Europe/Stockholm');
+	}
+	const starts = campaignTime(value.starts, 'payload.starts', timed);
+	// Both are wall-clock times in one zone, so their text order is their time order (a daylight-saving
+	// change between them moves both the same way).
+	if (value.ends !== undefined && campaignTime(value.ends, 'payload.ends', timed) < starts) {
 		throw new InvalidRequest('payload.ends must not be before payload.starts');
 	}
 	join(value.join);

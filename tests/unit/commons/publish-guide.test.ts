@@ -5,7 +5,7 @@ import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
 import { guideExtensions } from '../../../src/lib/guides/editor';
 import { guideBody, guideVersions, initGuide } from '../../../src/lib/guides/schema';
 import { initAction } from '../../../src/lib/actions/action';
-import { campaignDraft, guideDraft, publishDraft, publisherKey, unpublishEntry, validateDraft, PUBLISHER_KEYS_MAP } from '../../../src/lib/commons/publish';
+import { buildPayload, campaignDraft, guideDraft, publishDraft, publisherKey, unpublishEntry, validateDraft, PUBLISHER_KEYS_MAP } from '../../../src/lib/commons/publish';
 import { readPublished } from '../../../src/lib/commons/published';
 import { verifySigned, type SignedRequest } from '../../../src/lib/commons/sign';
 import { CommonsError, type CommonsClient } from '../../../src/lib/commons/client';
@@ -138,16 +138,22 @@ describe('publishing a guide', () => {
 });
 
 describe('publishing an action as a campaign', () => {
-	it('takes dates without times, leaves RSVPs and linked guides out, and needs a way to join', () => {
+	it('keeps the times of day and the zone, leaves RSVPs and linked guides out, and needs a way to join', () => {
 		const doc = new Y.Doc();
 		initAction(doc, { title: 'Save the park', description: 'Stop the car park.', starts: '2026-12-01T10:00', ends: '2027-02-28T18:00', timeZone: 'Europe/Stockholm', place: 'Malmö', callToAction: 'Come' }, ['guide-1']);
 		doc.getMap('rsvps').set('pk', { name: 'Secret Sam', time: 1 });
 		const draft = campaignDraft(doc, { publisher: 'Park friends', lang: 'sv' });
-		expect(draft).toMatchObject({ kind: 'campaign', title: 'Save the park', place: 'Malmö', starts: '2026-12-01', ends: '2027-02-28', description: 'Stop the car park.\n\nCome' });
+		expect(draft).toMatchObject({ kind: 'campaign', title: 'Save the park', place: 'Malmö', starts: '2026-12-01T10:00', ends: '2027-02-28T18:00', timeZone: 'Europe/Stockholm', description: 'Stop the car park.\n\nCome' });
+		expect(buildPayload({ ...draft, join: { contact: 'Signal' } }, 'x'.repeat(22), 1)).toMatchObject({ starts: '2026-12-01T10:00', ends: '2027-02-28T18:00', timeZone: 'Europe/Stockholm' });
 		expect(validateDraft(draft)).toEqual(['joinMissing']);
 		expect(validateDraft({ ...draft, join: { url: 'javascript:alert(1)' } })).toEqual(['joinUrlInvalid']);
 		expect(validateDraft({ ...draft, join: { contact: 'Signal +46 70' } })).toEqual([]);
-		expect(validateDraft({ ...draft, ends: '2026-11-01', join: { url: 'https://example.org' } })).toEqual(['endsBeforeStarts']);
+		expect(validateDraft({ ...draft, ends: '2026-11-01T10:00', join: { url: 'https://example.org' } })).toEqual(['endsBeforeStarts']);
+		expect(validateDraft({ ...draft, timeZone: 'Nowhere/Else', join: { contact: 'Signal' } })).toEqual(['startsInvalid']);
+		// A campaign given as days only (no times) is published as dates, without a zone.
+		const dated = { ...draft, starts: '2026-12-01', ends: '2026-12-03', join: { contact: 'Signal' } };
+		expect(validateDraft(dated)).toEqual([]);
+		expect(buildPayload(dated, 'x'.repeat(22), 1)).not.toHaveProperty('timeZone');
 		expect(JSON.stringify(draft)).not.toContain('Secret Sam');
 		expect(JSON.stringify(draft)).not.toContain('guide-1');
 	});

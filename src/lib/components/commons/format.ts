@@ -1,8 +1,57 @@
 /** How commons dates read on screen. Framework-free. */
 import type { Locale } from '$lib/i18n/types';
+import type { MessageKey } from '$lib/i18n/catalogue';
+import { deviceTimeZone, zonedToEpoch } from '$lib/actions/time';
+
+/** When a campaign runs, as its entry says: ISO dates, or wall-clock times in `timeZone`. */
+export interface CampaignTimes {
+	starts: string;
+	ends?: string;
+	timeZone?: string;
+}
+
+/** Date and time of day of a timed campaign; the zone's short name follows. */
+const WHEN_FORMAT: Intl.DateTimeFormatOptions = { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
+
+/**
+ * A campaign's dates or times on one line: a timed campaign in the organiser's zone, plus `local` in the
+ * reader's zone when that differs (so a reader abroad sees both); a dated one as its calendar days.
+ */
+export function campaignWhen(
+	times: CampaignTimes,
+	locale: Locale | string,
+	t: (key: MessageKey, params?: Record<string, string>) => string,
+	readerZone = deviceTimeZone()
+): { text: string; local?: string } {
+	const start = times.timeZone ? zonedToEpoch(times.starts, times.timeZone) : undefined;
+	if (times.timeZone && start !== undefined) {
+		const end = times.ends ? zonedToEpoch(times.ends, times.timeZone) : undefined;
+		const range = (timeZone: string) => {
+			const formatter = new Intl.DateTimeFormat(locale, { ...WHEN_FORMAT, timeZone, timeZoneName: 'short' });
+			return end !== undefined ? formatter.formatRange(start, end) : formatter.format(start);
+		};
+		const text = range(times.timeZone);
+		if (times.timeZone === readerZone) return { text };
+		return { text, local: t('campaign.yourTime', { time: range(readerZone) }) };
+	}
+	const day = (value: string) => formatIsoDate(value.slice(0, 10), locale);
+	const text = times.ends
+		? t('commons.dates', { starts: day(times.starts), ends: day(times.ends) })
+		: t('commons.datesOpen', { starts: day(times.starts) });
+	return { text };
+}
+
+/**
+ * The locale for dates and times: the browser's own (en-GB writes 14:00, en-US 2:00 PM) when it is a
+ * variant of the app's language, else the app's language.
+ */
+export function dateLocale(locale: Locale): string {
+	const own = typeof navigator === 'undefined' ? undefined : navigator.language;
+	return own && own.toLowerCase().split('-')[0] === locale ? own : locale;
+}
 
 /** An ISO date (YYYY-MM-DD) as the locale writes it; the date is a calendar day, so it is read in UTC. */
-export function formatIsoDate(date: string, locale: Locale): string {
+export function formatIsoDate(date: string, locale: Locale | string): string {
 	const ms = Date.parse(`${date}T00:00:00Z`);
 	if (Number.isNaN(ms)) return date;
 	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(ms);

@@ -15,7 +15,15 @@ export const finding = {
 		'search.kind.action': 'Actions',
 		'search.kind.commons': 'Commons',
 		'search.in': 'in {group}',
-		'search.found': 'Found here'
+		'search.found': 'Found here',
+		'campaign.when': 'When',
+		'campaign.yourTime': '{time} your time',
+		'campaign.starts': 'Starts',
+		'campaign.ends': 'Ends',
+		'campaign.endsHint': 'Optional; leave empty for an ongoing campaign.',
+		'campaign.timeZone': 'Time zone',
+		'campaign.addToCalendar': 'Add to calendar (.ics)',
+		'campaign.calendarFailed': 'The calendar file could not be made: {reason}'
 	},
 	sv: {
 		'search.title': 'Sök',
@@ -30,6 +38,14 @@ export const finding = {
 		'search.kind.action': 'Aktioner',
 		'search.kind.commons': 'Allmänningen',
 		'search.in': 'i {group}',
-		'search.found': 'Hittat här'
+		'search.found': 'Hittat här',
+		'campaign.when': 'När',
+		'campaign.yourTime': '{time} din tid',
+		'campaign.starts': 'Börjar',
+		'campaign.ends': 'Slutar',
+		'campaign.endsHint': 'Valfritt; lämna tomt för en pågående kampanj.',
+		'campaign.timeZone': 'Tidszon',
+		'campaign.addToCalendar': 'Lägg till i kalendern (.ics)',
+		'campaign.calendarFailed': 'Kalenderfilen kunde inte skapas: {reason}'
 	}
 } satisfies FeatureMessages;
