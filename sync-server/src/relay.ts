@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createCommonsHandler } from './commons/http.js';
 import { createSqliteCommonsStore } from './commons/sqlite.js';
+import { commonsPageMeta, withPageMeta } from './commons/page-meta.js';
 import type { CommonsStore } from './commons/types.js';
 import type { RelayConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -15,6 +16,9 @@ import { createStaticHandler } from './static.js';
 import { createSqliteStore } from './store/sqlite.js';
 import type { RoomStore } from './store/types.js';
 import { createSync } from './sync.js';
+
+/** The name link previews give the site. */
+const PREVIEW_SITE_NAME = 'Fieldbook';
 
 /** A running relay. */
 export interface Relay {
@@ -51,7 +55,16 @@ export async function startRelay(
 		metrics,
 		logger
 	});
-	const handleStatic = config.staticDir ? createStaticHandler(config.staticDir) : undefined;
+	const pageMeta = commonsPageMeta(commonsStore);
+	const handleStatic = config.staticDir
+		? createStaticHandler(config.staticDir, {
+				rewriteIndex: async (url) => {
+					// A preview that cannot be read (storage trouble) must not cost the page: serve it plain.
+					const meta = await pageMeta(url).catch(() => undefined);
+					return meta && ((html: string) => withPageMeta(html, meta, PREVIEW_SITE_NAME));
+				}
+			})
+		: undefined;
 
 	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://relay.invalid');

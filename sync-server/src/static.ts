@@ -4,7 +4,7 @@
  * Files are read per request, so a new build is served without a restart.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -57,9 +57,25 @@ function resolveInside(root: string, pathname: string): string | undefined {
 	return path === root || path.startsWith(root + sep) ? path : undefined;
 }
 
+/** Options of the static handler. */
+export interface StaticOptions {
+	/** Rewrites index.html for an app route (link previews of shared pages); undefined keeps it as built. */
+	rewriteIndex?: (url: URL) => Promise<((html: string) => string) | undefined>;
+}
+
 /** Creates the static handler for a build folder; it answers GET/HEAD and returns false for anything else. */
-export function createStaticHandler(root: string) {
+export function createStaticHandler(root: string, options: StaticOptions = {}) {
 	const indexPath = join(root, 'index.html');
+
+	async function sendRewritten(req: IncomingMessage, res: ServerResponse, rewrite: (html: string) => string): Promise<void> {
+		const body = Buffer.from(rewrite(await readFile(indexPath, 'utf8')), 'utf8');
+		res.statusCode = 200;
+		res.setHeader('Content-Type', CONTENT_TYPES['.html']!);
+		res.setHeader('Cache-Control', REVALIDATE_CACHE);
+		res.setHeader('X-Content-Type-Options', 'nosniff');
+		res.setHeader('Content-Length', body.byteLength);
+		res.end(req.method === 'HEAD' ? undefined : body);
+	}
 
 	async function send(req: IncomingMessage, res: ServerResponse, path: string, cache: string): Promise<void> {
 		const accepted = String(req.headers['accept-encoding'] ?? '');
@@ -105,7 +121,9 @@ export function createStaticHandler(root: string) {
 		}
 		// App routes have no file extension; a missing asset is a real 404, not the app.
 		if (extname(url.pathname) === '' && (await isFile(indexPath))) {
-			await send(req, res, indexPath, REVALIDATE_CACHE);
+			const rewrite = await options.rewriteIndex?.(url);
+			if (rewrite) await sendRewritten(req, res, rewrite);
+			else await send(req, res, indexPath, REVALIDATE_CACHE);
 			return true;
 		}
 		return false;

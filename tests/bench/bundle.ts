@@ -1,15 +1,41 @@
 import { gzipSync } from 'node:zlib';
+import type { BrowserContext } from 'playwright-core';
 import { firstStart, launchBrowser, newPhoneContext } from '../helpers/browser';
 import { startAppRelay } from '../helpers/app';
+import { campaignPayload, commonsApi, newEntryId, newPublisher } from '../helpers/commons';
 import { kb, type BenchRow } from './table';
 
 /** The home route's budget of JavaScript plus CSS, gzip-compressed. */
 export const HOME_BUDGET_BYTES = 80 * 1024;
+/** A shared commons entry opened by someone new: it must show on one bar of signal. */
+export const COMMONS_ENTRY_BUDGET_BYTES = 60 * 1024;
 
 /**
- * Loads the home route of the built app in Chromium (as a returning person, after first start) and sums
- * the gzip size of every script and stylesheet it fetched.
+ * Loads `url` in a fresh page of `context` with the service worker out of the way (so every file is a
+ * network response we can read) and sums the gzip size of every script and stylesheet it fetched.
  */
+async function measureLoad(context: BrowserContext, url: string): Promise<{ js: number; css: number }> {
+	await context.route('**/sw.js', (route) => route.abort());
+	const page = await context.newPage();
+	const sizes = { js: 0, css: 0 };
+	const pending: Promise<void>[] = [];
+	page.on('response', (response) => {
+		const type = response.request().resourceType();
+		if (type !== 'script' && type !== 'stylesheet') return;
+		pending.push(
+			response.body().then((body) => {
+				sizes[type === 'script' ? 'js' : 'css'] += gzipSync(body, { level: 9 }).length;
+			})
+		);
+	});
+	await page.goto(url, { waitUntil: 'networkidle' });
+	await page.getByRole('heading', { level: 1 }).waitFor();
+	await page.waitForLoadState('networkidle');
+	await Promise.all(pending);
+	return sizes;
+}
+
+/** Loads the home route of the built app in Chromium (as a returning person, after first start). */
 export async function measureHomeBundle(): Promise<BenchRow[]> {
 	const relay = await startAppRelay();
 	const browser = await launchBrowser();
@@ -18,28 +44,31 @@ export async function measureHomeBundle(): Promise<BenchRow[]> {
 		const setup = await context.newPage();
 		await firstStart(setup, relay.url, 'Bench');
 		await setup.close();
-		// A fresh page with the worker out of the way, so every file is a network response we can read.
-		await context.route('**/sw.js', (route) => route.abort());
-		const page = await context.newPage();
-		const sizes = { js: 0, css: 0 };
-		const pending: Promise<void>[] = [];
-		page.on('response', (response) => {
-			const type = response.request().resourceType();
-			if (type !== 'script' && type !== 'stylesheet') return;
-			pending.push(
-				response.body().then((body) => {
-					sizes[type === 'script' ? 'js' : 'css'] += gzipSync(body, { level: 9 }).length;
-				})
-			);
-		});
-		await page.goto(`${relay.url}/?lang=en`, { waitUntil: 'networkidle' });
-		await page.getByRole('heading', { level: 1 }).waitFor();
-		await Promise.all(pending);
+		const sizes = await measureLoad(context, `${relay.url}/?lang=en`);
 		const total = sizes.js + sizes.css;
 		return [
 			{ benchmark: 'home route JS (gzip)', result: kb(sizes.js) },
 			{ benchmark: 'home route CSS (gzip)', result: kb(sizes.css) },
 			{ benchmark: 'home route JS+CSS (gzip)', result: kb(total), target: `≤ ${kb(HOME_BUDGET_BYTES)}`, ok: total <= HOME_BUDGET_BYTES }
+		];
+	} finally {
+		await browser.close();
+		await relay.close();
+	}
+}
+
+/** Opens a shared campaign page as someone who never used the app (a first visit, nothing stored). */
+export async function measureCommonsEntryBundle(): Promise<BenchRow[]> {
+	const relay = await startAppRelay();
+	const browser = await launchBrowser();
+	try {
+		const id = newEntryId();
+		await commonsApi(relay.url).publish(newPublisher(), campaignPayload(id, 1, { starts: '2031-06-12T14:00', ends: '2031-06-12T16:00', timeZone: 'Europe/Stockholm' }));
+		const context = await newPhoneContext(browser);
+		const sizes = await measureLoad(context, `${relay.url}/commons/${id}?lang=en`);
+		const total = sizes.js + sizes.css;
+		return [
+			{ benchmark: 'commons entry first visit JS+CSS (gzip)', result: `${kb(total)} (JS ${kb(sizes.js)}, CSS ${kb(sizes.css)})`, target: `≤ ${kb(COMMONS_ENTRY_BUDGET_BYTES)}`, ok: total <= COMMONS_ENTRY_BUDGET_BYTES }
 		];
 	} finally {
 		await browser.close();

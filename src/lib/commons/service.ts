@@ -7,7 +7,7 @@ import { memoryCommonsCache, readThrough, type CommonsCache, type Fetched } from
 import { commonsClient, CommonsError, type CommonsClient } from './client';
 import { queryString, type Entry, type ListPage, type ListQuery } from './types';
 import { deviceReportStore, rememberReported, reporterId, type ReportStore } from './reports';
-import { indexedDbCommonsCache } from '../storage/commons-cache';
+import { hasLocalData } from '../storage/presence';
 
 let client: CommonsClient | undefined;
 let cache: CommonsCache | undefined;
@@ -18,22 +18,29 @@ export function commons(): CommonsClient {
 	return client;
 }
 
-function offlineCopy(): CommonsCache {
-	if (!cache) {
-		try {
-			cache = indexedDbCommonsCache();
-		} catch {
-			// No IndexedDB (a locked-down browser): keep copies for this visit only.
-			cache = memoryCommonsCache();
-		}
+let visitCopy: CommonsCache | undefined;
+
+/**
+ * The offline copy: in IndexedDB once this browser uses Fieldbook (its catalogue exists), else for this visit
+ * only, so that someone opening a shared link loads no database code at all.
+ */
+async function offlineCopy(): Promise<CommonsCache> {
+	if (cache) return cache;
+	if (!(await hasLocalData())) return (visitCopy ??= memoryCommonsCache());
+	try {
+		const { indexedDbCommonsCache } = await import('../storage/commons-cache');
+		cache = indexedDbCommonsCache();
+	} catch {
+		// No IndexedDB (a locked-down browser): keep copies for this visit only.
+		cache = visitCopy ??= memoryCommonsCache();
 	}
 	return cache;
 }
 
 /** One page of the list for a query, fresh or as last kept. */
-export function listEntries(query: ListQuery): Promise<Fetched<ListPage>> {
+export async function listEntries(query: ListQuery): Promise<Fetched<ListPage>> {
 	const key = queryString(query);
-	const kept = offlineCopy();
+	const kept = await offlineCopy();
 	return readThrough(() => commons().list(query), () => kept.getList(key), (page, at) => kept.putList(key, page, at));
 }
 
@@ -42,7 +49,7 @@ const GONE: ReadonlySet<string> = new Set(['unpublished', 'hidden', 'not_found']
 
 /** One entry, fresh or as last viewed; an entry the relay says is gone is forgotten here too. */
 export async function readEntry(id: string): Promise<Fetched<Entry>> {
-	const kept = offlineCopy();
+	const kept = await offlineCopy();
 	try {
 		return await readThrough(() => commons().get(id), () => kept.getEntry(id), (entry, at) => kept.putEntry(entry, at));
 	} catch (error) {
@@ -52,10 +59,8 @@ export async function readEntry(id: string): Promise<Fetched<Entry>> {
 }
 
 /** Every entry kept on this device, for offline search; none when the copy cannot be read. */
-export function keptEntries(): Promise<Entry[]> {
-	return offlineCopy()
-		.entries()
-		.catch(() => []);
+export async function keptEntries(): Promise<Entry[]> {
+	return (await offlineCopy()).entries().catch(() => []);
 }
 
 /**
@@ -66,10 +71,10 @@ export async function reportEntry(id: string, reason: string, store: ReportStore
 	try {
 		const outcome = await commons().report(id, reason, reporterId(store));
 		rememberReported(store, id);
-		if (outcome.hidden) await offlineCopy().deleteEntry(id).catch(() => undefined);
+		if (outcome.hidden) await (await offlineCopy()).deleteEntry(id).catch(() => undefined);
 		return outcome;
 	} catch (error) {
-		if (error instanceof CommonsError && GONE.has(error.code)) await offlineCopy().deleteEntry(id).catch(() => undefined);
+		if (error instanceof CommonsError && GONE.has(error.code)) await (await offlineCopy()).deleteEntry(id).catch(() => undefined);
 		throw error;
 	}
 }

@@ -1,5 +1,4 @@
 import { createSubscriber } from 'svelte/reactivity';
-import { openWorkspace } from '$lib/sync';
 import type { GroupRecord, GroupVault, Invite, SyncStatus, Workspace, Presence } from '$lib/sync/api';
 import { connectivity } from './connectivity.svelte';
 
@@ -85,6 +84,11 @@ class App {
 		return connectivity.online ? status : { ...status, state: 'offline' };
 	}
 
+	/** Whether `start` was called (the workspace is open or opening). */
+	get started(): boolean {
+		return this.#starting !== undefined;
+	}
+
 	/** Opens the device catalogue, then every group's vault so all of them sync in the background. */
 	start(): Promise<void> {
 		this.#starting ??= this.#start();
@@ -93,6 +97,9 @@ class App {
 
 	async #start(): Promise<void> {
 		try {
+			// Loaded here, not imported at the top: screens that never start the workspace (a shared commons
+			// page opened by someone new) then never load the sync engine.
+			const { openWorkspace } = await import('$lib/sync');
 			const workspace = await openWorkspace();
 			this.#workspace = workspace;
 			const notify = (updates: Set<() => void>) => () => {

@@ -73,8 +73,8 @@ export interface IndexedDbSource {
 	IDBKeyRange: typeof IDBKeyRange;
 }
 
-/** The catalogue database's name. */
-export const CATALOGUE_DB = 'fieldbook';
+import { CATALOGUE_DB } from './presence';
+export { CATALOGUE_DB };
 
 /** Opens the catalogue. */
 export function openCatalogue(source?: IndexedDbSource, namespace = ''): CatalogueDb {
