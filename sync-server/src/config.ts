@@ -16,6 +16,12 @@ export interface RelayConfig {
 	logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 	/** Admin token for commons moderation; undefined disables the admin endpoints. */
 	commonsAdminToken: string | undefined;
+	/** Bearer token that `/metrics` on the main port asks for; undefined: not served there without METRICS_PORT. */
+	metricsToken: string | undefined;
+	/** A separate port (on HOST) answering only `/metrics`, for a scraper on a private network; 0 picks one. */
+	metricsPort: number | undefined;
+	/** Other relays' origins the app may connect to (Content-Security-Policy `connect-src`), besides this one. */
+	connectOrigins: string[];
 	limits: RelayLimits;
 	commons: CommonsLimits;
 }
@@ -73,6 +79,26 @@ function integer(env: Env, name: string, fallback: number, min: number, max = Nu
 	return value;
 }
 
+/**
+ * RELAY_ORIGINS: other relays (space or comma separated) whose groups devices on this app may sync with.
+ * Each http(s) origin also allows its websocket twin, the way the app connects.
+ */
+function relayOrigins(raw: string | undefined): string[] {
+	const origins: string[] = [];
+	for (const item of (raw ?? '').split(/[\s,]+/).filter(Boolean)) {
+		let url: URL;
+		try {
+			url = new URL(item);
+		} catch {
+			throw new ConfigError('RELAY_ORIGINS', `"${item}" is not a URL`);
+		}
+		if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) throw new ConfigError('RELAY_ORIGINS', `"${item}" is not http(s) or ws(s)`);
+		const secure = url.protocol === 'https:' || url.protocol === 'wss:';
+		origins.push(`${secure ? 'https' : 'http'}://${url.host}`, `${secure ? 'wss' : 'ws'}://${url.host}`);
+	}
+	return origins;
+}
+
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): RelayConfig {
 	const host = env.HOST?.trim() || '127.0.0.1';
@@ -84,6 +110,11 @@ export function loadConfig(env: Env = process.env): RelayConfig {
 	if (adminToken !== undefined && adminToken.length < 16) {
 		throw new ConfigError('COMMONS_ADMIN_TOKEN', 'must be at least 16 characters');
 	}
+	const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+	if (metricsToken !== undefined && metricsToken.length < 16) {
+		throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
+	}
+	const metricsPort = env.METRICS_PORT?.trim() ? integer(env, 'METRICS_PORT', 0, 0, 65535) : undefined;
 	const staticDir = env.STATIC_DIR === '' ? undefined : resolve(env.STATIC_DIR ?? 'build');
 	return {
 		port: integer(env, 'PORT', 8787, 0, 65535),
@@ -92,6 +123,9 @@ export function loadConfig(env: Env = process.env): RelayConfig {
 		staticDir,
 		logLevel: logLevel as RelayConfig['logLevel'],
 		commonsAdminToken: adminToken,
+		metricsToken,
+		metricsPort,
+		connectOrigins: relayOrigins(env.RELAY_ORIGINS),
 		limits: {
 			maxFrameBytes: integer(env, 'MAX_FRAME_BYTES', 2 * 1024 * 1024, 1024),
 			updatesPerSecond: integer(env, 'UPDATES_PER_SECOND', 50, 1),

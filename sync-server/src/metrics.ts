@@ -1,5 +1,21 @@
 /** Prometheus metrics of one relay (its own registry, so several relays in one test process do not clash). */
+import { timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Whether `/metrics` on the main port answers this request: with METRICS_TOKEN, only to its bearer;
+ * with METRICS_PORT and no token, never (`elsewhere`); with neither, to nobody (counters tell a watcher
+ * how many groups meet and when, so they are not public).
+ */
+export function metricsAccess(
+	authorization: string | undefined,
+	config: { metricsToken: string | undefined; metricsPort: number | undefined }
+): 'allowed' | 'unauthorized' | 'elsewhere' {
+	if (!config.metricsToken) return config.metricsPort === undefined ? 'unauthorized' : 'elsewhere';
+	const given = Buffer.from(/^Bearer (.+)$/.exec(authorization ?? '')?.[1]?.trim() ?? '');
+	const expected = Buffer.from(config.metricsToken);
+	return given.length === expected.length && timingSafeEqual(given, expected) ? 'allowed' : 'unauthorized';
+}
 
 /** Every metric the relay exports. */
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {

@@ -3,15 +3,16 @@
  * rooms over websockets and serves the commons API. Started by server.ts and by the tests.
  */
 import { mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCommonsHandler } from './commons/http.js';
 import { createSqliteCommonsStore } from './commons/sqlite.js';
 import { commonsPageMeta, withPageMeta } from './commons/page-meta.js';
 import type { CommonsStore } from './commons/types.js';
 import type { RelayConfig } from './config.js';
+import { createSecurityHeaders } from './headers.js';
 import { createLogger, type Logger } from './logger.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, metricsAccess, type Metrics } from './metrics.js';
 import { createStaticHandler } from './static.js';
 import { createSqliteStore } from './store/sqlite.js';
 import type { RoomStore } from './store/types.js';
@@ -25,6 +26,8 @@ export interface Relay {
 	/** Base URL, e.g. http://127.0.0.1:8787 */
 	url: string;
 	port: number;
+	/** The separate metrics listener's URL, when METRICS_PORT is set. */
+	metricsUrl?: string;
 	/** Stops accepting, closes connections and storage; settles when everything is closed. */
 	close(): Promise<void>;
 }
@@ -35,6 +38,32 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 	res.setHeader('Content-Type', 'application/json; charset=utf-8');
 	res.setHeader('Cache-Control', 'no-store');
 	res.end(text);
+}
+
+async function sendMetrics(res: ServerResponse, metrics: Metrics): Promise<void> {
+	res.setHeader('Content-Type', metrics.registry.contentType);
+	res.setHeader('Cache-Control', 'no-store');
+	res.end(await metrics.registry.metrics());
+}
+
+/** The metrics-only listener on METRICS_PORT: nothing else is served there. */
+async function listenMetrics(config: RelayConfig, metrics: Metrics, logger: Logger): Promise<Server> {
+	const server = createServer((req, res) => {
+		const path = (req.url ?? '/').split('?')[0];
+		if (path !== '/metrics' || req.method !== 'GET') return sendJson(res, 404, { error: 'not_found' });
+		sendMetrics(res, metrics).catch((error: unknown) => {
+			logger.error({ err: error }, 'metrics failed');
+			res.destroy();
+		});
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(config.metricsPort, config.host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	return server;
 }
 
 /** Starts a relay with a validated configuration. */
@@ -65,18 +94,20 @@ export async function startRelay(
 				}
 			})
 		: undefined;
+	const applySecurityHeaders = createSecurityHeaders({ staticDir: config.staticDir, connectOrigins: config.connectOrigins });
 
 	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://relay.invalid');
+		await applySecurityHeaders(req, res);
 		if (url.pathname === '/healthz') {
 			const ok = (await store.healthy().catch(() => false)) && (await commonsStore.healthy().catch(() => false));
 			sendJson(res, ok ? 200 : 503, { ok, storage: ok ? 'reachable' : 'unreachable' });
 			return;
 		}
 		if (url.pathname === '/metrics' && req.method === 'GET') {
-			res.setHeader('Content-Type', metrics.registry.contentType);
-			res.setHeader('Cache-Control', 'no-store');
-			res.end(await metrics.registry.metrics());
+			const access = metricsAccess(req.headers.authorization, config);
+			if (access === 'allowed') await sendMetrics(res, metrics);
+			else sendJson(res, access === 'elsewhere' ? 404 : 401, { error: access === 'elsewhere' ? 'not_found' : 'unauthorized' });
 			return;
 		}
 		if (await sync.handleDelete(req, res, url)) return;
@@ -109,11 +140,14 @@ export async function startRelay(
 	const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 	const url = `http://${host}:${port}`;
 	logger.info({ url }, 'relay listening');
+	const metricsServer = config.metricsPort === undefined ? undefined : await listenMetrics(config, metrics, logger);
+	const metricsUrl = metricsServer && `http://${host}:${(metricsServer.address() as AddressInfo).port}`;
 
 	let closing: Promise<void> | undefined;
 	return {
 		url,
 		port,
+		...(metricsUrl ? { metricsUrl } : {}),
 		close() {
 			// Stop accepting first, then let rooms finish what they were storing, then close the database.
 			closing ??= (async () => {
@@ -121,6 +155,7 @@ export async function startRelay(
 				await sync.close();
 				server.closeAllConnections();
 				await stopped;
+				if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
 				await Promise.all([store.close(), commonsStore.close()]);
 			})();
 			return closing;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import * as Y from 'yjs';
 import { newDevice, until } from '../helpers/devices';
-import { startTestRelay } from '../helpers/relay';
+import { fetchMetrics, startTestRelay } from '../helpers/relay';
 import { kb, type BenchRow } from './table';
 
 /** Simulated typing speed: one trace transaction (keystroke) every 200 ms, a quick thumb on a phone. */
@@ -142,7 +142,7 @@ async function offlineReconnect(relay: Awaited<ReturnType<typeof startTestRelay>
 }
 
 async function relayBytesIn(url: string): Promise<number> {
-	const metrics = await (await fetch(`${url}/metrics`)).text();
+	const metrics = await fetchMetrics(url);
 	return Number(/^fieldbook_bytes_in_total (\d+)/m.exec(metrics)?.[1] ?? 0);
 }
 

@@ -88,7 +88,8 @@ export interface AxeViolation {
 
 /** Runs axe-core on the page (WCAG 2.x A and AA) and returns the serious and critical violations. */
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
-	await page.addScriptTag({ content: axeSource });
+	// Evaluated through DevTools, not as an inline <script>: the app's Content-Security-Policy refuses those.
+	await page.evaluate(axeSource);
 	const violations = await page.evaluate(async () => {
 		const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
 		const result = await axe.run(document, {
@@ -102,4 +103,37 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
 		}));
 	});
 	return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** One Content-Security-Policy violation a page reported. */
+export interface CspViolation {
+	url: string;
+	directive: string;
+	blocked: string;
+	sample: string;
+}
+
+/**
+ * Collects every `securitypolicyviolation` event of every page in a context (across navigations and
+ * reloads) and every console report of a refused load, into the returned array.
+ */
+export async function collectCspViolations(context: BrowserContext): Promise<CspViolation[]> {
+	const violations: CspViolation[] = [];
+	await context.exposeBinding('__reportCspViolation', (_source, violation: CspViolation) => void violations.push(violation));
+	await context.addInitScript(() => {
+		document.addEventListener('securitypolicyviolation', (event) => {
+			(window as unknown as { __reportCspViolation(v: object): void }).__reportCspViolation({
+				url: location.href,
+				directive: event.effectiveDirective,
+				blocked: event.blockedURI,
+				sample: event.sample
+			});
+		});
+	});
+	context.on('console', (message) => {
+		if (/Content Security Policy/i.test(message.text())) {
+			violations.push({ url: message.page()?.url() ?? '', directive: 'console', blocked: '', sample: message.text() });
+		}
+	});
+	return violations;
 }

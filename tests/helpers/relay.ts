@@ -18,14 +18,24 @@ export interface TestRelay {
 	syncUrl: string;
 	port: number;
 	dataDir: string;
+	/** The relay's Prometheus text, fetched with its metrics token. */
+	metrics(): Promise<string>;
 	close(): Promise<void>;
+}
+
+/** The metrics token test relays ask for (METRICS_TOKEN). */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789';
+
+/** Fetches a relay's `/metrics` with the test token. */
+export async function fetchMetrics(url: string): Promise<string> {
+	return (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).text();
 }
 
 /** Starts a real relay on port 0 with a fresh temporary DATA_DIR (removed on close unless given). */
 export async function startTestRelay(overrides: TestRelayOverrides = {}): Promise<TestRelay> {
 	const ownDataDir = overrides.dataDir === undefined;
 	const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'fieldbook-relay-'));
-	const base = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: 'silent' });
+	const base = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: 'silent', METRICS_TOKEN: TEST_METRICS_TOKEN });
 	const config: RelayConfig = {
 		...base,
 		...overrides,
@@ -39,6 +49,7 @@ export async function startTestRelay(overrides: TestRelayOverrides = {}): Promis
 		syncUrl: relay.url.replace(/^http/, 'ws') + '/sync',
 		port: relay.port,
 		dataDir,
+		metrics: () => fetchMetrics(relay.url),
 		close: async () => {
 			await relay.close();
 			if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -187,7 +187,7 @@ describe('commons validation', () => {
 
 	it('counts requests by route and status in /metrics', async () => {
 		await api.get(newEntryId());
-		const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+		const metrics = await relay.metrics();
 		expect(metrics).toMatch(/fieldbook_commons_requests_total\{route="publish",status="201"\} \d+/);
 		expect(metrics).toMatch(/fieldbook_commons_requests_total\{route="get",status="404"\} \d+/);
 	});

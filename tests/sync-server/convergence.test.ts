@@ -57,7 +57,7 @@ describe('convergence through the relay', () => {
 	it('frees a room from memory when its last client leaves and keeps its stored state', async () => {
 		const own = await startTestRelay();
 		const loadedRooms = async () =>
-			Number((await (await fetch(`${own.url}/metrics`)).text()).match(/^fieldbook_rooms_loaded (\d+)/m)?.[1]);
+			Number((await own.metrics()).match(/^fieldbook_rooms_loaded (\d+)/m)?.[1]);
 		const room = randomRoom();
 		const token = randomToken();
 		const a = connectClient(own.syncUrl, room, token);

@@ -13,7 +13,7 @@ describe('operations', () => {
 		await client.synced();
 		client.doc.getText('t').insert(0, 'counted');
 		await new Promise((resolve) => setTimeout(resolve, 100));
-		const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+		const metrics = await relay.metrics();
 		for (const name of [
 			'fieldbook_connections 1',
 			'fieldbook_rooms_loaded 1',

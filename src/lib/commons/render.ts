@@ -28,6 +28,8 @@ export function createReader(options: ReaderOptions): Editor {
 			taskItem: { a11y: { checkboxLabel: (node) => options.checkboxLabel(node.textContent) } }
 		}),
 		content: sanitizeBody(options.body),
+		// No <style> element under the strict CSP: TipTap's base rules are in prose.css.
+		injectCSS: false,
 		editorProps: {
 			attributes: { class: 'guide-prose', role: 'document', 'aria-label': options.label }
 		}

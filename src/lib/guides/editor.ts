@@ -57,8 +57,16 @@ export function createGuideEditor(options: GuideEditorOptions): Editor {
 			}),
 			Markdown,
 			Collaboration.configure({ fragment: options.body }),
-			CollaborationCaret.configure({ provider: { awareness: options.awareness }, user: options.user })
+			CollaborationCaret.configure({
+				provider: { awareness: options.awareness },
+				user: options.user,
+				// The default paints another person's selection with a style attribute, which the strict CSP
+				// refuses; a class keeps it visible (prose.css).
+				selectionRender: () => ({ class: 'collaboration-carets__selection' })
+			})
 		],
+		// TipTap would add its base rules as a <style> element, which the CSP refuses: they are in prose.css.
+		injectCSS: false,
 		editorProps: {
 			attributes: {
 				role: 'textbox',

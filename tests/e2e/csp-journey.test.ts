@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { collectCspViolations, firstStart, launchBrowser, newPhoneContext, seriousAxeViolations, waitForServiceWorker } from '../helpers/browser';
+import { startAppRelay, type AppRelay } from '../helpers/app';
+import { createGroup, readInviteLink } from '../helpers/flows';
+
+let relay: AppRelay;
+let browser: Browser;
+
+beforeAll(async () => {
+	relay = await startAppRelay();
+	browser = await launchBrowser();
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await relay?.close();
+});
+
+describe('the strict Content-Security-Policy', () => {
+	it('is sent with the app, and a whole journey through it reports no violation', async () => {
+		const context = await newPhoneContext(browser);
+		const violations = await collectCspViolations(context);
+		const page = await context.newPage();
+		try {
+			const response = await page.goto(`${relay.url}/?lang=en`);
+			expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
+			await firstStart(page, relay.url, 'Alice');
+			await waitForServiceWorker(page);
+			const groupUrl = await createGroup(page, 'Night shift');
+			await readInviteLink(page);
+
+			await page.goto(`${groupUrl}/guides`);
+			await page.getByRole('button', { name: 'New guide' }).click();
+			await page.getByRole('textbox', { name: 'Title' }).fill('Legal numbers');
+			await page.getByRole('textbox', { name: 'Guide body' }).click();
+			await page.keyboard.type('Call the hotline.\n');
+			await page.getByRole('button', { name: 'Checklist' }).click();
+			await page.keyboard.type('Write the number on your arm');
+
+			await page.goto(`${groupUrl}/discussions`);
+			await page.getByRole('button', { name: 'New discussion' }).click();
+			const dialog = page.getByRole('dialog');
+			await dialog.getByRole('textbox', { name: 'Title' }).fill('Saturday');
+			await dialog.getByRole('textbox', { name: 'Message' }).fill('Who comes?');
+			await dialog.getByRole('button', { name: 'Send' }).click();
+			await page.getByRole('heading', { level: 1, name: 'Saturday' }).waitFor();
+
+			await page.getByRole('link', { name: 'Commons' }).click();
+			await page.getByRole('searchbox', { name: 'Search commons' }).waitFor();
+			await page.getByRole('link', { name: 'Search' }).first().click();
+			await page.getByRole('searchbox', { name: 'Search' }).fill('hotline');
+			await page.getByRole('link', { name: 'Settings' }).click();
+			await page.getByRole('combobox', { name: 'Language' }).waitFor();
+			expect(await seriousAxeViolations(page)).toEqual([]);
+
+			// The service worker still serves the app under the policy: a deep link opens offline.
+			await context.setOffline(true);
+			await page.goto(`${groupUrl}/guides`);
+			await page.getByRole('button', { name: 'New guide' }).waitFor();
+			await context.setOffline(false);
+			expect(violations).toEqual([]);
+		} finally {
+			await context.close();
+		}
+	});
+});
