@@ -273,6 +273,27 @@ export function runCommonsStoreContractTests(name: string, setup: () => Promise<
 				expect(await sorted({ to: '2026-12-04' })).toEqual([]);
 			}));
 
+		it('near: campaigns within a distance of a grid point, nearest first, then by start', () =>
+			withStore(async (store) => {
+				await store.publish(write(campaign(1, 1, { place: 'Malmö', location: { lat: 55.6, lon: 13 } })));
+				await store.publish(write(campaign(2, 1, { place: 'Lund', location: { lat: 55.7, lon: 13.2 }, starts: '2026-12-10' })));
+				await store.publish(write(campaign(3, 1, { place: 'Kiruna', location: { lat: 67.9, lon: 20.2 } })));
+				await store.publish(write(campaign(4, 1, { place: 'Lund again', location: { lat: 55.7, lon: 13.2 }, starts: '2026-12-02' })));
+				await store.publish(write(campaign(5, 1, { place: 'Nowhere given' })));
+				await store.publish(write(guide(6, 1)));
+				const lund = { lat: 55.7, lon: 13.2 };
+				expect(await ids(store, { near: { ...lund, km: 50 } })).toEqual([idOf(4), idOf(2), idOf(1)]);
+				expect(await ids(store, { near: { ...lund, km: 10 } })).toEqual([idOf(4), idOf(2)]);
+				expect(await ids(store, { near: { lat: 55.6, lon: 13, km: 10 } })).toEqual([idOf(1)]);
+				expect(await ids(store, { near: { ...lund, km: 200 }, q: 'again' })).toEqual([idOf(4)]);
+				expect((await store.list(page({ near: { lat: 67.9, lon: 20.2, km: 200 } }))).total).toBe(1);
+				// An update that moves the campaign moves it in the filter; an unpublished one leaves it.
+				await store.publish(write(campaign(1, 2, { place: 'Kiruna too', location: { lat: 67.8, lon: 20.2 } })));
+				expect(await ids(store, { near: { ...lund, km: 50 } })).toEqual([idOf(4), idOf(2)]);
+				await store.unpublish(unpublishWrite(3, 2));
+				expect(await ids(store, { near: { lat: 67.9, lon: 20.2, km: 50 } })).toEqual([idOf(1)]);
+			}));
+
 		it('pages with offset and limit, newest first, with the total of all matches', () =>
 			withStore(async (store) => {
 				for (let n = 1; n <= 7; n++) await store.publish(write(guide(n, 1), T0 + n * 1000));

@@ -106,6 +106,14 @@ describe('commons list filters', () => {
 		expect(await listed({ to: '2020-01-01', kind: 'guide' })).toEqual([]);
 	});
 
+	it('near and within: campaigns with a location in range, nearest first', async () => {
+		const answer = await api.list({ near: '55.7,13.2', within: 50 });
+		expect(answer.status).toBe(200);
+		// Every campaign here is at the payload helper's Malmö (55.6,13.0): equally near, so by start.
+		expect(answer.body.entries.map((entry: { id: string }) => entry.id)).toEqual([ids.past, ids.open, ids.winter, ids.spring]);
+		expect(await listed({ near: '67.9,20.2', within: 200 })).toEqual([]);
+	});
+
 	it('pages with offset and limit and reports the total of all matches', async () => {
 		const first = await api.list({ limit: 4 });
 		expect(first.body).toMatchObject({ total: 6, offset: 0, limit: 4 });
@@ -133,7 +141,14 @@ describe('commons list filters', () => {
 			[{ from: 'tomorrow' }, 'from'],
 			[{ from: '2027-01-02', to: '2027-01-01' }, 'from'],
 			[{ tag: 'x'.repeat(41) }, 'tag'],
-			[{ place: 'x'.repeat(201) }, 'place']
+			[{ place: 'x'.repeat(201) }, 'place'],
+			// A position finer than the 0.1° grid is refused, so no app can send one by mistake.
+			[{ near: '55.70,13.19', within: 50 }, 'near'],
+			[{ near: '55.7047,13.1910', within: 50 }, 'near'],
+			[{ near: '95.0,13.2', within: 50 }, 'near'],
+			[{ near: '55.7,13.2' }, 'within'],
+			[{ near: '55.7,13.2', within: 30 }, 'within'],
+			[{ within: 50 }, 'near']
 		];
 		for (const [query, name] of cases) {
 			const answer = await api.list(query);

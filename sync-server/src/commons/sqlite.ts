@@ -68,6 +68,15 @@ CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5(
 );
 `;
 
+/** Columns added after the first release, with the statement that fills them for rows written before. */
+const ADDED_COLUMNS = [
+	{ name: 'lat', type: 'REAL', fill: "json_extract(summary, '$.location.lat')" },
+	{ name: 'lon', type: 'REAL', fill: "json_extract(summary, '$.location.lon')" }
+] as const;
+
+/** Kilometres per degree of latitude (and of longitude at the equator). */
+const KM_PER_DEGREE = 111.32;
+
 /** bm25 weights of the FTS columns (title, summary, tags, publisher, place, description, body): a hit in the title counts most. */
 const RANK = 'bm25(entries_fts, 10.0, 4.0, 5.0, 2.0, 2.0, 1.0, 1.0)';
 
@@ -107,20 +116,29 @@ function dayStart(date: string): number {
 /** Opens (creating) `commons.sqlite` in `dataDir`. */
 export function createSqliteCommonsStore(dataDir: string): CommonsStore {
 	const { db, call, healthy, close } = openSqliteStore(dataDir, COMMONS_DATABASE_FILE, SCHEMA, { what: 'commons store' });
+	const existing = new Set(db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'entries\')').all().map((column) => column.name));
+	db.transaction(() => {
+		for (const column of ADDED_COLUMNS) {
+			if (existing.has(column.name)) continue;
+			db.exec(`ALTER TABLE entries ADD COLUMN ${column.name} ${column.type}`);
+			db.exec(`UPDATE entries SET ${column.name} = ${column.fill} WHERE summary IS NOT NULL`);
+		}
+	})();
+	db.exec('CREATE INDEX IF NOT EXISTS entries_located ON entries (lat, lon)');
 
 	const selectEntry = db.prepare<[string], EntryRow>('SELECT * FROM entries WHERE id = ?');
 	const insertEntry = db.prepare(
-		`INSERT INTO entries (id, public_key, kind, seq, state, lang, tags_lower, place_lower, starts, ends, signed, signature, summary, published_at, updated_at)
-		 VALUES (@id, @publicKey, @kind, @seq, 'published', @lang, @tagsLower, @placeLower, @starts, @ends, @signed, @signature, @summary, @publishedAt, @updatedAt)`
+		`INSERT INTO entries (id, public_key, kind, seq, state, lang, tags_lower, place_lower, starts, ends, lat, lon, signed, signature, summary, published_at, updated_at)
+		 VALUES (@id, @publicKey, @kind, @seq, 'published', @lang, @tagsLower, @placeLower, @starts, @ends, @lat, @lon, @signed, @signature, @summary, @publishedAt, @updatedAt)`
 	);
 	const updateEntry = db.prepare(
 		`UPDATE entries SET seq = @seq, state = 'published', lang = @lang, tags_lower = @tagsLower, place_lower = @placeLower,
-		 starts = @starts, ends = @ends, signed = @signed, signature = @signature, summary = @summary,
+		 starts = @starts, ends = @ends, lat = @lat, lon = @lon, signed = @signed, signature = @signature, summary = @summary,
 		 published_at = @publishedAt, updated_at = @updatedAt WHERE id = @id`
 	);
 	const tombstone = db.prepare(
 		`UPDATE entries SET seq = ?, state = 'unpublished', lang = NULL, tags_lower = NULL, place_lower = NULL, starts = NULL,
-		 ends = NULL, signed = NULL, signature = NULL, summary = NULL, published_at = NULL, updated_at = ? WHERE id = ?`
+		 ends = NULL, lat = NULL, lon = NULL, signed = NULL, signature = NULL, summary = NULL, published_at = NULL, updated_at = ? WHERE id = ?`
 	);
 	const deleteFts = db.prepare('DELETE FROM entries_fts WHERE rowid = ?');
 	const insertFts = db.prepare(
@@ -180,6 +198,8 @@ export function createSqliteCommonsStore(dataDir: string): CommonsStore {
 			placeLower: campaign ? campaign.place.toLowerCase() : null,
 			starts: campaign?.starts ?? null,
 			ends: campaign?.ends ?? null,
+			lat: campaign?.location?.lat ?? null,
+			lon: campaign?.location?.lon ?? null,
 			signed: write.signed,
 			signature: write.signature,
 			summary: JSON.stringify(listed),
@@ -291,13 +311,34 @@ export function createSqliteCommonsStore(dataDir: string): CommonsStore {
 			where.push(`((${campaign.join(' AND ')}) OR (${guide.join(' AND ')}))`);
 			params.push(...campaignParams, ...guideParams);
 		}
+		let distance: string | undefined;
+		const distanceParams: unknown[] = [];
+		if (filter.near) {
+			// A bounding box on the indexed columns first, then the distance on a plane scaled by the latitude
+			// (within 200 km it differs from the great-circle distance by well under the grid's 10 km).
+			const { lat, lon, km } = filter.near;
+			const scale = Math.max(Math.cos((lat * Math.PI) / 180), 0.01);
+			const dLat = km / KM_PER_DEGREE;
+			const dLon = km / (KM_PER_DEGREE * scale);
+			where.push("e.kind = 'campaign' AND e.lat BETWEEN ? AND ? AND e.lon BETWEEN ? AND ?");
+			params.push(lat - dLat, lat + dLat, lon - dLon, lon + dLon);
+			distance = `((e.lat - ?) * ${KM_PER_DEGREE}) * ((e.lat - ?) * ${KM_PER_DEGREE}) + ((e.lon - ?) * ?) * ((e.lon - ?) * ?)`;
+			distanceParams.push(lat, lat, lon, KM_PER_DEGREE * scale, lon, KM_PER_DEGREE * scale);
+			where.push(`${distance} <= ?`);
+			params.push(...distanceParams, km * km);
+		}
 		const from = match !== undefined ? 'entries_fts JOIN entries e ON e.n = entries_fts.rowid' : 'entries e';
 		const condition = where.join(' AND ');
-		const order = match !== undefined ? `${RANK}, e.updated_at DESC, e.n DESC` : 'e.updated_at DESC, e.n DESC';
+		const order = distance
+			? `${distance}, e.starts, e.n DESC`
+			: match !== undefined
+				? `${RANK}, e.updated_at DESC, e.n DESC`
+				: 'e.updated_at DESC, e.n DESC';
+		const orderParams = distance ? distanceParams : [];
 		const total = db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM ${from} WHERE ${condition}`).get(...params)?.n ?? 0;
 		const rows = db
 			.prepare<unknown[], EntryRow>(`SELECT e.* FROM ${from} WHERE ${condition} ORDER BY ${order} LIMIT ? OFFSET ?`)
-			.all(...params, filter.limit, filter.offset);
+			.all(...params, ...orderParams, filter.limit, filter.offset);
 		return { entries: rows.map(summaryOf), total };
 	}
 

@@ -141,6 +141,11 @@ export interface CommonsFilter {
 	from?: string;
 	/** ISO date (YYYY-MM-DD), inclusive. */
 	to?: string;
+	/**
+	 * Campaigns with a location within `km` of a point given on the 0.1° grid (about 11 km), sorted by
+	 * distance, then start. The point is as coarse as the locations, so a phone's position never needs to be finer.
+	 */
+	near?: { lat: number; lon: number; km: number };
 	offset: number;
 	limit: number;
 }
@@ -190,7 +195,7 @@ export interface CommonsStore {
 	unpublish(write: UnpublishWrite): Promise<UnpublishOutcome>;
 	/** The entry under an id, or why it cannot be read. */
 	get(id: string): Promise<CommonsLookup>;
-	/** Visible entries matching the filter: by relevance with `q`, else newest `updatedAt` first. */
+	/** Visible entries matching the filter: nearest first with `near`, by relevance with `q`, else newest `updatedAt` first. */
 	list(filter: CommonsFilter): Promise<CommonsPage>;
 	/** Records a report once per reporter; hides the entry once `threshold` distinct reporters reported it. */
 	report(write: ReportWrite): Promise<ReportOutcome>;

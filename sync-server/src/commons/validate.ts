@@ -47,6 +47,10 @@ export const MAX_QUERY_CHARS = 200;
 /** List page size: default and maximum. */
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 50;
+/** The distances a `near` filter may ask for, in km (the app offers exactly these). */
+export const NEAR_DISTANCES_KM = [10, 50, 200] as const;
+/** A point on the 0.1° grid: at most one decimal. */
+const GRID_POINT = /^(-?\d{1,3}(?:\.\d)?),(-?\d{1,3}(?:\.\d)?)$/;
 /** Largest list offset; deeper pages are better reached by narrowing the filters. */
 export const MAX_OFFSET = 10_000;
 
@@ -319,6 +323,17 @@ export function parseFilter(params: URLSearchParams): CommonsFilter {
 	const to = get('to');
 	if (to !== undefined) filter.to = isoDate(to, 'to');
 	if (filter.from !== undefined && filter.to !== undefined && filter.from > filter.to) throw new InvalidRequest('from must not be after to');
+	const near = get('near');
+	const within = get('within');
+	if (near !== undefined || within !== undefined) {
+		const point = GRID_POINT.exec(near ?? '');
+		const lat = Number(point?.[1]);
+		const lon = Number(point?.[2]);
+		if (!point || Math.abs(lat) > 90 || Math.abs(lon) > 180) throw new InvalidRequest('near must be "lat,lon" rounded to 1 decimal (about 10 km)');
+		const km = Number(within);
+		if (!(NEAR_DISTANCES_KM as readonly number[]).includes(km)) throw new InvalidRequest(`within must be one of ${NEAR_DISTANCES_KM.join(', ')} (km)`);
+		filter.near = { lat, lon, km };
+	}
 	const offset = get('offset');
 	if (offset !== undefined) {
 		if (!/^\d+$/.test(offset) || Number(offset) > MAX_OFFSET) throw new InvalidRequest(`offset must be a whole number from 0 to ${MAX_OFFSET}`);
