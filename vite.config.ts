@@ -44,7 +44,21 @@ export default defineConfig({
 				cleanupOutdatedCaches: true,
 				// A first visit is taken over at once, so going offline right after it still works.
 				clientsClaim: true,
-				maximumFileSizeToCacheInBytes: 4 * 1024 * 1024
+				maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+				// Gazetteer slices and the map's outlines are too big to precache for everyone: each is kept the
+				// first time it is used, and from then on works offline.
+				runtimeCaching: [
+					{
+						urlPattern: ({ url }) => url.pathname.startsWith('/gazetteer/'),
+						handler: 'CacheFirst',
+						options: { cacheName: 'fieldbook-gazetteer' }
+					},
+					{
+						urlPattern: ({ url }) => /^\/_app\/immutable\/assets\/.*\.json$/.test(url.pathname),
+						handler: 'CacheFirst',
+						options: { cacheName: 'fieldbook-map' }
+					}
+				]
 			},
 			kit: {
 				adapterFallback: 'index.html',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { COMMONS_DATABASE_FILE, createSqliteCommonsStore } from '../../sync-server/src/commons/sqlite';
+import type { CampaignPayload } from '../../sync-server/src/commons/types';
 import { runCommonsStoreContractTests } from '../contract/commons-store';
 
 runCommonsStoreContractTests('SQLite', async () => {
@@ -20,7 +21,7 @@ describe('SQLite commons store upgrades', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'fieldbook-commons-'));
 		try {
 			const store = createSqliteCommonsStore(dir);
-			const payload = { v: 1, id: 'entry0000000000000001', seq: 1, action: 'publish', kind: 'campaign', lang: 'en', title: 'Old', summary: '', tags: [], publisher: 'G', description: '', place: 'Lund', location: { lat: 55.7, lon: 13.2 }, starts: '2026-12-01', join: { contact: 'x' } } as const;
+			const payload: CampaignPayload = { v: 1, id: 'entry0000000000000001', seq: 1, action: 'publish', kind: 'campaign', lang: 'en', title: 'Old', summary: '', tags: [], publisher: 'G', description: '', place: 'Lund', location: { lat: 55.7, lon: 13.2 }, starts: '2026-12-01', join: { contact: 'x' } };
 			await store.publish({ payload, signed: JSON.stringify(payload), publicKey: 'A'.repeat(43), signature: 's', bodyText: '', at: 1 });
 			await store.close();
 			// The database as the first release left it: no location columns.

@@ -26,8 +26,27 @@ export interface ActionFields {
 	ends: string;
 	/** IANA zone name, e.g. `Europe/Stockholm`. */
 	timeZone: string;
+	/** The venue as typed (a square, an address); free text, as before places could be picked. */
 	place: string;
 	callToAction: string;
+	/** The town picked from the gazetteer, on the 0.1° grid; undefined when none was picked. */
+	location?: PlaceRef;
+}
+
+/** A picked place as an action keeps it: its name, country and a point on the 0.1° grid. */
+export interface PlaceRef {
+	name: string;
+	country: string;
+	lat: number;
+	lon: number;
+}
+
+/** Reads a stored place, rounding it to the grid again whatever another device wrote. */
+function readPlace(value: unknown): PlaceRef | undefined {
+	const place = value as Partial<PlaceRef> | null | undefined;
+	if (!place || typeof place.name !== 'string' || typeof place.lat !== 'number' || typeof place.lon !== 'number') return undefined;
+	if (!Number.isFinite(place.lat) || !Number.isFinite(place.lon) || Math.abs(place.lat) > 90 || Math.abs(place.lon) > 180) return undefined;
+	return { name: place.name.slice(0, MAX_TEXT_LENGTH), country: typeof place.country === 'string' ? place.country : '', lat: Math.round(place.lat * 10) / 10, lon: Math.round(place.lon * 10) / 10 };
 }
 
 /** Someone who said they come. */
@@ -78,11 +97,20 @@ export function initAction(doc: Y.Doc, fields: ActionFields, guides: string[] = 
 
 /** Writes the fields that changed (unchanged ones are left alone so concurrent edits of others survive). */
 export function updateAction(doc: Y.Doc, patch: Partial<ActionFields>): void {
-	const map = doc.getMap<string>(FIELDS);
+	const map = doc.getMap<unknown>(FIELDS);
 	doc.transact(() => {
 		for (const [key, value] of Object.entries(clean(patch))) if (map.get(key) !== value) map.set(key, value);
+		if ('location' in patch) {
+			const place = readPlace(patch.location);
+			if (!place) {
+				if (map.has(LOCATION)) map.delete(LOCATION);
+			} else if (JSON.stringify(readPlace(map.get(LOCATION))) !== JSON.stringify(place)) map.set(LOCATION, place);
+		}
 	});
 }
+
+/** The key of the picked place in the fields map. */
+const LOCATION = 'location';
 
 /** Reads the fields; missing or malformed ones read as empty. */
 export function readAction(doc: Y.Doc): ActionFields {
@@ -98,7 +126,8 @@ export function readAction(doc: Y.Doc): ActionFields {
 		ends: text('ends'),
 		timeZone: text('timeZone') || 'UTC',
 		place: text('place'),
-		callToAction: text('callToAction')
+		callToAction: text('callToAction'),
+		...(readPlace(map.get(LOCATION)) ? { location: readPlace(map.get(LOCATION)) } : {})
 	};
 }
 

@@ -11,8 +11,9 @@ import { getSchema } from '@tiptap/core';
 import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import type * as Y from 'yjs';
 import { randomBytes } from '@noble/ciphers/utils.js';
-import { readAction } from '../actions/action';
+import { readAction, type PlaceRef } from '../actions/action';
 import { isTimeZone, parseLocal } from '../actions/time';
+import { toGrid } from '../places/gazetteer';
 import { guideBody, readFields } from '../guides/schema';
 import { guideNodes } from '../guides/extensions';
 import { toBase64Url, utf8 } from '../sync/bytes';
@@ -70,6 +71,8 @@ export interface CampaignDraft {
 	ends: string;
 	/** IANA zone of the times (ignored for dates). */
 	timeZone: string;
+	/** The town picked from the gazetteer: only its point on the 0.1° grid is published (its name goes in `place`). */
+	location?: PlaceRef;
 	join: Join;
 }
 
@@ -119,7 +122,8 @@ export function campaignDraft(doc: Y.Doc, defaults: { publisher: string; lang: s
 		tags: published?.tags ?? [],
 		publisher: published?.publisher || defaults.publisher,
 		description: [fields.description, fields.callToAction].filter(Boolean).join('\n\n'),
-		place: fields.place,
+		place: [fields.place, fields.location?.name].filter((part) => part?.trim()).join(', '),
+		...(fields.location ? { location: fields.location } : {}),
 		starts: fields.starts.slice(0, 16),
 		ends: fields.ends.slice(0, 16),
 		timeZone: fields.timeZone,
@@ -159,6 +163,7 @@ export function buildPayload(draft: Draft, id: string, seq: number): PublishPayl
 		kind: 'campaign',
 		description: draft.description.trim().slice(0, MAX_DESCRIPTION_LENGTH),
 		place: draft.place.trim().slice(0, MAX_PLACE_LENGTH),
+		...(draft.location ? { location: { lat: toGrid(draft.location.lat), lon: toGrid(draft.location.lon) } } : {}),
 		starts: draft.starts,
 		...(draft.ends ? { ends: draft.ends } : {}),
 		...(isTimed(draft) ? { timeZone: draft.timeZone } : {}),

@@ -120,14 +120,27 @@ export interface ListQuery {
 	place?: string;
 	from?: string;
 	to?: string;
+	/** A point on the 0.1° grid, `lat,lon` with one decimal each (never finer: see nearPoint). */
+	near?: string;
+	/** Kilometres around `near`: one of NEAR_DISTANCES_KM. */
+	within?: string;
 	offset?: number;
 	limit?: number;
+}
+
+/** The distances the near filter offers, in km (the relay accepts exactly these). */
+export const NEAR_DISTANCES_KM = [10, 50, 200] as const;
+
+/** A point as the near filter sends it: each coordinate rounded on the device to one decimal (about 10 km). */
+export function nearPoint(lat: number, lon: number): string {
+	const grid = (value: number) => (Math.round(value * 10) / 10).toFixed(1);
+	return `${grid(lat)},${grid(lon)}`;
 }
 
 /** The query string of a list request: only set filters, in a fixed order (also the offline cache key). */
 export function queryString(query: ListQuery): string {
 	const params = new URLSearchParams();
-	for (const key of ['q', 'kind', 'lang', 'tag', 'place', 'from', 'to'] as const) {
+	for (const key of ['q', 'kind', 'lang', 'tag', 'place', 'from', 'to', 'near', 'within'] as const) {
 		const value = query[key]?.trim();
 		if (value) params.set(key, key === 'tag' ? value.toLowerCase() : value);
 	}
