@@ -82,6 +82,17 @@ describe('offline search', () => {
 			await page.getByRole('heading', { level: 1, name: 'Inställningar' }).waitFor();
 			await context.setOffline(true);
 
+			// Home lists what happened in both groups, newest first.
+			await page.getByRole('link', { name: 'Hem', exact: true }).click();
+			const activity = page.getByRole('region', { name: 'Senaste aktivitet' }).getByRole('listitem');
+			await expect.poll(() => activity.count()).toBe(3);
+			expect((await activity.allTextContents()).map((text) => text.split('·')[0]!.trim())).toEqual([
+				expect.stringMatching(/^Ny aktion: Sittstrejk/),
+				expect.stringMatching(/^(Nya meddelanden|Ny diskussion): Material/),
+				expect.stringMatching(/^Ny guide: Plan för blockaden/)
+			]);
+			expect((await activity.first().textContent())!).toContain('Lundagruppen');
+
 			// Typed without å and ö: the guide's last paragraph, in another group than the rest.
 			await findAndOpen(page, 'mollevangstorget', 'Plan för blockaden');
 			await page.getByRole('heading', { level: 1, name: 'Plan för blockaden' }).waitFor();

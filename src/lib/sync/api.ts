@@ -23,6 +23,8 @@ export interface DocIndexEntry {
 	title: string;
 	/** ms since epoch of the last change anyone made. */
 	updated: number;
+	/** ms since epoch when it was created (absent for documents created before this was kept). */
+	created?: number;
 	/** Display name of who changed it last. */
 	author: string;
 	/** ms since epoch when deleted (guides can be restored for 30 days); absent when live. */

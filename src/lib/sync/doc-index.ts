@@ -17,7 +17,7 @@ import * as Y from 'yjs';
 import type { DocIndexEntry } from './api';
 
 /** The fields written one key each; `updated` and `author` travel together in a device's `touched` key. */
-const FIELDS = ['type', 'title', 'deleted', 'guideId', 'starts'] as const;
+const FIELDS = ['type', 'title', 'deleted', 'guideId', 'starts', 'created'] as const;
 type Field = (typeof FIELDS)[number];
 const TOUCHED = 'touched';
 /** Doc ids, field names and device keys (base64url) contain no space. */

@@ -563,7 +563,7 @@ export class Vault implements GroupVault {
 		const docId = newDocId();
 		const opened = await this.open(docId);
 		opened.doc.transact(() => init(opened.doc));
-		this.touch(docId, { ...entry, type });
+		this.touch(docId, { created: this.#options.now?.() ?? Date.now(), ...entry, type });
 		return opened;
 	}
 

@@ -47,7 +47,16 @@ export const finding = {
 		'map.loading': 'Drawing the map…',
 		'map.failed': 'The map could not be drawn: {reason}',
 		'map.attribution': 'Map: Natural Earth (public domain). Places are shown on a grid of about 10 km.',
-		'map.none': 'None of these campaigns has a place on the map.'
+		'map.none': 'None of these campaigns has a place on the map.',
+		'activity.title': 'Recent activity',
+		'activity.none': 'Nothing new in your groups yet.',
+		'activity.newGuide': 'New guide: {title}',
+		'activity.editedGuide': 'Guide edited: {title}',
+		'activity.newDiscussion': 'New discussion: {title}',
+		'activity.newMessages': 'New messages: {title}',
+		'activity.newAction': 'New action: {title}',
+		'activity.editedAction': 'Action changed: {title}',
+		'activity.by': '{author} · {group} · {time}'
 	},
 	sv: {
 		'search.title': 'Sök',
@@ -94,6 +103,15 @@ export const finding = {
 		'map.loading': 'Ritar kartan…',
 		'map.failed': 'Kartan kunde inte ritas: {reason}',
 		'map.attribution': 'Karta: Natural Earth (allmän egendom). Orterna visas på ett rutnät om ungefär 10 km.',
-		'map.none': 'Ingen av de här kampanjerna har en plats på kartan.'
+		'map.none': 'Ingen av de här kampanjerna har en plats på kartan.',
+		'activity.title': 'Senaste aktivitet',
+		'activity.none': 'Inget nytt i dina grupper än.',
+		'activity.newGuide': 'Ny guide: {title}',
+		'activity.editedGuide': 'Guide ändrad: {title}',
+		'activity.newDiscussion': 'Ny diskussion: {title}',
+		'activity.newMessages': 'Nya meddelanden: {title}',
+		'activity.newAction': 'Ny aktion: {title}',
+		'activity.editedAction': 'Aktion ändrad: {title}',
+		'activity.by': '{author} · {group} · {time}'
 	}
 } satisfies FeatureMessages;
