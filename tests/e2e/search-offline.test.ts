@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { firstStart, launchBrowser, newPhoneContext, seriousAxeViolations, waitForServiceWorker } from '../helpers/browser';
 import { startAppRelay, type AppRelay } from '../helpers/app';
-import { createGroup } from '../helpers/flows';
+import { writeGuide } from '../helpers/commons-app';
+import { createGroup, startDiscussion } from '../helpers/flows';
 
 let relay: AppRelay;
 let browser: Browser;
@@ -16,31 +17,6 @@ afterAll(async () => {
 	await browser?.close();
 	await relay?.close();
 });
-
-async function writeGuide(page: Page, groupUrl: string, title: string, paragraphs: string[]): Promise<void> {
-	await page.goto(`${groupUrl}/guides`);
-	await page.getByRole('button', { name: 'New guide' }).click();
-	await page.getByRole('textbox', { name: 'Title' }).fill(title);
-	await page.getByRole('textbox', { name: 'Guide body' }).click();
-	await page.keyboard.type(paragraphs.join('\n'));
-	await page.getByRole('button', { name: 'Done' }).click();
-	await page.getByRole('heading', { level: 1, name: title }).waitFor();
-}
-
-async function startThread(page: Page, groupUrl: string, title: string, messages: string[]): Promise<void> {
-	await page.goto(`${groupUrl}/discussions`);
-	await page.getByRole('button', { name: 'New discussion' }).click();
-	const dialog = page.getByRole('dialog');
-	await dialog.getByRole('textbox', { name: 'Title' }).fill(title);
-	await dialog.getByRole('textbox', { name: 'Message' }).fill(messages[0]!);
-	await dialog.getByRole('button', { name: 'Send' }).click();
-	await page.getByRole('heading', { level: 1, name: title }).waitFor();
-	for (const text of messages.slice(1)) {
-		await page.getByRole('textbox', { name: 'Message', exact: true }).fill(text);
-		await page.getByRole('button', { name: 'Send', exact: true }).click();
-		await page.getByRole('list', { name: 'Messages' }).getByText(text).waitFor();
-	}
-}
 
 async function planAction(page: Page, groupUrl: string, title: string, place: string): Promise<void> {
 	await page.goto(`${groupUrl}/actions`);
@@ -71,10 +47,10 @@ describe('offline search', () => {
 			await waitForServiceWorker(page);
 			const malmo = await createGroup(page, 'Klimat Malmö');
 			const filler = Array.from({ length: 14 }, (_, n) => `Stycke ${n + 1} om förberedelser, packning och samordning.`);
-			await writeGuide(page, malmo, 'Plan för blockaden', [...filler, 'Vi samlas på Möllevångstorget klockan tolv.']);
+			await writeGuide(page, malmo, { title: 'Plan för blockaden', body: [...filler, 'Vi samlas på Möllevångstorget klockan tolv.'].join('\n') });
 			const lund = await createGroup(page, 'Lundagruppen');
 			const earlier = Array.from({ length: 50 }, (_, n) => `Meddelande nummer ${n + 1}`);
-			await startThread(page, lund, 'Material', ['Vem tar med banderollerna till demonstrationen?', ...earlier]);
+			await startDiscussion(page, lund, 'Material', ['Vem tar med banderollerna till demonstrationen?', ...earlier]);
 			await planAction(page, lund, 'Sittstrejk', 'Stortorget, Lund');
 
 			await page.getByRole('link', { name: 'Settings' }).click();

@@ -79,3 +79,19 @@ export async function waitForSyncStatus(page: Page, text: string, timeout = 30_0
 		})
 		.toContain(text);
 }
+
+/** Starts a discussion (title and first message) in a group, sends the rest of `messages`, and stays in it. */
+export async function startDiscussion(page: Page, groupUrl: string, title: string, messages: string[]): Promise<void> {
+	await page.goto(`${groupUrl}/discussions`);
+	await page.getByRole('button', { name: 'New discussion' }).click();
+	const dialog = page.getByRole('dialog');
+	await dialog.getByRole('textbox', { name: 'Title' }).fill(title);
+	await dialog.getByRole('textbox', { name: 'Message' }).fill(messages[0]!);
+	await dialog.getByRole('button', { name: 'Send' }).click();
+	await page.getByRole('heading', { level: 1, name: title }).waitFor();
+	for (const text of messages.slice(1)) {
+		await page.getByRole('textbox', { name: 'Message', exact: true }).fill(text);
+		await page.getByRole('button', { name: 'Send', exact: true }).click();
+		await page.getByRole('list', { name: 'Messages' }).getByText(text).waitFor();
+	}
+}
