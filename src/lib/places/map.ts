@@ -25,6 +25,8 @@ export interface MapDrawing {
 export const MIN_SPAN_DEGREES = 1.5;
 /** Pixels kept free around the fitted area. */
 const PADDING = 24;
+/** Places drawn closer than this (pixels) share one dot and one label, so no label hides another. */
+export const MERGE_PIXELS = 14;
 
 /** Draws the outlines and the points into a `width` × `height` box fitted to the points. */
 export function drawMap(world: unknown, points: readonly MapPoint[], width: number, height: number): MapDrawing {
@@ -55,9 +57,22 @@ export function drawMap(world: unknown, points: readonly MapPoint[], width: numb
 	return {
 		land: path(countries) ?? '',
 		borders: path(borders) ?? '',
-		dots: points.map((point) => {
-			const [x, y] = projection([point.lon, point.lat]) ?? [0, 0];
-			return { x: Math.round(x * 10) / 10, y: Math.round(y * 10) / 10, label: point.label };
-		})
+		dots: mergeClose(
+			points.map((point) => {
+				const [x, y] = projection([point.lon, point.lat]) ?? [0, 0];
+				return { x: Math.round(x * 10) / 10, y: Math.round(y * 10) / 10, label: point.label };
+			})
+		)
 	};
+}
+
+/** Dots within MERGE_PIXELS of an earlier one join it: one dot, the labels listed once each. */
+function mergeClose(dots: MapDrawing['dots']): MapDrawing['dots'] {
+	const merged: { x: number; y: number; labels: string[] }[] = [];
+	for (const dot of dots) {
+		const near = merged.find((other) => Math.hypot(other.x - dot.x, other.y - dot.y) < MERGE_PIXELS);
+		if (!near) merged.push({ x: dot.x, y: dot.y, labels: [dot.label] });
+		else if (!near.labels.includes(dot.label)) near.labels.push(dot.label);
+	}
+	return merged.map(({ x, y, labels }) => ({ x, y, label: labels.join(', ') }));
 }

@@ -76,4 +76,16 @@ describe('the campaign map', () => {
 		expect(drawing.dots[0]!.x).toBeGreaterThan(drawing.dots[1]!.x);
 		expect(drawing.dots[0]!.y).toBeLessThan(drawing.dots[1]!.y);
 	});
+
+	it('draws places too close to tell apart at this scale as one dot with both names', () => {
+		const require = createRequire(import.meta.url);
+		const world = JSON.parse(readFileSync(require.resolve('world-atlas/countries-50m.json'), 'utf8'));
+		const drawing = drawMap(world, [
+			{ lat: 55.7, lon: 13.2, label: 'Lund' },
+			{ lat: 55.6, lon: 13, label: 'Malmö' },
+			{ lat: 55.6, lon: 13, label: 'Malmö' },
+			{ lat: 67.9, lon: 20.2, label: 'Kiruna' }
+		], 340, 300);
+		expect(drawing.dots.map((dot) => dot.label)).toEqual(['Lund, Malmö', 'Kiruna']);
+	});
 });
