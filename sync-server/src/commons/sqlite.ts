@@ -4,16 +4,14 @@
  * COMMONS.md hold even when requests for the same id race.
  */
 import { openSqliteStore } from '../sqlite.js';
+import { DAY_MS, dayStart, entryOf, KM_PER_DEGREE, nearBounds, publishColumns, publishRefusal, reportedList, summaryOf, type EntryRow } from './rows.js';
+import { queryWords } from './search.js';
 import type {
-	CommonsEntry,
 	CommonsFilter,
-	CommonsKind,
 	CommonsLookup,
 	CommonsStore,
-	CommonsSummary,
 	Decision,
 	DecisionStatus,
-	Moderation,
 	PublishOutcome,
 	PublishWrite,
 	ReportedEntry,
@@ -25,11 +23,6 @@ import type {
 
 /** File name of the commons database inside DATA_DIR. */
 export const COMMONS_DATABASE_FILE = 'commons.sqlite';
-
-/** Most words of `q` that reach the index; more only slow the query without narrowing it usefully. */
-export const MAX_QUERY_TERMS = 16;
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 // `n` is the FTS rowid; `state` is 'published' or 'unpublished' (a tombstone keeps key, kind and seq).
 // Lowercased copies of tags and place serve the case-insensitive filters beyond ASCII (SQLite's lower() is
@@ -74,43 +67,16 @@ const ADDED_COLUMNS = [
 	{ name: 'lon', type: 'REAL', fill: "json_extract(summary, '$.location.lon')" }
 ] as const;
 
-/** Kilometres per degree of latitude (and of longitude at the equator). */
-const KM_PER_DEGREE = 111.32;
-
 /** bm25 weights of the FTS columns (title, summary, tags, publisher, place, description, body): a hit in the title counts most. */
 const RANK = 'bm25(entries_fts, 10.0, 4.0, 5.0, 2.0, 2.0, 1.0, 1.0)';
-
-interface EntryRow {
-	n: number;
-	id: string;
-	public_key: string;
-	kind: CommonsKind;
-	seq: number;
-	state: 'published' | 'unpublished';
-	moderation: Moderation;
-	signed: string | null;
-	signature: string | null;
-	summary: string | null;
-	published_at: number | null;
-	updated_at: number | null;
-}
 
 /**
  * An FTS5 query matching every word of `text` as a prefix. Each word is quoted (inner quotes doubled), so
  * user input is never FTS syntax; words without a letter or digit are dropped. Undefined when none remain.
  */
 export function ftsQuery(text: string): string | undefined {
-	const terms = text
-		.split(/\s+/u)
-		.filter((term) => /[\p{L}\p{N}]/u.test(term))
-		.slice(0, MAX_QUERY_TERMS)
-		.map((term) => `"${term.replaceAll('"', '""')}"*`);
+	const terms = queryWords(text).map((term) => `"${term.replaceAll('"', '""')}"*`);
 	return terms.length > 0 ? terms.join(' ') : undefined;
-}
-
-/** Start of an ISO date in ms since the epoch (UTC). */
-function dayStart(date: string): number {
-	return Date.parse(`${date}T00:00:00Z`);
 }
 
 /** Opens (creating) `commons.sqlite` in `dataDir`. */
@@ -156,55 +122,21 @@ export function createSqliteCommonsStore(dataDir: string): CommonsStore {
 		 AND (e.moderation = 'hidden' OR EXISTS (SELECT 1 FROM reports r WHERE r.entry = e.id))`
 	);
 
-	function summaryOf(row: EntryRow): CommonsSummary {
-		const fields = JSON.parse(row.summary ?? '{}') as Record<string, unknown>;
-		return { ...fields, publicKey: row.public_key, publishedAt: row.published_at, updatedAt: row.updated_at } as CommonsSummary;
-	}
-
-	function entryOf(row: EntryRow): CommonsEntry {
-		const { action: _action, ...fields } = JSON.parse(row.signed ?? '{}') as Record<string, unknown>;
-		return {
-			...fields,
-			publicKey: row.public_key,
-			signature: row.signature,
-			signed: row.signed,
-			publishedAt: row.published_at,
-			updatedAt: row.updated_at
-		} as CommonsEntry;
-	}
-
 	const publish = db.transaction((write: PublishWrite): PublishOutcome => {
 		const { payload } = write;
 		const row = selectEntry.get(payload.id);
-		if (row) {
-			// Key first: someone else's key learns nothing about the seq or kind of an id it does not own.
-			if (row.public_key !== write.publicKey) return { status: 'refused', reason: 'wrong_key' };
-			if (payload.seq <= row.seq) return { status: 'refused', reason: 'stale' };
-			if (row.kind !== payload.kind) return { status: 'refused', reason: 'kind_changed' };
-		}
-		const { action: _action, ...rest } = payload;
-		const listed: Record<string, unknown> = { ...rest };
-		delete listed.body;
-		delete listed.description;
-		const campaign = payload.kind === 'campaign' ? payload : undefined;
-		const wasPublished = row?.state === 'published';
+		const refusal = publishRefusal(write, row);
+		if (refusal) return { status: 'refused', reason: refusal };
+		const { wasPublished, search, tagsLower, ...columns } = publishColumns(write, row);
 		const values = {
+			...columns,
 			id: payload.id,
 			publicKey: write.publicKey,
 			kind: payload.kind,
 			seq: payload.seq,
-			lang: payload.lang,
-			tagsLower: JSON.stringify(payload.tags.map((tag) => tag.toLowerCase())),
-			placeLower: campaign ? campaign.place.toLowerCase() : null,
-			starts: campaign?.starts ?? null,
-			ends: campaign?.ends ?? null,
-			lat: campaign?.location?.lat ?? null,
-			lon: campaign?.location?.lon ?? null,
+			tagsLower: JSON.stringify(tagsLower),
 			signed: write.signed,
-			signature: write.signature,
-			summary: JSON.stringify(listed),
-			publishedAt: wasPublished ? row.published_at : write.at,
-			updatedAt: write.at
+			signature: write.signature
 		};
 		let n: number;
 		if (row) {
@@ -214,16 +146,7 @@ export function createSqliteCommonsStore(dataDir: string): CommonsStore {
 			n = Number(insertEntry.run(values).lastInsertRowid);
 		}
 		deleteFts.run(n);
-		insertFts.run(
-			n,
-			payload.title,
-			payload.summary,
-			payload.tags.join(' '),
-			payload.publisher,
-			campaign?.place ?? '',
-			campaign?.description ?? '',
-			write.bodyText
-		);
+		insertFts.run(n, search.title, search.summary, search.tags, search.publisher, search.place, search.description, search.body);
 		const stored = selectEntry.get(payload.id) as EntryRow;
 		return { status: wasPublished ? 'updated' : 'created', entry: entryOf(stored) };
 	});
@@ -314,16 +237,12 @@ export function createSqliteCommonsStore(dataDir: string): CommonsStore {
 		let distance: string | undefined;
 		const distanceParams: unknown[] = [];
 		if (filter.near) {
-			// A bounding box on the indexed columns first, then the distance on a plane scaled by the latitude
-			// (within 200 km it differs from the great-circle distance by well under the grid's 10 km).
 			const { lat, lon, km } = filter.near;
-			const scale = Math.max(Math.cos((lat * Math.PI) / 180), 0.01);
-			const dLat = km / KM_PER_DEGREE;
-			const dLon = km / (KM_PER_DEGREE * scale);
+			const box = nearBounds(filter.near);
 			where.push("e.kind = 'campaign' AND e.lat BETWEEN ? AND ? AND e.lon BETWEEN ? AND ?");
-			params.push(lat - dLat, lat + dLat, lon - dLon, lon + dLon);
+			params.push(box.minLat, box.maxLat, box.minLon, box.maxLon);
 			distance = `((e.lat - ?) * ${KM_PER_DEGREE}) * ((e.lat - ?) * ${KM_PER_DEGREE}) + ((e.lon - ?) * ?) * ((e.lon - ?) * ?)`;
-			distanceParams.push(lat, lat, lon, KM_PER_DEGREE * scale, lon, KM_PER_DEGREE * scale);
+			distanceParams.push(lat, lat, lon, box.lonKm, lon, box.lonKm);
 			where.push(`${distance} <= ?`);
 			params.push(...distanceParams, km * km);
 		}
@@ -343,16 +262,7 @@ export function createSqliteCommonsStore(dataDir: string): CommonsStore {
 	}
 
 	function reported(): ReportedEntry[] {
-		return selectReported
-			.all()
-			.map((row) => ({ row, reports: selectReports.all(row.id) }))
-			.sort(
-				(a, b) =>
-					Number(b.row.moderation === 'hidden') - Number(a.row.moderation === 'hidden') ||
-					b.reports.length - a.reports.length ||
-					(b.reports.at(-1)?.at ?? 0) - (a.reports.at(-1)?.at ?? 0)
-			)
-			.map(({ row, reports }) => ({ summary: summaryOf(row), hidden: row.moderation === 'hidden', reports }));
+		return reportedList(selectReported.all().map((row) => ({ row, reports: selectReports.all(row.id) })));
 	}
 
 	function get(id: string): CommonsLookup {
