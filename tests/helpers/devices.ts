@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import WebSocket from 'ws';
-import { openWorkspace, type LocalWorkspaceApi, type WorkspaceOptions } from '../../src/lib/sync';
+import type { LocalWorkspaceApi, WorkspaceOptions } from '../../src/lib/sync';
+import { openDeviceWorkspace } from '../../src/lib/state/device-storage';
 
 let counter = 0;
 
@@ -20,7 +21,7 @@ export async function newDevice(
 	const namespace = options.namespace ?? `device-${process.pid}-${++counter}-`;
 	const device = { online: true } as TestDevice;
 	device.namespace = namespace;
-	device.workspace = await openWorkspace({
+	device.workspace = await openDeviceWorkspace({
 		namespace,
 		WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
 		online: () => device.online,

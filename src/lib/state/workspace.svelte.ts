@@ -99,8 +99,8 @@ class App {
 		try {
 			// Loaded here, not imported at the top: screens that never start the workspace (a shared commons
 			// page opened by someone new) then never load the sync engine.
-			const { openWorkspace } = await import('$lib/sync');
-			const workspace = await openWorkspace();
+			const { openDeviceWorkspace } = await import('./device-storage');
+			const workspace = await openDeviceWorkspace();
 			this.#workspace = workspace;
 			const notify = (updates: Set<() => void>) => () => {
 				for (const update of updates) update();

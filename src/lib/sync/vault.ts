@@ -1,13 +1,14 @@
 /**
- * A group's sealed vault: one outer Y.Doc per group epoch, persisted with y-indexeddb and synced through
- * the relay with the stock y-websocket provider. The outer doc holds, per inner document, a top-level
+ * A group's sealed vault: one outer Y.Doc per group epoch, persisted locally and synced through the relay
+ * with the stock y-websocket provider. The outer doc holds, per inner document, a top-level
  * `Y.Array<Uint8Array>` named `d/<docId>` of sealed blobs (top-level, so two members who write to a new
  * document at once never replace each other's array). Inner documents are plain Y.Docs in memory only.
+ *
+ * The vault is wiring: the relay link (relay-link.ts), the sealer (sealer.ts), the compaction planner
+ * (compaction.ts), the status (sync-status.ts) and presence (presence.ts) each live in their own module.
  */
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
-import * as decoding from 'lib0/decoding';
-import { WebsocketProvider } from 'y-websocket';
 import {
 	INDEX_DOC_ID,
 	META_DOC_ID,
@@ -19,32 +20,25 @@ import {
 	type Presence,
 	type SyncStatus
 } from './api';
-import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
+import { toBase64Url } from './bytes';
 import { newDocId, relayCredentials, type DeviceKeys, type GroupKey } from './crypto';
 import { DocIndex } from './doc-index';
-import { open as openBlob, seal, SealError, type SealContext } from './sealed';
+import { SealError } from './sealed';
+import { Sealer } from './sealer';
+import { RelayLink } from './relay-link';
+import { StatusReporter, syncState, uncovered } from './sync-status';
+import { PresenceChannel } from './presence';
+import { COMPACT_JITTER_MS, MAX_BLOB_BYTES, planRuns, shouldCompact } from './compaction';
 import type { StorageEvents } from '../storage/vault-store';
+
+export { MESSAGE_SAVED_STATE, MESSAGE_SYNC_PROGRESS } from './relay-link';
+export { COMPACT_BLOBS, COMPACT_BYTES, COMPACT_JITTER_MS, MAX_BLOB_BYTES } from './compaction';
+export { PRESENCE_INTERVAL_MS } from './presence';
 
 /** Local changes are sealed after this pause, so typing makes one blob per pause, not per keystroke. */
 export const BATCH_DELAY_MS = 500;
 /** Seal at once when this many local updates are waiting (a paste or a script, not typing): merging stays cheap. */
 export const MAX_PENDING_UPDATES = 200;
-/** Compact a document's blobs past this many… */
-export const COMPACT_BLOBS = 200;
-/** …or past this many bytes. */
-export const COMPACT_BYTES = 256 * 1024;
-/** Members wait a random part of this before compacting, so they rarely compact the same doc at once. */
-export const COMPACT_JITTER_MS = 8_000;
-/**
- * Merged blobs stay below this: under the relay's 2 MB frame limit and small enough to cross a 50 kB/s link
- * well within y-websocket's 30-second silence timer. Larger documents are compacted into several blobs.
- */
-export const MAX_BLOB_BYTES = 1024 * 1024;
-/** The status is recomputed at most this often. */
-const STATUS_INTERVAL_MS = 100;
-/** Relay extension message types (sync-server/PROTOCOL.md). */
-export const MESSAGE_SAVED_STATE = 100;
-export const MESSAGE_SYNC_PROGRESS = 101;
 
 /** Transaction origin of changes that came out of the vault (never sealed again). */
 const FROM_VAULT = Symbol('from-vault');
@@ -52,13 +46,6 @@ const FROM_VAULT = Symbol('from-vault');
 const LOCAL = Symbol('local');
 /** The prefix of the outer doc's top-level arrays. */
 const DOC_PREFIX = 'd/';
-/** Presence is sealed like a document, under this reserved id. */
-const PRESENCE_DOC_ID = 'presence';
-/**
- * Cursor moves (every keystroke moves the caret) re-seal presence at most this often: each seal signs, and
- * every member opens every presence state it hears, so per-keystroke presence would cost typing time.
- */
-export const PRESENCE_INTERVAL_MS = 250;
 
 /** Everything a vault needs from its workspace. */
 export interface VaultOptions {
@@ -119,28 +106,8 @@ interface InnerDoc {
 	compactedBytes: number;
 }
 
-/** A sealed presence state as other members see it. */
-interface PresenceState {
-	name: string;
-	publicKey: string;
-	docId?: string;
-	doc?: Record<string, unknown> | null;
-}
-
 function arrayName(docId: string): string {
 	return DOC_PREFIX + docId;
-}
-
-/** Counts the elements of a Y.Array the relay's state vector does not cover (items of one client can be merged). */
-function uncovered(array: Y.Array<Uint8Array>, relay: Map<number, number>): number {
-	let count = 0;
-	for (let item = array._start; item !== null; item = item.right) {
-		if (item.deleted) continue;
-		const known = relay.get(item.id.client) ?? 0;
-		const end = item.id.clock + item.length;
-		if (end > known) count += end - Math.max(item.id.clock, known);
-	}
-	return count;
 }
 
 /** One open group vault. */
@@ -154,21 +121,13 @@ export class Vault implements GroupVault {
 	#index: DocIndex | undefined;
 	#options: VaultOptions;
 	#token: string;
-	#provider: WebsocketProvider | undefined;
+	#sealer: Sealer;
+	#link: RelayLink | undefined;
+	#presence: PresenceChannel | undefined;
+	#reporter = new StatusReporter(() => this.status());
 	#persistence: { destroy(): Promise<void> | void; clearData(): Promise<void> } | undefined;
 	#docs = new Map<string, InnerDoc>();
-	#relayState = new Map<number, number>();
-	/** Clocks of what arrived from the relay: it broadcasts only what it stored, so these are on it too. */
-	#received = new Map<number, number>();
-	/** True while a message from the relay's websocket is being applied. */
-	#fromRelay = false;
-	#progress: { received: number; total: number } | undefined;
 	#problem: SyncStatus['problem'];
-	#statusListeners = new Set<(status: SyncStatus) => void>();
-	#presenceListeners = new Set<(people: Presence[]) => void>();
-	#presence: Presence[] = [];
-	#statusQueued = false;
-	#lastStatus: SyncStatus | undefined;
 	#closed = false;
 	#unsealedFailures = 0;
 
@@ -180,6 +139,7 @@ export class Vault implements GroupVault {
 		const credentials = relayCredentials(options.currentKey.key, options.groupId, options.epoch);
 		this.room = credentials.room;
 		this.#token = credentials.token;
+		this.#sealer = new Sealer(options);
 	}
 
 	/** The group's meta doc (name, description, members); always open. */
@@ -194,7 +154,7 @@ export class Vault implements GroupVault {
 		return this.#index.entries;
 	}
 
-	/** Opens a vault: loads it from IndexedDB, opens the meta and index docs, then connects to the relay. */
+	/** Opens a vault: loads it from local storage, opens the meta and index docs, then connects to the relay. */
 	static async open(options: VaultOptions): Promise<Vault> {
 		return new Vault(options).#start();
 	}
@@ -213,13 +173,12 @@ export class Vault implements GroupVault {
 				this.#queueStatus();
 			}
 		});
-		const stored = await this.#options.relayState.load();
-		if (stored) this.#relayState = Y.decodeStateVector(stored);
+		const savedState = await this.#options.relayState.load();
 		this.#replayJournal();
 		this.outer.on('afterTransaction', (transaction: Y.Transaction) => this.#onOuterTransaction(transaction));
 		this.#meta = this.#acquire(META_DOC_ID).doc;
 		this.#index = new DocIndex(this.#acquire(INDEX_DOC_ID).doc);
-		this.#connect();
+		this.#connect(savedState);
 		return this;
 	}
 
@@ -239,76 +198,43 @@ export class Vault implements GroupVault {
 		journal.clear();
 	}
 
-	#connect(): void {
-		const base = this.relayUrl.replace(/^http/, 'ws').replace(/\/+$/, '') + '/sync';
-		const provider = new WebsocketProvider(base, this.room, this.outer, {
-			params: { token: this.#token, saved: '1' },
+	#connect(savedState: Uint8Array | undefined): void {
+		const link = new RelayLink({
+			relayUrl: this.relayUrl,
+			room: this.room,
+			token: this.#token,
+			outer: this.outer,
+			savedState,
+			relayState: this.#options.relayState,
 			connect: this.#options.connect ?? true,
-			...(this.#options.WebSocket ? { WebSocketPolyfill: this.#options.WebSocket } : {}),
-			// Reconnect attempts back off up to this; a phone coming back online retries within seconds.
-			maxBackoffTime: 5_000
-		});
-		this.#provider = provider;
-		this.outer.on('update', (update: Uint8Array, origin: unknown) => {
-			if (origin !== provider || !this.#fromRelay) return;
-			for (const [client, clock] of Y.parseUpdateMeta(update).to) {
-				if (clock > (this.#received.get(client) ?? 0)) this.#received.set(client, clock);
+			WebSocket: this.#options.WebSocket,
+			events: {
+				onChange: () => this.#queueStatus(),
+				onRefused: () => {
+					this.#problem = 'relayRefused';
+				},
+				onPresenceChange: () => this.#presence?.read()
 			}
 		});
-		provider.messageHandlers[MESSAGE_SAVED_STATE] = (_encoder, decoder) => {
-			const stateVector = decoding.readVarUint8Array(decoder);
-			this.#relayState = Y.decodeStateVector(stateVector);
-			void this.#options.relayState.save(stateVector).catch(() => undefined);
-			this.#queueStatus();
-		};
-		provider.messageHandlers[MESSAGE_SYNC_PROGRESS] = (_encoder, decoder) => {
-			const total = decoding.readVarUint(decoder);
-			this.#progress = total > 0 ? { received: 0, total } : undefined;
-			this.#queueStatus();
-		};
-		const syncHandler = provider.messageHandlers[0]!;
-		provider.messageHandlers[0] = (encoder, decoder, p, emitSynced, type) => {
-			if (this.#progress && !provider.synced) {
-				this.#progress = { ...this.#progress, received: this.#progress.received + decoder.arr.byteLength };
-				this.#queueStatus();
-			}
-			// y-websocket passes emitSynced only for websocket messages; other tabs' (BroadcastChannel) do not
-			// prove anything about the relay.
-			this.#fromRelay = emitSynced;
-			try {
-				syncHandler(encoder, decoder, p, emitSynced, type);
-			} finally {
-				this.#fromRelay = false;
-			}
-		};
-		provider.on('status', () => this.#queueStatus());
-		provider.on('sync', (synced: boolean) => {
-			if (synced) this.#progress = undefined;
-			this.#queueStatus();
+		this.#link = link;
+		this.#presence = new PresenceChannel({
+			room: link.awareness,
+			sealer: this.#sealer,
+			self: () => ({ name: this.#options.deviceName(), publicKey: this.#options.device.publicKey }),
+			focused: () => [...this.#docs.values()].find((inner) => inner.docId !== META_DOC_ID && inner.docId !== INDEX_DOC_ID),
+			docs: () => this.#docs.values()
 		});
-		provider.on('connection-close', (event: CloseEvent | null) => {
-			if (event && event.code >= 4400 && event.code < 4500) this.#problem = 'relayRefused';
-			this.#queueStatus();
-		});
-		// Only others' states need opening; our own change (origin 'local') leaves theirs as they were.
-		provider.awareness.on('change', (_changes: unknown, origin: unknown) => {
-			if (origin !== 'local') this.#readPresence();
-		});
-		this.#publishPresence();
+		this.#presence.publish();
 	}
 
 	/** Reconnects now (the browser came back online), instead of waiting for the backoff. */
 	reconnect(): void {
-		if (this.#provider && !this.#provider.wsconnected && !this.#provider.wsconnecting) this.#provider.connect();
+		this.#link?.reconnect();
 	}
 
 	/** Drops the relay connection (tests, going offline deliberately). */
 	disconnect(): void {
-		this.#provider?.disconnect();
-	}
-
-	#context(docId: string): SealContext {
-		return { groupId: this.id, epoch: this.epoch, docId };
+		this.#link?.disconnect();
 	}
 
 	#blobs(docId: string): Y.Array<Uint8Array> {
@@ -326,7 +252,7 @@ export class Vault implements GroupVault {
 					if (inner.seen.has(blob)) continue;
 					inner.seen.add(blob);
 					try {
-						const { plaintext } = openBlob(blob, this.#context(inner.docId), this.#options.keys);
+						const { plaintext } = this.#sealer.open(inner.docId, blob);
 						Y.applyUpdate(inner.doc, plaintext, FROM_VAULT);
 						inner.opened.add(blob);
 					} catch (error) {
@@ -388,7 +314,7 @@ export class Vault implements GroupVault {
 			this.#queueStatus();
 		});
 		inner.awareness.on('change', (_changes: unknown, origin: unknown) => {
-			if (origin === 'local') this.#presenceSoon();
+			if (origin === 'local') this.#presence?.soon();
 		});
 		return inner;
 	}
@@ -417,7 +343,7 @@ export class Vault implements GroupVault {
 		inner.timer = undefined;
 		if (inner.pending.length === 0 || this.#closed) return;
 		const merged = inner.pending.length === 1 ? inner.pending[0]! : Y.mergeUpdates(inner.pending);
-		const blob = seal(merged, this.#context(inner.docId), this.#options.currentKey, this.#options.device);
+		const blob = this.#sealer.seal(inner.docId, merged);
 		try {
 			this.outer.transact(() => {
 				const blobs = this.#blobs(inner.docId);
@@ -470,10 +396,7 @@ export class Vault implements GroupVault {
 		if (inner.compactTimer || this.#closed) return;
 		const blobs = this.#blobs(inner.docId);
 		const bytes = blobs.toArray().reduce((sum, blob) => sum + blob.byteLength, 0);
-		// Past the byte threshold only once the blobs have grown well beyond the last snapshot: a large guide
-		// is not compacted again after every pause.
-		const tooBig = bytes > COMPACT_BYTES && bytes > 2 * inner.compactedBytes;
-		if (blobs.length <= COMPACT_BLOBS && !tooBig) return;
+		if (!shouldCompact({ count: blobs.length, bytes, bytesAfterLastCompaction: inner.compactedBytes })) return;
 		inner.compactTimer = setTimeout(() => {
 			inner.compactTimer = undefined;
 			if (this.#docs.get(inner.docId) === inner) this.compact(inner.docId);
@@ -493,27 +416,14 @@ export class Vault implements GroupVault {
 		const mergeable = blobs.toArray().filter((blob) => inner.opened.has(blob));
 		if (mergeable.length < 2) return;
 		const snapshot = Y.encodeStateAsUpdate(inner.doc);
-		const replacements: Uint8Array[] = [];
+		let replacements: Uint8Array[];
 		if (snapshot.byteLength <= MAX_BLOB_BYTES) {
-			replacements.push(snapshot);
+			replacements = [snapshot];
 		} else {
-			let run: Uint8Array[] = [];
-			let size = 0;
-			const flushRun = () => {
-				if (run.length === 0) return;
-				replacements.push(Y.mergeUpdates(run));
-				run = [];
-				size = 0;
-			};
-			for (const blob of mergeable) {
-				const { plaintext } = openBlob(blob, this.#context(docId), this.#options.keys);
-				if (size + plaintext.byteLength > MAX_BLOB_BYTES) flushRun();
-				run.push(plaintext);
-				size += plaintext.byteLength;
-			}
-			flushRun();
+			const updates = mergeable.map((blob) => this.#sealer.open(docId, blob).plaintext);
+			replacements = planRuns(updates.map((update) => update.byteLength)).map((run) => Y.mergeUpdates(run.map((index) => updates[index]!)));
 		}
-		const sealed = replacements.map((update) => seal(update, this.#context(docId), this.#options.currentKey, this.#options.device));
+		const sealed = replacements.map((update) => this.#sealer.seal(docId, update));
 		const merged = new Set(mergeable);
 		this.outer.transact(() => {
 			const current = blobs.toArray();
@@ -552,7 +462,7 @@ export class Vault implements GroupVault {
 		inner.awareness.destroy();
 		inner.doc.destroy();
 		this.#docs.delete(inner.docId);
-		this.#publishPresence();
+		this.#presence?.publish();
 	}
 
 	async create(
@@ -574,16 +484,9 @@ export class Vault implements GroupVault {
 
 	// ——— status ———
 
-	/** What the relay is known to hold: its last saved-state answer, plus everything it sent us since. */
-	#onRelay(): Map<number, number> {
-		const known = new Map(this.#relayState);
-		for (const [client, clock] of this.#received) if (clock > (known.get(client) ?? 0)) known.set(client, clock);
-		return known;
-	}
-
 	status(): SyncStatus {
-		const provider = this.#provider;
-		const onRelay = this.#onRelay();
+		const link = this.#link;
+		const onRelay = link?.onRelay() ?? new Map<number, number>();
 		let pending = 0;
 		for (const name of [...this.outer.share.keys()]) {
 			// Arrays that arrived remotely are untyped until asked for by type.
@@ -591,45 +494,20 @@ export class Vault implements GroupVault {
 		}
 		for (const inner of this.#docs.values()) if (inner.pending.length > 0) pending++;
 		const online = this.#options.online?.() ?? true;
-		let state: SyncStatus['state'];
-		if (!online) state = 'offline';
-		else if (provider?.wsconnected && provider.synced) state = pending === 0 ? 'savedRelay' : 'syncing';
-		else if (provider?.wsconnected || provider?.wsconnecting) state = 'syncing';
-		else state = 'savedLocal';
+		const state = syncState({ online, synced: link?.synced ?? false, connecting: link?.connecting ?? false }, pending);
 		const status: SyncStatus = { state, pending };
-		if (this.#progress && !provider?.synced) status.progress = this.#progress;
+		const progress = link?.progress;
+		if (progress) status.progress = progress;
 		if (this.#problem) status.problem = this.#problem;
 		return status;
 	}
 
 	onStatus(listener: (status: SyncStatus) => void): () => void {
-		this.#statusListeners.add(listener);
-		return () => this.#statusListeners.delete(listener);
+		return this.#reporter.listen(listener);
 	}
 
-	/**
-	 * Re-evaluates the status soon: at most once per STATUS_INTERVAL_MS, since counting what the relay lacks
-	 * walks every blob of the vault.
-	 */
 	#queueStatus(): void {
-		if (this.#statusQueued || this.#closed) return;
-		this.#statusQueued = true;
-		setTimeout(() => {
-			this.#statusQueued = false;
-			const status = this.status();
-			const last = this.#lastStatus;
-			if (
-				last &&
-				last.state === status.state &&
-				last.pending === status.pending &&
-				last.problem === status.problem &&
-				last.progress?.received === status.progress?.received
-			) {
-				return;
-			}
-			this.#lastStatus = status;
-			for (const listener of this.#statusListeners) listener(status);
-		}, STATUS_INTERVAL_MS);
+		if (!this.#closed) this.#reporter.queue();
 	}
 
 	/** Notes a change of connectivity (the browser's online/offline events). */
@@ -641,131 +519,28 @@ export class Vault implements GroupVault {
 	isPendingOnRelay(docId: string): boolean {
 		const inner = this.#docs.get(docId);
 		if (inner && inner.pending.length > 0) return true;
-		return uncovered(this.#blobs(docId), this.#onRelay()) > 0;
+		return uncovered(this.#blobs(docId), this.#link?.onRelay() ?? new Map()) > 0;
 	}
 
-	/** Whether the relay holds every blob this device has of `docId`, right now. */
+	/** The relay's last saved-state answer (what it said it stored). */
 	get relayStateVector(): Map<number, number> {
-		return this.#relayState;
+		return this.#link?.savedState ?? new Map();
 	}
 
 	// ——— presence ———
 
-	#presenceTimer: ReturnType<typeof setTimeout> | undefined;
-	#presenceDirty = false;
-
-	/** Publishes presence now, or once the current interval ends when it was published a moment ago. */
-	#presenceSoon(): void {
-		if (this.#presenceTimer) {
-			this.#presenceDirty = true;
-			return;
-		}
-		this.#publishPresence();
-		this.#presenceTimer = setTimeout(() => {
-			this.#presenceTimer = undefined;
-			if (!this.#presenceDirty) return;
-			this.#presenceDirty = false;
-			this.#presenceSoon();
-		}, PRESENCE_INTERVAL_MS);
-	}
-
-	#publishPresence(): void {
-		const awareness = this.#provider?.awareness;
-		if (!awareness || this.#closed) return;
-		const open = [...this.#docs.values()].find((inner) => inner.docId !== META_DOC_ID && inner.docId !== INDEX_DOC_ID);
-		const state: PresenceState = {
-			name: this.#options.deviceName(),
-			publicKey: toBase64Url(this.#options.device.publicKey),
-			...(open ? { docId: open.docId, doc: open.awareness.getLocalState() } : {})
-		};
-		const sealed = seal(utf8(JSON.stringify(state)), this.#context(PRESENCE_DOC_ID), this.#options.currentKey, this.#options.device);
-		// All the relay and other rooms' members can see: one opaque field.
-		awareness.setLocalState({ e: toBase64Url(sealed) });
-	}
-
 	/** Re-publishes presence (after a rename). */
 	refreshPresence(): void {
-		this.#publishPresence();
-	}
-
-	/** Opened presence states by client, kept while unchanged: a state is opened (and verified) once. */
-	#openedPresence = new Map<number, { sealed: string; state: PresenceState | undefined }>();
-
-	/** Opens one member's sealed presence; undefined when it does not open or is not theirs. */
-	#openPresence(clientId: number, sealed: string): PresenceState | undefined {
-		const known = this.#openedPresence.get(clientId);
-		if (known?.sealed === sealed) return known.state;
-		let state: PresenceState | undefined;
-		try {
-			const opened = openBlob(fromBase64Url(sealed), this.#context(PRESENCE_DOC_ID), this.#options.keys);
-			const parsed = JSON.parse(fromUtf8(opened.plaintext)) as PresenceState;
-			if (typeof parsed.name === 'string' && parsed.publicKey === opened.author) state = parsed;
-		} catch {
-			state = undefined;
-		}
-		this.#openedPresence.set(clientId, { sealed, state });
-		return state;
-	}
-
-	#readPresence(): void {
-		const awareness = this.#provider?.awareness;
-		if (!awareness) return;
-		const people: Presence[] = [];
-		const byDoc = new Map<string, Map<number, Record<string, unknown>>>();
-		for (const [clientId, raw] of awareness.getStates()) {
-			if (clientId === awareness.clientID) continue;
-			const sealed = (raw as { e?: unknown }).e;
-			if (typeof sealed !== 'string') continue;
-			// A presence state that does not open is someone else's business: it is left out.
-			const state = this.#openPresence(clientId, sealed);
-			if (!state) continue;
-			people.push({ clientId, name: state.name, publicKey: state.publicKey, ...(state.docId ? { docId: state.docId } : {}) });
-			if (state.docId && state.doc) {
-				let states = byDoc.get(state.docId);
-				if (!states) byDoc.set(state.docId, (states = new Map()));
-				states.set(clientId, state.doc);
-			}
-		}
-		for (const clientId of this.#openedPresence.keys()) if (!awareness.getStates().has(clientId)) this.#openedPresence.delete(clientId);
-		this.#presence = people;
-		for (const listener of this.#presenceListeners) listener(people);
-		for (const inner of this.#docs.values()) this.#feedAwareness(inner, byDoc.get(inner.docId) ?? new Map());
-	}
-
-	/** Mirrors decrypted remote states into a doc's awareness, where editors read carets from. */
-	#feedAwareness(inner: InnerDoc, states: Map<number, Record<string, unknown>>): void {
-		const awareness = inner.awareness;
-		const added: number[] = [];
-		const updated: number[] = [];
-		const removed: number[] = [];
-		const now = Date.now();
-		for (const [clientId, state] of states) {
-			const previous = awareness.states.get(clientId);
-			if (previous === undefined) added.push(clientId);
-			else if (JSON.stringify(previous) !== JSON.stringify(state)) updated.push(clientId);
-			const meta = awareness.meta.get(clientId);
-			awareness.states.set(clientId, state);
-			awareness.meta.set(clientId, { clock: (meta?.clock ?? 0) + 1, lastUpdated: now });
-		}
-		for (const clientId of [...awareness.states.keys()]) {
-			if (clientId !== awareness.clientID && !states.has(clientId)) {
-				awareness.states.delete(clientId);
-				removed.push(clientId);
-			}
-		}
-		if (added.length + updated.length + removed.length > 0) {
-			awareness.emit('change', [{ added, updated, removed }, 'remote']);
-			awareness.emit('update', [{ added, updated, removed }, 'remote']);
-		}
+		this.#presence?.publish();
 	}
 
 	presence(): Presence[] {
-		return this.#presence;
+		return this.#presence?.people() ?? [];
 	}
 
 	onPresence(listener: (people: Presence[]) => void): () => void {
-		this.#presenceListeners.add(listener);
-		return () => this.#presenceListeners.delete(listener);
+		if (!this.#presence) throw new Error('the vault is not open');
+		return this.#presence.listen(listener);
 	}
 
 	invite(): Invite {
@@ -786,7 +561,8 @@ export class Vault implements GroupVault {
 		if (this.#closed) return;
 		this.flushAll();
 		this.#closed = true;
-		clearTimeout(this.#presenceTimer);
+		this.#presence?.close();
+		this.#reporter.stop();
 		for (const inner of this.#docs.values()) {
 			clearTimeout(inner.timer);
 			clearTimeout(inner.compactTimer);
@@ -795,7 +571,7 @@ export class Vault implements GroupVault {
 		}
 		this.#docs.clear();
 		this.#index?.destroy();
-		this.#provider?.destroy();
+		this.#link?.destroy();
 		await this.#persistence?.destroy();
 		this.outer.destroy();
 	}

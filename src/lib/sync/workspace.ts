@@ -14,15 +14,20 @@ import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
 import { keyIdOf, newDeviceKeys, newGroupId, newGroupKey, type DeviceKeys, type GroupKey } from './crypto';
 import { open as openBlob, seal } from './sealed';
 import { Vault, type VaultJournal, type VaultOptions } from './vault';
-import { openCatalogue, type CatalogueDb, type GroupRow, type IndexedDbSource } from '../storage/catalogue';
-import { persistVault } from '../storage/vault-store';
+import type { CatalogueDb, GroupRow } from '../storage/catalogue';
 
 /** The sealed group name in the catalogue opens only under this reserved doc id. */
 const CATALOGUE_NAME_DOC = 'catalogue-name';
 
-/** How a workspace is opened: the browser's defaults, or Node test doubles for IndexedDB and WebSocket. */
+/**
+ * How a workspace is opened. The outside world is injected (STYLE.md 11): src/lib/state/device-storage.ts
+ * builds the catalogue and the vaults' persistence on IndexedDB; tests pass fake-indexeddb or memory.
+ */
 export interface WorkspaceOptions {
-	indexedDB?: IndexedDbSource;
+	/** The device catalogue, not yet opened. */
+	catalogue: CatalogueDb;
+	/** Where vaults persist their outer docs. */
+	persist: VaultOptions['persist'];
 	WebSocket?: typeof WebSocket;
 	/** Whether the network is up; the browser's navigator.onLine by default. */
 	online?: () => boolean;
@@ -30,10 +35,8 @@ export interface WorkspaceOptions {
 	batchDelayMs?: number;
 	/** Connect vaults to their relays (default true). */
 	connect?: boolean;
-	/** Prefix of every IndexedDB database name: lets tests run several devices in one process. */
+	/** Prefix of the unload journal's localStorage key: lets tests run several devices in one process. */
 	namespace?: string;
-	/** Where vaults persist; y-indexeddb by default. Benchmarks pass memory to measure the core alone. */
-	persist?: VaultOptions['persist'];
 }
 
 const IDLE: SyncStatus = { state: 'savedLocal', pending: 0 };
@@ -217,7 +220,7 @@ class LocalWorkspace implements Workspace {
 			keys: (keyId) => byId.get(keyId),
 			device: device.keys,
 			deviceName: () => device.name,
-			persist: this.#options.persist ?? ((room, doc, events) => persistVault(room, doc, this.#options.namespace, events)),
+			persist: this.#options.persist,
 			relayState: {
 				load: async () => {
 					const state = await this.#db.relayStates.get(groupId);
@@ -374,8 +377,8 @@ class LocalWorkspace implements Workspace {
 export type LocalWorkspaceApi = Workspace & { vault(groupId: string): Promise<Vault> };
 
 /** Opens this device's workspace. */
-export async function openWorkspace(options: WorkspaceOptions = {}): Promise<LocalWorkspaceApi> {
-	const db = openCatalogue(options.indexedDB, options.namespace);
+export async function openWorkspace(options: WorkspaceOptions): Promise<LocalWorkspaceApi> {
+	const db = options.catalogue;
 	await db.open();
 	return new LocalWorkspace(db, options).load();
 }

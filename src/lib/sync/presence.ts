@@ -1,0 +1,174 @@
+/**
+ * Presence: each member's name and the caret state of the document they have open, sealed like a blob and
+ * published as one opaque awareness field of the relay room, then opened and mirrored into the awareness of
+ * the matching inner document, where editors read carets from.
+ */
+import type { Awareness } from 'y-protocols/awareness';
+import type { Presence } from './api';
+import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
+import type { Sealer } from './sealer';
+
+/** Presence is sealed like a document, under this reserved id. */
+export const PRESENCE_DOC_ID = 'presence';
+/**
+ * Cursor moves (every keystroke moves the caret) re-seal presence at most this often: each seal signs, and
+ * every member opens every presence state it hears, so per-keystroke presence would cost typing time.
+ */
+export const PRESENCE_INTERVAL_MS = 250;
+
+/** A sealed presence state as other members see it. */
+interface PresenceState {
+	name: string;
+	publicKey: string;
+	docId?: string;
+	doc?: Record<string, unknown> | null;
+}
+
+/** An open inner document as presence sees it. */
+export interface PresenceDoc {
+	docId: string;
+	awareness: Awareness;
+}
+
+/** One vault's presence: publishing this device's, opening the others'. */
+export class PresenceChannel {
+	readonly #room: Awareness;
+	readonly #sealer: Sealer;
+	readonly #self: () => { name: string; publicKey: Uint8Array };
+	/** The document this device's caret state is published for, if any. */
+	readonly #focused: () => PresenceDoc | undefined;
+	/** Every open document, whose awareness mirrors the others' carets. */
+	readonly #docs: () => Iterable<PresenceDoc>;
+	#listeners = new Set<(people: Presence[]) => void>();
+	#people: Presence[] = [];
+	#timer: ReturnType<typeof setTimeout> | undefined;
+	#dirty = false;
+	#closed = false;
+	/** Opened presence states by client, kept while unchanged: a state is opened (and verified) once. */
+	#opened = new Map<number, { sealed: string; state: PresenceState | undefined }>();
+
+	constructor(options: {
+		room: Awareness;
+		sealer: Sealer;
+		self: () => { name: string; publicKey: Uint8Array };
+		focused: () => PresenceDoc | undefined;
+		docs: () => Iterable<PresenceDoc>;
+	}) {
+		this.#room = options.room;
+		this.#sealer = options.sealer;
+		this.#self = options.self;
+		this.#focused = options.focused;
+		this.#docs = options.docs;
+	}
+
+	/** Publishes presence now, or once the current interval ends when it was published a moment ago. */
+	soon(): void {
+		if (this.#timer) {
+			this.#dirty = true;
+			return;
+		}
+		this.publish();
+		this.#timer = setTimeout(() => {
+			this.#timer = undefined;
+			if (!this.#dirty) return;
+			this.#dirty = false;
+			this.soon();
+		}, PRESENCE_INTERVAL_MS);
+	}
+
+	/** Seals and publishes this device's presence now. */
+	publish(): void {
+		if (this.#closed) return;
+		const self = this.#self();
+		const open = this.#focused();
+		const state: PresenceState = {
+			name: self.name,
+			publicKey: toBase64Url(self.publicKey),
+			...(open ? { docId: open.docId, doc: open.awareness.getLocalState() } : {})
+		};
+		const sealed = this.#sealer.seal(PRESENCE_DOC_ID, utf8(JSON.stringify(state)));
+		// All the relay and other rooms' members can see: one opaque field.
+		this.#room.setLocalState({ e: toBase64Url(sealed) });
+	}
+
+	/** Opens one member's sealed presence; undefined when it does not open or is not theirs. */
+	#open(clientId: number, sealed: string): PresenceState | undefined {
+		const known = this.#opened.get(clientId);
+		if (known?.sealed === sealed) return known.state;
+		let state: PresenceState | undefined;
+		try {
+			const opened = this.#sealer.open(PRESENCE_DOC_ID, fromBase64Url(sealed));
+			const parsed = JSON.parse(fromUtf8(opened.plaintext)) as PresenceState;
+			if (typeof parsed.name === 'string' && parsed.publicKey === opened.author) state = parsed;
+		} catch {
+			state = undefined;
+		}
+		this.#opened.set(clientId, { sealed, state });
+		return state;
+	}
+
+	/** Re-reads the others' states after the room's awareness changed. */
+	read(): void {
+		const awareness = this.#room;
+		const people: Presence[] = [];
+		const byDoc = new Map<string, Map<number, Record<string, unknown>>>();
+		for (const [clientId, raw] of awareness.getStates()) {
+			if (clientId === awareness.clientID) continue;
+			const sealed = (raw as { e?: unknown }).e;
+			if (typeof sealed !== 'string') continue;
+			// A presence state that does not open is someone else's business: it is left out.
+			const state = this.#open(clientId, sealed);
+			if (!state) continue;
+			people.push({ clientId, name: state.name, publicKey: state.publicKey, ...(state.docId ? { docId: state.docId } : {}) });
+			if (state.docId && state.doc) {
+				let states = byDoc.get(state.docId);
+				if (!states) byDoc.set(state.docId, (states = new Map()));
+				states.set(clientId, state.doc);
+			}
+		}
+		for (const clientId of this.#opened.keys()) if (!awareness.getStates().has(clientId)) this.#opened.delete(clientId);
+		this.#people = people;
+		for (const listener of this.#listeners) listener(people);
+		for (const doc of this.#docs()) feedAwareness(doc.awareness, byDoc.get(doc.docId) ?? new Map());
+	}
+
+	people(): Presence[] {
+		return this.#people;
+	}
+
+	listen(listener: (people: Presence[]) => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	close(): void {
+		this.#closed = true;
+		clearTimeout(this.#timer);
+	}
+}
+
+/** Mirrors decrypted remote states into a doc's awareness, where editors read carets from. */
+function feedAwareness(awareness: Awareness, states: Map<number, Record<string, unknown>>): void {
+	const added: number[] = [];
+	const updated: number[] = [];
+	const removed: number[] = [];
+	const now = Date.now();
+	for (const [clientId, state] of states) {
+		const previous = awareness.states.get(clientId);
+		if (previous === undefined) added.push(clientId);
+		else if (JSON.stringify(previous) !== JSON.stringify(state)) updated.push(clientId);
+		const meta = awareness.meta.get(clientId);
+		awareness.states.set(clientId, state);
+		awareness.meta.set(clientId, { clock: (meta?.clock ?? 0) + 1, lastUpdated: now });
+	}
+	for (const clientId of [...awareness.states.keys()]) {
+		if (clientId !== awareness.clientID && !states.has(clientId)) {
+			awareness.states.delete(clientId);
+			removed.push(clientId);
+		}
+	}
+	if (added.length + updated.length + removed.length > 0) {
+		awareness.emit('change', [{ added, updated, removed }, 'remote']);
+		awareness.emit('update', [{ added, updated, removed }, 'remote']);
+	}
+}

@@ -1,0 +1,156 @@
+/**
+ * The vault's link to the relay: the stock y-websocket provider on the outer doc, with Fieldbook's opt-in
+ * extension messages (sync-server/PROTOCOL.md) and a record of what the relay is known to hold.
+ */
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import { WebsocketProvider } from 'y-websocket';
+import type { Awareness } from 'y-protocols/awareness';
+
+/** Relay extension message types (sync-server/PROTOCOL.md). */
+export const MESSAGE_SAVED_STATE = 100;
+export const MESSAGE_SYNC_PROGRESS = 101;
+/** y-websocket's sync message type (sync step 1, step 2 and updates). */
+const MESSAGE_SYNC = 0;
+/** Close codes from 4400 to 4499 are the relay refusing the room for good (PROTOCOL.md). */
+const REFUSED_MIN = 4400;
+const REFUSED_END = 4500;
+/** Reconnect attempts back off up to this; a phone coming back online retries within seconds. */
+const MAX_BACKOFF_MS = 5_000;
+
+/** What the link tells the vault. */
+export interface RelayLinkEvents {
+	/** Something the status depends on changed (connection, saved state, progress). */
+	onChange(): void;
+	/** The relay refused the room (a 44xx close). */
+	onRefused(): void;
+	/** Another member's presence changed. */
+	onPresenceChange(): void;
+}
+
+/** One vault's relay connection. */
+export class RelayLink {
+	readonly #provider: WebsocketProvider;
+	readonly #relayState: { load(): Promise<Uint8Array | undefined>; save(stateVector: Uint8Array): Promise<void> };
+	#savedState = new Map<number, number>();
+	/** Clocks of what arrived from the relay: it broadcasts only what it stored, so these are on it too. */
+	#received = new Map<number, number>();
+	/** True while a message from the relay's websocket is being applied. */
+	#fromRelay = false;
+	#progress: { received: number; total: number } | undefined;
+
+	constructor(options: {
+		relayUrl: string;
+		room: string;
+		token: string;
+		outer: Y.Doc;
+		/** The relay's last saved state vector as loaded at start. */
+		savedState: Uint8Array | undefined;
+		relayState: { load(): Promise<Uint8Array | undefined>; save(stateVector: Uint8Array): Promise<void> };
+		connect: boolean;
+		WebSocket?: typeof WebSocket;
+		events: RelayLinkEvents;
+	}) {
+		const { events, outer } = options;
+		this.#relayState = options.relayState;
+		if (options.savedState) this.#savedState = Y.decodeStateVector(options.savedState);
+		const base = options.relayUrl.replace(/^http/, 'ws').replace(/\/+$/, '') + '/sync';
+		const provider = new WebsocketProvider(base, options.room, outer, {
+			params: { token: options.token, saved: '1' },
+			connect: options.connect,
+			...(options.WebSocket ? { WebSocketPolyfill: options.WebSocket } : {}),
+			maxBackoffTime: MAX_BACKOFF_MS
+		});
+		this.#provider = provider;
+		outer.on('update', (update: Uint8Array, origin: unknown) => {
+			if (origin !== provider || !this.#fromRelay) return;
+			for (const [client, clock] of Y.parseUpdateMeta(update).to) {
+				if (clock > (this.#received.get(client) ?? 0)) this.#received.set(client, clock);
+			}
+		});
+		provider.messageHandlers[MESSAGE_SAVED_STATE] = (_encoder, decoder) => {
+			const stateVector = decoding.readVarUint8Array(decoder);
+			this.#savedState = Y.decodeStateVector(stateVector);
+			void this.#relayState.save(stateVector).catch(() => undefined);
+			events.onChange();
+		};
+		provider.messageHandlers[MESSAGE_SYNC_PROGRESS] = (_encoder, decoder) => {
+			const total = decoding.readVarUint(decoder);
+			this.#progress = total > 0 ? { received: 0, total } : undefined;
+			events.onChange();
+		};
+		const syncHandler = provider.messageHandlers[MESSAGE_SYNC]!;
+		provider.messageHandlers[MESSAGE_SYNC] = (encoder, decoder, p, emitSynced, type) => {
+			if (this.#progress && !provider.synced) {
+				this.#progress = { ...this.#progress, received: this.#progress.received + decoder.arr.byteLength };
+				events.onChange();
+			}
+			// y-websocket passes emitSynced only for websocket messages; other tabs' (BroadcastChannel) do not
+			// prove anything about the relay.
+			this.#fromRelay = emitSynced;
+			try {
+				syncHandler(encoder, decoder, p, emitSynced, type);
+			} finally {
+				this.#fromRelay = false;
+			}
+		};
+		provider.on('status', () => events.onChange());
+		provider.on('sync', (synced: boolean) => {
+			if (synced) this.#progress = undefined;
+			events.onChange();
+		});
+		provider.on('connection-close', (event: CloseEvent | null) => {
+			if (event && event.code >= REFUSED_MIN && event.code < REFUSED_END) events.onRefused();
+			events.onChange();
+		});
+		// Only others' states need opening; our own change (origin 'local') leaves theirs as they were.
+		provider.awareness.on('change', (_changes: unknown, origin: unknown) => {
+			if (origin !== 'local') events.onPresenceChange();
+		});
+	}
+
+	/** The room's awareness, where sealed presence states travel. */
+	get awareness(): Awareness {
+		return this.#provider.awareness;
+	}
+
+	/** Connected and through the first sync. */
+	get synced(): boolean {
+		return this.#provider.wsconnected && this.#provider.synced;
+	}
+
+	/** Connected or connecting. */
+	get connecting(): boolean {
+		return this.#provider.wsconnected || this.#provider.wsconnecting;
+	}
+
+	/** First-sync progress while it streams in. */
+	get progress(): { received: number; total: number } | undefined {
+		return this.#provider.synced ? undefined : this.#progress;
+	}
+
+	/** The relay's last saved-state answer. */
+	get savedState(): Map<number, number> {
+		return this.#savedState;
+	}
+
+	/** What the relay is known to hold: its last saved-state answer, plus everything it sent us since. */
+	onRelay(): Map<number, number> {
+		const known = new Map(this.#savedState);
+		for (const [client, clock] of this.#received) if (clock > (known.get(client) ?? 0)) known.set(client, clock);
+		return known;
+	}
+
+	/** Reconnects now, instead of waiting for the backoff. */
+	reconnect(): void {
+		if (!this.#provider.wsconnected && !this.#provider.wsconnecting) this.#provider.connect();
+	}
+
+	disconnect(): void {
+		this.#provider.disconnect();
+	}
+
+	destroy(): void {
+		this.#provider.destroy();
+	}
+}
