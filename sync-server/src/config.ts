@@ -9,8 +9,12 @@ export interface RelayConfig {
 	/** TCP port; 0 picks a free one (tests). */
 	port: number;
 	host: string;
-	/** Folder of the SQLite databases (rooms, commons). */
+	/** Folder of the SQLite databases (rooms, commons), used when `databaseUrl` is not set. */
 	dataDir: string;
+	/** PostgreSQL connection string: rooms and commons live there instead of SQLite (several processes may share it). */
+	databaseUrl: string | undefined;
+	/** Redis URL: updates and presence travel between the relay processes sharing `databaseUrl`. */
+	redisUrl: string | undefined;
 	/** Folder of the built app; undefined serves no app (relay only). */
 	staticDir: string | undefined;
 	logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -99,6 +103,20 @@ function relayOrigins(raw: string | undefined): string[] {
 	return origins;
 }
 
+/** A URL variable with one of `protocols`, or undefined when unset. */
+function serviceUrl(env: Env, name: string, protocols: string[]): string | undefined {
+	const raw = env[name]?.trim();
+	if (!raw) return undefined;
+	let url: URL;
+	try {
+		url = new URL(raw);
+	} catch {
+		throw new ConfigError(name, 'is not a URL');
+	}
+	if (!protocols.includes(url.protocol)) throw new ConfigError(name, `expected a ${protocols.map((p) => `${p}//`).join(' or ')} URL`);
+	return raw;
+}
+
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): RelayConfig {
 	const host = env.HOST?.trim() || '127.0.0.1';
@@ -116,10 +134,16 @@ export function loadConfig(env: Env = process.env): RelayConfig {
 	}
 	const metricsPort = env.METRICS_PORT?.trim() ? integer(env, 'METRICS_PORT', 0, 0, 65535) : undefined;
 	const staticDir = env.STATIC_DIR === '' ? undefined : resolve(env.STATIC_DIR ?? 'build');
+	const databaseUrl = serviceUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+	const redisUrl = serviceUrl(env, 'REDIS_URL', ['redis:', 'rediss:']);
+	// Processes that fan out to each other must share their rooms; per-process SQLite files cannot.
+	if (redisUrl && !databaseUrl) throw new ConfigError('REDIS_URL', 'needs DATABASE_URL (several processes share rooms in PostgreSQL)');
 	return {
 		port: integer(env, 'PORT', 8787, 0, 65535),
 		host,
 		dataDir: resolve(env.DATA_DIR?.trim() || 'data'),
+		databaseUrl,
+		redisUrl,
 		staticDir,
 		logLevel: logLevel as RelayConfig['logLevel'],
 		commonsAdminToken: adminToken,

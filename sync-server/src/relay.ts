@@ -2,19 +2,17 @@
  * One relay: an HTTP server that serves the app, answers health checks, and (in later modules) syncs
  * rooms over websockets and serves the commons API. Started by server.ts and by the tests.
  */
-import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCommonsHandler } from './commons/http.js';
-import { createSqliteCommonsStore } from './commons/sqlite.js';
 import { commonsPageMeta, withPageMeta } from './commons/page-meta.js';
 import type { CommonsStore } from './commons/types.js';
+import { openBackends } from './backends.js';
 import type { RelayConfig } from './config.js';
 import { createSecurityHeaders } from './headers.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, metricsAccess, type Metrics } from './metrics.js';
 import { createStaticHandler } from './static.js';
-import { createSqliteStore } from './store/sqlite.js';
 import type { RoomStore } from './store/types.js';
 import { createSync } from './sync.js';
 
@@ -72,11 +70,10 @@ export async function startRelay(
 	options: { logger?: Logger; store?: RoomStore; commonsStore?: CommonsStore; defaultMetrics?: boolean } = {}
 ): Promise<Relay> {
 	const logger = options.logger ?? createLogger(config.logLevel);
-	mkdirSync(config.dataDir, { recursive: true });
-	const store = options.store ?? createSqliteStore(config.dataDir);
+	const backends = await openBackends(config, logger, options);
+	const { store, commonsStore } = backends;
 	const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
 	const sync = createSync({ store, limits: config.limits, metrics, logger });
-	const commonsStore = options.commonsStore ?? createSqliteCommonsStore(config.dataDir);
 	const commons = createCommonsHandler({
 		store: commonsStore,
 		limits: config.commons,
@@ -100,8 +97,8 @@ export async function startRelay(
 		const url = new URL(req.url ?? '/', 'http://relay.invalid');
 		await applySecurityHeaders(req, res);
 		if (url.pathname === '/healthz') {
-			const ok = (await store.healthy().catch(() => false)) && (await commonsStore.healthy().catch(() => false));
-			sendJson(res, ok ? 200 : 503, { ok, storage: ok ? 'reachable' : 'unreachable' });
+			const health = await backends.health();
+			sendJson(res, health.ok ? 200 : 503, health);
 			return;
 		}
 		if (url.pathname === '/metrics' && req.method === 'GET') {
@@ -156,7 +153,7 @@ export async function startRelay(
 				server.closeAllConnections();
 				await stopped;
 				if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
-				await Promise.all([store.close(), commonsStore.close()]);
+				await backends.close();
 			})();
 			return closing;
 		}

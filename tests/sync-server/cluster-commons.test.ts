@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commonsApi, guidePayload, newEntryId, newPublisher } from '../helpers/commons';
+import { findPostgres, useTestDatabase } from '../helpers/postgres';
+import { startTestRelay, type TestRelay } from '../helpers/relay';
+
+const server = await findPostgres();
+const ADMIN_TOKEN = 'moderation-token-0123456789';
+
+// Two relay processes' worth of relays on one PostgreSQL database: the commons is one, whichever answers.
+describe.skipIf(!server)('commons across two relays sharing PostgreSQL', () => {
+	const database = useTestDatabase(server!);
+	let a: TestRelay;
+	let b: TestRelay;
+
+	beforeAll(async () => {
+		const commons = { writesPerMinute: 10_000, reportsPerHour: 10_000, reportThreshold: 2 };
+		a = await startTestRelay({ databaseUrl: database.current.url, commonsAdminToken: ADMIN_TOKEN, commons });
+		b = await startTestRelay({ databaseUrl: database.current.url, commonsAdminToken: ADMIN_TOKEN, commons });
+	});
+	afterAll(async () => {
+		await Promise.all([a?.close(), b?.close()]);
+	});
+
+	it('an entry published through A is found by search through B; a report on A and one on B add up', async () => {
+		const viaA = commonsApi(a.url);
+		const viaB = commonsApi(b.url);
+		const id = newEntryId();
+		expect((await viaA.publish(newPublisher(), guidePayload(id, 1, { title: 'Kettling survival notes' }))).status).toBe(201);
+		const found = await viaB.list({ q: 'kettl' });
+		expect(found.body.entries.map((entry: { id: string }) => entry.id)).toEqual([id]);
+		expect((await viaA.report(id, 'reporter-on-a')).body).toEqual({ hidden: false });
+		expect((await viaB.report(id, 'reporter-on-b')).body).toEqual({ hidden: true });
+		expect((await viaA.get(id)).status).toBe(451);
+		expect((await viaB.get(id)).status).toBe(451);
+	});
+
+	it('/healthz names PostgreSQL', async () => {
+		const health = await fetch(`${b.url}/healthz`);
+		expect(health.status).toBe(200);
+		expect(await health.json()).toEqual({ ok: true, storage: 'reachable', postgres: 'reachable' });
+	});
+});

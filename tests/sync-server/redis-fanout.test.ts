@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRedisFanout, decodeFanoutMessage, encodeFanoutMessage } from '../../sync-server/src/fanout/redis';
+import type { Fanout, FanoutMessage } from '../../sync-server/src/fanout/types';
+import { findRedis, startRedis } from '../helpers/redis';
+
+const redisUrl = await findRedis();
+
+describe('fan-out messages', () => {
+	it('encode and decode every kind', () => {
+		const messages: FanoutMessage[] = [
+			{ kind: 'update', id: 42, update: new Uint8Array([1, 2, 3]) },
+			{ kind: 'awareness', update: new Uint8Array([9]) },
+			{ kind: 'snapshot', upTo: 7, id: 8 },
+			{ kind: 'head', id: 2 ** 40 }
+		];
+		for (const message of messages) expect(decodeFanoutMessage(encodeFanoutMessage('origin-1', message))).toEqual({ origin: 'origin-1', message });
+		expect(() => decodeFanoutMessage(new Uint8Array([9, 0]))).toThrow();
+	});
+});
+
+describe.skipIf(!redisUrl)('Redis fan-out', () => {
+	const opened: Fanout[] = [];
+	afterEach(async () => {
+		await Promise.all(opened.splice(0).map((fanout) => fanout.close()));
+	});
+
+	it("delivers a room's messages to the other processes that joined it, never back to the sender", async () => {
+		const [a, b, c] = await Promise.all([0, 1, 2].map(() => createRedisFanout(redisUrl!)));
+		opened.push(a!, b!, c!);
+		const room = `room-${Date.now()}`;
+		const atA: FanoutMessage[] = [];
+		const atB: FanoutMessage[] = [];
+		const atC: FanoutMessage[] = [];
+		await a!.join(room, (message) => atA.push(message));
+		await b!.join(room, (message) => atB.push(message));
+		await c!.join(`${room}-other`, (message) => atC.push(message));
+		const sent: FanoutMessage[] = Array.from({ length: 50 }, (_, id) => ({ kind: 'update', id, update: new Uint8Array([id]) }));
+		for (const message of sent) a!.publish(room, message);
+		b!.publish(room, { kind: 'head', id: 99 });
+		await expect.poll(() => atB.length).toBe(50);
+		expect(atB).toEqual(sent);
+		await expect.poll(() => atA).toEqual([{ kind: 'head', id: 99 }]);
+		expect(atC).toEqual([]);
+		await b!.leave(room);
+		a!.publish(room, { kind: 'head', id: 100 });
+		b!.publish(room, { kind: 'head', id: 101 });
+		await expect.poll(() => atA.length).toBe(2);
+		expect(atB).toHaveLength(50);
+		expect(await a!.healthy()).toBe(true);
+	});
+
+	it('tells each process when Redis is back after a restart, and carries messages again', async () => {
+		const redis = await startRedis();
+		try {
+			const [a, b] = await Promise.all([createRedisFanout(redis.url), createRedisFanout(redis.url)]);
+			opened.push(a!, b!);
+			let resumedA = 0;
+			let resumedB = 0;
+			a!.onResume(() => resumedA++);
+			b!.onResume(() => resumedB++);
+			const atB: FanoutMessage[] = [];
+			await b!.join('room-r', (message) => atB.push(message));
+			await redis.stop();
+			a!.publish('room-r', { kind: 'head', id: 1 });
+			await redis.start();
+			await expect.poll(() => [resumedA, resumedB], { timeout: 30_000 }).toEqual([1, 1]);
+			a!.publish('room-r', { kind: 'head', id: 2 });
+			await expect.poll(() => atB).toEqual([{ kind: 'head', id: 2 }]);
+		} finally {
+			await redis.close();
+		}
+	});
+});
