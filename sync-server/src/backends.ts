@@ -11,6 +11,7 @@ import type { RelayConfig } from './config.js';
 import { createRedisFanout } from './fanout/redis.js';
 import type { Fanout } from './fanout/types.js';
 import type { Logger } from './logger.js';
+import { memoryRateLimits, redisRateLimits, type RateLimits } from './rate-limits.js';
 import { createSqliteStore } from './store/sqlite.js';
 import type { RoomStore } from './store/types.js';
 
@@ -30,6 +31,8 @@ export interface Backends {
 	commonsStore: CommonsStore;
 	/** Undefined for a single process. */
 	fanout: Fanout | undefined;
+	/** Per-address limits, shared by the processes when they share Redis. */
+	rateLimits: RateLimits;
 	health(): Promise<Health>;
 	/** Closes the fan-out, then the stores. */
 	close(): Promise<void>;
@@ -60,10 +63,12 @@ export async function openBackends(
 	const fanout = redisUrl
 		? await createRedisFanout(redisUrl, { onError: (error) => logger.warn({ err: error }, 'redis') })
 		: undefined;
+	const rateLimits = redisUrl ? await redisRateLimits(redisUrl, (error) => logger.debug({ err: error }, 'redis limits')) : memoryRateLimits();
 	return {
 		store,
 		commonsStore,
 		fanout,
+		rateLimits,
 		async health() {
 			const [rooms, commons, redis] = await Promise.all([
 				answers(() => store.healthy()),
@@ -79,7 +84,7 @@ export async function openBackends(
 			};
 		},
 		async close() {
-			await fanout?.close();
+			await Promise.all([fanout?.close(), rateLimits.close()]);
 			await Promise.all([store.close(), commonsStore.close()]);
 		}
 	};

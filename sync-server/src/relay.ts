@@ -79,7 +79,8 @@ export async function startRelay(
 		limits: config.commons,
 		adminToken: config.commonsAdminToken,
 		metrics,
-		logger
+		logger,
+		rateLimits: backends.rateLimits
 	});
 	const pageMeta = commonsPageMeta(commonsStore);
 	const handleStatic = config.staticDir

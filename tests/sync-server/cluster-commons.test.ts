@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commonsApi, guidePayload, newEntryId, newPublisher } from '../helpers/commons';
 import { findPostgres, useTestDatabase } from '../helpers/postgres';
+import { startRedis } from '../helpers/redis';
 import { startTestRelay, type TestRelay } from '../helpers/relay';
 
 const server = await findPostgres();
@@ -38,5 +39,21 @@ describe.skipIf(!server)('commons across two relays sharing PostgreSQL', () => {
 		const health = await fetch(`${b.url}/healthz`);
 		expect(health.status).toBe(200);
 		expect(await health.json()).toEqual({ ok: true, storage: 'reachable', postgres: 'reachable' });
+	});
+
+	it('per-address write limits are shared by relays sharing Redis', async () => {
+		const redis = await startRedis();
+		const limited = { writesPerMinute: 3, reportsPerHour: 10_000, reportThreshold: 2 };
+		const shared = { databaseUrl: database.current.url, redisUrl: redis.url, commons: limited };
+		const [c, d] = await Promise.all([startTestRelay(shared), startTestRelay(shared)]);
+		try {
+			const publisher = newPublisher();
+			const statuses: number[] = [];
+			for (const relay of [c, d, c, d]) statuses.push((await commonsApi(relay.url).publish(publisher, guidePayload(newEntryId(), 1))).status);
+			expect(statuses).toEqual([201, 201, 201, 429]);
+		} finally {
+			await Promise.all([c.close(), d.close()]);
+			await redis.close();
+		}
 	});
 });

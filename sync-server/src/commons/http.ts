@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CommonsLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { SlidingWindowLimiter } from './limiter.js';
+import { memoryRateLimits, type RateLimit, type RateLimits } from '../rate-limits.js';
 import { decodePublicKey, decodeSignature, verifyPayload } from './signature.js';
 import type { CommonsStore } from './types.js';
 import {
@@ -61,6 +61,8 @@ export interface CommonsHandlerOptions {
 	adminToken: string | undefined;
 	metrics: Metrics;
 	logger: Logger;
+	/** Where the per-address limits are counted (memory for one process, Redis for several); memory when absent. */
+	rateLimits?: RateLimits;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -127,13 +129,14 @@ function parsePayload(text: string): unknown {
 /** Creates the handler; it answers every path under /api/commons and returns false for any other path. */
 export function createCommonsHandler(options: CommonsHandlerOptions) {
 	const { store, limits, metrics, logger } = options;
-	const writes = new SlidingWindowLimiter(limits.writesPerMinute, MINUTE_MS);
-	const reports = new SlidingWindowLimiter(limits.reportsPerHour, HOUR_MS);
+	const rateLimits = options.rateLimits ?? memoryRateLimits();
+	const writes = rateLimits.limit('commons-writes', limits.writesPerMinute, MINUTE_MS);
+	const reports = rateLimits.limit('commons-reports', limits.reportsPerHour, HOUR_MS);
 	const adminDigest = options.adminToken === undefined ? undefined : sha256(options.adminToken);
 	const signedCap = requestByteCap(limits.maxEntryBytes);
 
-	function limit(limiter: SlidingWindowLimiter, req: IncomingMessage, what: string): void {
-		const wait = limiter.take(req.socket.remoteAddress ?? 'unknown');
+	async function limit(limiter: RateLimit, req: IncomingMessage, what: string): Promise<void> {
+		const wait = await limiter.take(req.socket.remoteAddress ?? 'unknown');
 		if (wait > 0) throw new HttpError(429, 'rate_limited', `too many ${what} from this address; try again in ${wait} s`, { 'Retry-After': String(wait) });
 	}
 
@@ -180,7 +183,7 @@ export function createCommonsHandler(options: CommonsHandlerOptions) {
 	}
 
 	async function publish(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
-		limit(writes, req, 'writes');
+		await limit(writes, req, 'writes');
 		const request = await signedRequest(req, entryId(id));
 		const payload = validatePublish(request.parsed);
 		const signed = request.verify(payload.id);
@@ -199,7 +202,7 @@ export function createCommonsHandler(options: CommonsHandlerOptions) {
 	}
 
 	async function unpublish(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
-		limit(writes, req, 'writes');
+		await limit(writes, req, 'writes');
 		const request = await signedRequest(req, entryId(id));
 		const payload = validateUnpublish(request.parsed);
 		const signed = request.verify(payload.id);
@@ -227,7 +230,7 @@ export function createCommonsHandler(options: CommonsHandlerOptions) {
 	}
 
 	async function report(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
-		limit(reports, req, 'reports');
+		await limit(reports, req, 'reports');
 		entryId(id);
 		const { reason, reporter } = validateReport(await readJson(req, SMALL_BODY_BYTES));
 		const outcome = await store.report({ id, reporter, reason, at: Date.now(), threshold: limits.reportThreshold });
