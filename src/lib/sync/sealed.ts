@@ -5,8 +5,9 @@
  * signs the whole blob with Ed25519.
  */
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { concat, fromBase64Url, toBase64Url, utf8 } from './bytes';
-import { randomBytes, sign, verify, type DeviceKeys, type GroupKey, KEY_ID_BYTES } from './crypto';
+import { randomBytes, sign, signatures, verify, type DeviceKeys, type GroupKey, type Signatures, KEY_ID_BYTES } from './crypto';
 
 /** The format version this code writes. */
 export const SEALED_VERSION = 1;
@@ -41,7 +42,19 @@ function associatedData(context: SealContext, header: Uint8Array): Uint8Array {
 	return concat(utf8(`fieldbook/sealed/v1|${context.groupId}|${context.epoch}|${context.docId}|`), header);
 }
 
-/** Seals plaintext for a document. `nonce` is for test vectors only; leave it out. */
+/** The encrypted part of a blob (header and ciphertext) and what its signature covers. */
+function encrypt(plaintext: Uint8Array, context: SealContext, key: GroupKey, author: DeviceKeys, nonce: Uint8Array): { body: Uint8Array; signed: Uint8Array } {
+	const header = concat(new Uint8Array([SEALED_VERSION]), fromBase64Url(key.keyId), nonce, author.publicKey);
+	if (header.byteLength !== HEADER_BYTES) throw new Error('bad key id, nonce or public key length');
+	const aad = associatedData(context, header);
+	const body = concat(header, xchacha20poly1305(key.key, nonce, aad).encrypt(plaintext));
+	return { body, signed: concat(aad, body) };
+}
+
+/**
+ * Seals plaintext for a document, signing synchronously (noble): for the unload path, where nothing
+ * asynchronous finishes. `nonce` is for test vectors only; leave it out.
+ */
 export function seal(
 	plaintext: Uint8Array,
 	context: SealContext,
@@ -49,12 +62,21 @@ export function seal(
 	author: DeviceKeys,
 	nonce: Uint8Array = randomBytes(NONCE_BYTES)
 ): Uint8Array {
-	const header = concat(new Uint8Array([SEALED_VERSION]), fromBase64Url(key.keyId), nonce, author.publicKey);
-	if (header.byteLength !== HEADER_BYTES) throw new Error('bad key id, nonce or public key length');
-	const aad = associatedData(context, header);
-	const ciphertext = xchacha20poly1305(key.key, nonce, aad).encrypt(plaintext);
-	const body = concat(header, ciphertext);
-	return concat(body, sign(concat(aad, body), author.secretKey));
+	const { body, signed } = encrypt(plaintext, context, key, author, nonce);
+	return concat(body, sign(signed, author.secretKey));
+}
+
+/** Seals plaintext for a document with the platform's fastest Ed25519; the same format as `seal`. */
+export async function sealAsync(
+	plaintext: Uint8Array,
+	context: SealContext,
+	key: GroupKey,
+	author: DeviceKeys,
+	signer?: Signatures,
+	nonce: Uint8Array = randomBytes(NONCE_BYTES)
+): Promise<Uint8Array> {
+	const { body, signed } = encrypt(plaintext, context, key, author, nonce);
+	return concat(body, await (signer ?? (await signatures())).sign(signed, author));
 }
 
 /** What an opened blob holds. */
@@ -70,28 +92,117 @@ export function keyIdOfBlob(blob: Uint8Array): string | undefined {
 	return blob.byteLength >= HEADER_BYTES ? toBase64Url(blob.subarray(1, 1 + KEY_ID_BYTES)) : undefined;
 }
 
-/**
- * Opens a sealed blob: checks version, finds the key by id, verifies the signature, then decrypts.
- * Throws SealError naming the first check that failed.
- */
-export function open(blob: Uint8Array, context: SealContext, keys: (keyId: string) => GroupKey | undefined): OpenedBlob {
+/** A blob split into the parts opening checks. */
+interface Parts {
+	keyId: string;
+	key: GroupKey;
+	nonce: Uint8Array;
+	author: Uint8Array;
+	aad: Uint8Array;
+	body: Uint8Array;
+	signature: Uint8Array;
+}
+
+/** Checks length, version and key, in that order, and splits the blob. */
+function parse(blob: Uint8Array, context: SealContext, keys: (keyId: string) => GroupKey | undefined): Parts {
 	if (blob.byteLength < HEADER_BYTES + TAG_BYTES + SIGNATURE_BYTES) throw new SealError('truncated');
 	if (blob[0] !== SEALED_VERSION) throw new SealError('version');
 	const keyId = toBase64Url(blob.subarray(1, 1 + KEY_ID_BYTES));
 	const key = keys(keyId);
 	if (!key) throw new SealError('unknownKey');
 	const header = blob.subarray(0, HEADER_BYTES);
-	const nonce = header.subarray(1 + KEY_ID_BYTES, 1 + KEY_ID_BYTES + NONCE_BYTES);
-	const author = header.subarray(HEADER_BYTES - PUBLIC_KEY_BYTES);
-	const body = blob.subarray(0, blob.byteLength - SIGNATURE_BYTES);
-	const signature = blob.subarray(blob.byteLength - SIGNATURE_BYTES);
-	const aad = associatedData(context, header);
-	if (!verify(signature, concat(aad, body), author)) throw new SealError('signature');
+	return {
+		keyId,
+		key,
+		nonce: header.subarray(1 + KEY_ID_BYTES, 1 + KEY_ID_BYTES + NONCE_BYTES),
+		author: header.subarray(HEADER_BYTES - PUBLIC_KEY_BYTES),
+		aad: associatedData(context, header),
+		body: blob.subarray(0, blob.byteLength - SIGNATURE_BYTES),
+		signature: blob.subarray(blob.byteLength - SIGNATURE_BYTES)
+	};
+}
+
+/** Decrypts a blob whose signature was accepted. */
+function decrypt(parts: Parts): OpenedBlob {
 	let plaintext: Uint8Array;
 	try {
-		plaintext = xchacha20poly1305(key.key, nonce, aad).decrypt(body.subarray(HEADER_BYTES));
+		plaintext = xchacha20poly1305(parts.key.key, parts.nonce, parts.aad).decrypt(parts.body.subarray(HEADER_BYTES));
 	} catch {
 		throw new SealError('decrypt');
 	}
-	return { plaintext, author: toBase64Url(author), keyId };
+	return { plaintext, author: toBase64Url(parts.author), keyId: parts.keyId };
+}
+
+/**
+ * Opens a sealed blob: checks version, finds the key by id, verifies the signature, then decrypts.
+ * Throws SealError naming the first check that failed. Synchronous (noble); `openAsync` is faster.
+ */
+export function open(blob: Uint8Array, context: SealContext, keys: (keyId: string) => GroupKey | undefined): OpenedBlob {
+	const parts = parse(blob, context, keys);
+	if (!verify(parts.signature, concat(parts.aad, parts.body), parts.author)) throw new SealError('signature');
+	return decrypt(parts);
+}
+
+/** Blobs at least this long are hashed natively (WebCrypto); below it the async hop costs more than noble's SHA-256. */
+const NATIVE_DIGEST_BYTES = 64 * 1024;
+
+async function digest(bytes: Uint8Array): Promise<Uint8Array> {
+	const subtle = globalThis.crypto?.subtle;
+	if (subtle && bytes.byteLength >= NATIVE_DIGEST_BYTES) return new Uint8Array(await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+	return sha256(bytes);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+	return a.byteLength === b.byteLength && a.every((byte, index) => byte === b[index]);
+}
+
+/** What a signature check concluded about one blob in one place. */
+interface Verdict {
+	scope: string;
+	/** SHA-256 of the whole blob when it was checked: a blob whose bytes changed since is checked again. */
+	digest: Uint8Array;
+	valid: boolean;
+}
+
+/**
+ * Signature verdicts for the session, one per outer item: keyed by the Uint8Array the outer Y.Array holds for
+ * the item (Yjs keeps that one object for as long as the item lives, and lets go of it when the item is
+ * deleted), and bound to the blob's digest and its group, epoch and document. Reopening a document verifies
+ * nothing twice; a changed blob, or a blob in another place, is verified afresh. Decryption still runs every
+ * time (it is the cheap part, and nothing decrypted is kept).
+ */
+export class VerdictCache {
+	#verdicts = new WeakMap<Uint8Array, Verdict>();
+
+	/** The verdict on this exact blob in this place: remembered, or reached now with `check` and remembered. */
+	async verdict(blob: Uint8Array, context: SealContext, check: () => Promise<boolean>): Promise<boolean> {
+		const scope = scopeOf(context);
+		const hash = await digest(blob);
+		const known = this.#verdicts.get(blob);
+		if (known && known.scope === scope && sameBytes(known.digest, hash)) return known.valid;
+		const valid = await check();
+		this.#verdicts.set(blob, { scope, digest: hash, valid });
+		return valid;
+	}
+}
+
+function scopeOf(context: SealContext): string {
+	return `${context.groupId}|${context.epoch}|${context.docId}`;
+}
+
+/**
+ * Opens a sealed blob like `open`, verifying with the platform's fastest Ed25519 and, with `verdicts`, at
+ * most once per blob for the session. An unknown key is not a verdict: that blob may open once the key is here.
+ */
+export async function openAsync(
+	blob: Uint8Array,
+	context: SealContext,
+	keys: (keyId: string) => GroupKey | undefined,
+	options: { verdicts?: VerdictCache; signer?: Signatures } = {}
+): Promise<OpenedBlob> {
+	const parts = parse(blob, context, keys);
+	const check = async () => (options.signer ?? (await signatures())).verify(parts.signature, concat(parts.aad, parts.body), parts.author);
+	const valid = options.verdicts ? await options.verdicts.verdict(blob, context, check) : await check();
+	if (!valid) throw new SealError('signature');
+	return decrypt(parts);
 }
