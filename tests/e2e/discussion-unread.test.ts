@@ -42,6 +42,10 @@ describe('unread messages', () => {
 			await send(m.a, 'We need two.');
 			await send(m.a, 'Hotline number is in the guide.');
 
+			// Home shows the group's count, read from the doc index.
+			await m.b.goto(`${relay.url}/`);
+			await m.b.getByRole('link', { name: '3 unread messages in Legal team' }).waitFor({ timeout: 30_000 });
+
 			const listB = `${m.groupUrlB}/discussions`;
 			await m.b.goto(listB);
 			await expect.poll(() => listEntry(m.b, 'Rota for Saturday'), { timeout: 30_000 }).toContain('3 unread');
@@ -69,6 +73,12 @@ describe('unread messages', () => {
 			await m.b.reload();
 			await m.b.getByRole('link', { name: /Rota for Saturday/ }).waitFor();
 			await m.b.getByText('0 unread', { exact: true }).waitFor();
+
+			// B answers; A's home counts B's message (each device records its own count in the index).
+			await m.b.getByRole('link', { name: /Rota for Saturday/ }).click();
+			await send(m.b, 'I can do the morning.');
+			await m.a.goto(`${relay.url}/`);
+			await m.a.getByRole('link', { name: '1 unread messages in Legal team' }).waitFor({ timeout: 30_000 });
 		} finally {
 			await m.close();
 		}

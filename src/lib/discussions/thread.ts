@@ -143,6 +143,16 @@ export class Thread {
 		return this.order.length;
 	}
 
+	/**
+	 * Messages of the thread (as `ids()` lists them) written by `publicKey`: what this device records in the
+	 * doc index, so unread counts elsewhere are the sum over authors without opening the thread.
+	 */
+	sentBy(publicKey: string): number {
+		let count = 0;
+		for (const id of this.ids()) if (this.messages.get(id)?.get('author') === publicKey) count++;
+		return count;
+	}
+
 	/** Reads one message; `me` marks this device's reactions. Undefined when the id is unknown or malformed. */
 	message(id: string, me?: string): Message | undefined {
 		const map = this.messages.get(id);

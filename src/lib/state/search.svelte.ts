@@ -7,8 +7,7 @@
 import type * as Y from 'yjs';
 import { SearchIndex, type SearchHit } from '$lib/search/index';
 import { actionSearchDocs, commonsSearchDocs, guideSearchDocs, threadSearchDocs, type SearchGroup } from '$lib/search/extract';
-import { keepOpen } from '$lib/discussions/open-docs';
-import type { DocIndexEntry, GroupRecord, GroupVault } from '$lib/sync/api';
+import type { DocIndexEntry, GroupRecord, GroupVault, OpenDoc } from '$lib/sync/api';
 import { app } from './workspace.svelte';
 
 /** A burst of edits (typing in a guide) re-indexes a document once, this long after the last change. */
@@ -99,6 +98,7 @@ class Search {
 			let timer: ReturnType<typeof setTimeout> | undefined;
 			let doc: Y.Doc | undefined;
 			let stopped = false;
+			let opened: Promise<OpenDoc> | undefined;
 			const reindex = () => {
 				timer = undefined;
 				const current = vault.indexMap.get(docId);
@@ -115,12 +115,14 @@ class Search {
 					stopped = true;
 					clearTimeout(timer);
 					doc?.off('update', onUpdate);
+					opened?.then((handle) => handle.close()).catch(() => undefined);
 				},
 				refresh: onUpdate
 			});
 			this.#opening++;
-			// Kept open for the visit, like the thread and action screens do (open-docs.ts explains why).
-			keepOpen(vault, docId).then(
+			// Held open while the search follows the group, so its changes are indexed as they come.
+			opened = vault.open(docId);
+			opened.then(
 				(opened) => {
 					this.#opening--;
 					if (stopped) return;

@@ -33,6 +33,11 @@ export interface DocIndexEntry {
 	guideId?: string;
 	/** For an action: its start, ms since epoch (lists of upcoming actions need it without opening). */
 	starts?: number;
+	/**
+	 * For a discussion: messages written, summed over each device's own count (`countSent`), for unread
+	 * counts without opening the thread. Absent until a device that wrote in it records its count.
+	 */
+	messages?: number;
 }
 
 /** A member entry of the `meta` doc's `Y.Map('members')`, keyed by base64url device public key. */
@@ -108,6 +113,8 @@ export interface GroupVault {
 	create(type: DocType, init: (doc: Y.Doc) => void, entry: Pick<DocIndexEntry, 'title'> & Partial<DocIndexEntry>): Promise<OpenDoc>;
 	/** Updates the doc index entry for a doc (title, deleted, starts…); `updated`/`author` are set for you. */
 	touch(docId: string, patch: Partial<DocIndexEntry>): void;
+	/** Records how many messages of discussion `docId` this device has written (summed into `messages`). */
+	countSent(docId: string, sent: number): void;
 	/**
 	 * The doc index's whole entries, live (observe `indexMap` for changes). A local view of the synced
 	 * per-field index (doc-index.ts): read it, write with `touch`.

@@ -7,7 +7,10 @@
  * let a phone that was offline (or had not yet received the entry) overwrite a rename, a deletion or the
  * entry itself with its own stale copy. Per-field keys keep every field's latest write, and a phone that
  * does not know an entry yet only adds its own "touched" key (`<docId> touched <device key>` → when and by
- * whom), one per device, so the latest change shows whichever write Yjs keeps.
+ * whom), one per device, so the latest change shows whichever write Yjs keeps. The same key carries how
+ * many messages of a discussion that device wrote (`sent`); their sum is the entry's `messages`, which home
+ * and the discussions list compare with the read marker for unread counts without opening any thread. Only
+ * a device writes its own key, so the counts of two members writing at once never overwrite each other.
  *
  * Lists read `entries`: a local (never synced, never stored) `Y.Map` of whole entries kept in step with the
  * synced fields, so they observe it like any Yjs map. Entries of the first format (`Y.Map('docs')`, one
@@ -25,6 +28,17 @@ const SEPARATOR = ' ';
 
 function fieldKey(docId: string, field: string): string {
 	return `${docId}${SEPARATOR}${field}`;
+}
+
+function touchedKey(docId: string, device: string): string {
+	return fieldKey(docId, `${TOUCHED}${SEPARATOR}${device}`);
+}
+
+/** A device's `touched` value: its last change of the document, and messages it wrote there. */
+interface Touched {
+	updated?: unknown;
+	author?: unknown;
+	sent?: unknown;
 }
 
 function docIdOf(key: string): string {
@@ -73,8 +87,25 @@ export class DocIndex {
 				// null, not a deleted key, so a clearing (a restore) is a write that wins like any other.
 				if (this.#fields.get(key) !== (value ?? null)) this.#fields.set(key, value ?? null);
 			}
-			this.#fields.set(fieldKey(docId, `${TOUCHED}${SEPARATOR}${device}`), { updated, author });
+			const key = touchedKey(docId, device);
+			this.#fields.set(key, { ...this.#touched(key), updated, author });
 		});
+	}
+
+	/**
+	 * Records how many messages of a discussion this device has written (counted in the thread, so a count
+	 * that went wrong heals the next time it is recorded). Not a change of the document: `updated` stays.
+	 */
+	countSent(docId: string, device: string, sent: number): void {
+		const key = touchedKey(docId, device);
+		const touched = this.#touched(key);
+		if (touched?.sent === sent) return;
+		this.#fields.set(key, { ...touched, sent });
+	}
+
+	#touched(key: string): Touched | undefined {
+		const value = this.#fields.get(key);
+		return value && typeof value === 'object' ? (value as Touched) : undefined;
 	}
 
 	destroy(): void {
@@ -92,8 +123,12 @@ export class DocIndex {
 			if (value === null || value === undefined) delete entry[field];
 			else entry[field] = value;
 		}
+		let messages: number | undefined;
 		for (const key of this.#touchedKeys.get(docId) ?? []) {
-			const touched = this.#fields.get(key) as { updated?: unknown; author?: unknown } | undefined;
+			const touched = this.#touched(key);
+			if (touched && typeof touched.sent === 'number' && Number.isSafeInteger(touched.sent) && touched.sent >= 0) {
+				messages = (messages ?? 0) + touched.sent;
+			}
 			if (!touched || typeof touched.updated !== 'number') continue;
 			if (typeof entry.updated === 'number' && touched.updated < entry.updated) continue;
 			entry.updated = touched.updated;
@@ -104,7 +139,8 @@ export class DocIndex {
 			...entry,
 			title: typeof entry.title === 'string' ? entry.title : '',
 			updated: typeof entry.updated === 'number' ? entry.updated : 0,
-			author: typeof entry.author === 'string' ? entry.author : ''
+			author: typeof entry.author === 'string' ? entry.author : '',
+			...(messages !== undefined ? { messages } : {})
 		} as DocIndexEntry;
 	}
 

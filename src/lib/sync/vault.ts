@@ -482,6 +482,11 @@ export class Vault implements GroupVault {
 		this.#index.touch(docId, patch, this.#options.now?.() ?? Date.now(), this.#options.deviceName(), toBase64Url(this.#options.device.publicKey));
 	}
 
+	countSent(docId: string, sent: number): void {
+		if (!this.#index) throw new Error('the vault is not open');
+		this.#index.countSent(docId, toBase64Url(this.#options.device.publicKey), sent);
+	}
+
 	// ——— status ———
 
 	status(): SyncStatus {

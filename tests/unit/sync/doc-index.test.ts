@@ -74,4 +74,39 @@ describe('the doc index', () => {
 		expect(seen).toEqual([['action1'], ['action1']]);
 		expect(a.entries.get('action1')?.starts).toBe(6);
 	});
+
+	it('sums the message counts of every device, so two members writing at once are both counted', () => {
+		const { a, b, sync } = twoPhones();
+		a.touch('thread1', { type: 'discussion', title: 'Rota' }, 1_000, 'Alice', 'keyA');
+		a.countSent('thread1', 'keyA', 1);
+		sync();
+		// Both write while apart: each records only its own count.
+		a.countSent('thread1', 'keyA', 3);
+		a.touch('thread1', {}, 2_000, 'Alice', 'keyA');
+		b.countSent('thread1', 'keyB', 2);
+		b.touch('thread1', {}, 2_500, 'Bashir', 'keyB');
+		sync();
+		for (const index of [a, b]) expect(index.entries.get('thread1')).toMatchObject({ messages: 5, updated: 2_500, author: 'Bashir' });
+	});
+
+	it('keeps the count through later changes, and recording a count is not a change of the document', () => {
+		const { a } = twoPhones();
+		a.touch('thread1', { type: 'discussion', title: 'Rota' }, 1_000, 'Alice', 'keyA');
+		a.countSent('thread1', 'keyA', 4);
+		a.touch('thread1', { title: 'Rota for Saturday' }, 2_000, 'Alice', 'keyA');
+		expect(a.entries.get('thread1')).toMatchObject({ messages: 4, updated: 2_000, title: 'Rota for Saturday' });
+		a.countSent('thread1', 'keyA', 5);
+		expect(a.entries.get('thread1')).toMatchObject({ messages: 5, updated: 2_000 });
+		expect(a.entries.get('thread1')?.messages).toBe(5);
+	});
+
+	it('ignores a count that is not a whole number', () => {
+		const docA = new Y.Doc();
+		const a = new DocIndex(docA);
+		a.touch('thread1', { type: 'discussion', title: 'Rota' }, 1_000, 'Alice', 'keyA');
+		a.countSent('thread1', 'keyA', 2);
+		docA.getMap('fields').set('thread1 touched keyX', { updated: 1_500, author: 'Mallory', sent: -40 });
+		docA.getMap('fields').set('thread1 touched keyY', { updated: 1_500, author: 'Mallory', sent: 'many' });
+		expect(a.entries.get('thread1')?.messages).toBe(2);
+	});
 });

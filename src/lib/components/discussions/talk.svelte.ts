@@ -1,7 +1,6 @@
 import { createSubscriber } from 'svelte/reactivity';
 import type { GroupVault, OpenDoc } from '$lib/sync/api';
-import { keepOpen } from '$lib/discussions/open-docs';
-import { Thread, ORDER, type Message } from '$lib/discussions/thread';
+import { Thread, type Author, type Message } from '$lib/discussions/thread';
 import { isPendingMessage, markRelayed, markSeen, relayedAt, seenCount, unreadCount, type MarkerStorage } from '$lib/discussions/markers';
 
 function browserStorage(): MarkerStorage | undefined {
@@ -47,6 +46,7 @@ export class ThreadView {
 	readonly groupId: string;
 	readonly docId: string;
 	#vault: GroupVault;
+	#opened: OpenDoc;
 	#version = 0;
 	#idsVersion = -1;
 	#ids: string[] = [];
@@ -55,6 +55,7 @@ export class ThreadView {
 
 	constructor(vault: GroupVault, groupId: string, opened: OpenDoc) {
 		this.#vault = vault;
+		this.#opened = opened;
 		this.groupId = groupId;
 		this.docId = opened.docId;
 		this.thread = new Thread(opened.doc);
@@ -74,6 +75,45 @@ export class ThreadView {
 			})
 		);
 		this.#notePending();
+	}
+
+	/**
+	 * Seals a change made here at once, so the other phones show it now rather than after the typing pause
+	 * (storage failures show in the sync status, and the change is sealed again at the next flush).
+	 */
+	#commit(): void {
+		this.#opened.flush().catch(() => undefined);
+	}
+
+	/** Sends a message, sealed at once; its id, or undefined for empty text. */
+	send(author: Author, text: string, options: { replyTo?: string } = {}): string | undefined {
+		const id = this.thread.send(author, text, options);
+		if (!id) return undefined;
+		this.#commit();
+		recordSent(this.#vault, this.docId, this.thread, author.publicKey);
+		this.#vault.touch(this.docId, {});
+		return id;
+	}
+
+	/** Replaces the text of one's own message, sealed at once; false for someone else's or a deleted one. */
+	edit(id: string, publicKey: string, text: string): boolean {
+		const done = this.thread.edit(id, publicKey, text);
+		if (done) this.#commit();
+		return done;
+	}
+
+	/** Deletes one's own message, sealed at once. */
+	delete(id: string, publicKey: string): boolean {
+		const done = this.thread.delete(id, publicKey);
+		if (done) this.#commit();
+		return done;
+	}
+
+	/** Adds or removes this device's reaction, sealed at once; whether it is now set. */
+	toggleReaction(id: string, emoji: string, publicKey: string): boolean {
+		const on = this.thread.toggleReaction(id, emoji, publicKey);
+		this.#commit();
+		return on;
 	}
 
 	/** Message ids in the shared order. */
@@ -116,62 +156,36 @@ export class ThreadView {
 	}
 }
 
-interface Slot {
-	opened?: OpenDoc;
-	stop?: () => void;
-	dropped: boolean;
+/**
+ * Records in the doc index how many of the thread's messages this device wrote, when that changed: the
+ * index sums every device's count, which is what unread counts compare with the read marker.
+ */
+export function recordSent(vault: GroupVault, docId: string, thread: Thread, publicKey: string): void {
+	vault.countSent(docId, thread.sentBy(publicKey));
 }
 
 /**
- * Message totals of every discussion in a group, for unread counts on lists and home. Opens the group's
- * discussions (kept open for the visit, see open-docs.ts) while something shows a count.
+ * Message totals of every discussion in a group, for unread counts on lists and home, read from the doc
+ * index (each device's count of what it wrote, summed): no thread is opened for a count.
  */
 export class ThreadTotals {
 	readonly groupId: string;
-	#slots = new Map<string, Slot>();
+	#vault: GroupVault;
 	#subscribe: () => void;
 
 	constructor(vault: GroupVault) {
 		this.groupId = vault.id;
+		this.#vault = vault;
 		this.#subscribe = createSubscriber((update) => {
-			const slots = this.#slots;
-			const sync = () => {
-				for (const [docId, entry] of vault.indexMap.entries()) {
-					if (entry?.type !== 'discussion' || entry.deleted || slots.has(docId)) continue;
-					const slot: Slot = { dropped: false };
-					slots.set(docId, slot);
-					keepOpen(vault, docId).then(
-						(opened) => {
-							if (slot.dropped) return;
-							slot.opened = opened;
-							const order = opened.doc.getArray(ORDER);
-							order.observe(update);
-							slot.stop = () => order.unobserve(update);
-							update();
-						},
-						// A thread that cannot be opened has no count; the list still shows it.
-						() => slots.delete(docId)
-					);
-				}
-				update();
-			};
-			vault.indexMap.observe(sync);
-			sync();
-			return () => {
-				vault.indexMap.unobserve(sync);
-				for (const slot of slots.values()) {
-					slot.dropped = true;
-					slot.stop?.();
-				}
-				slots.clear();
-			};
+			vault.indexMap.observe(update);
+			return () => vault.indexMap.unobserve(update);
 		});
 	}
 
-	/** Messages in a thread, once it is open here. */
+	/** Messages in a thread, when a device that wrote in it has recorded its count. */
 	total(docId: string): number | undefined {
 		this.#subscribe();
-		return this.#slots.get(docId)?.opened?.doc.getArray(ORDER).length;
+		return this.#vault.indexMap.get(docId)?.messages;
 	}
 
 	/** Unread messages in one thread. */
