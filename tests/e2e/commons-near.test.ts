@@ -59,6 +59,11 @@ describe('campaigns near me and near a place', () => {
 			await dialog.getByText('A point on the map at Lund, rounded to about 10 km').waitFor();
 			await dialog.getByRole('textbox', { name: 'Contact' }).fill('Signal +46 70 000 00 00');
 		});
+		// The slice fetched for that pick was kept by the service worker: offline, after a reload, it still answers.
+		await organiser.setOffline(true);
+		await a.goto(`${groupUrl}/actions/new`);
+		await a.getByRole('combobox', { name: 'Town or city' }).fill('lund');
+		await a.getByRole('option', { name: 'Lund, Sweden', exact: true }).waitFor();
 		await organiser.close();
 
 		// Someone standing at Lund cathedral asks for campaigns near them.
