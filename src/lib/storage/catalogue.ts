@@ -18,6 +18,8 @@
  * memory, while open. Nothing of their content is written anywhere unsealed.
  */
 import Dexie, { type EntityTable } from 'dexie';
+import type { ArgonParams, WrappedKey } from '../sync/lock';
+import { atRestSealing, type MasterKeyHolder } from './at-rest';
 
 /** This device's identity. One row, id `device`. */
 export interface IdentityRow {
@@ -58,6 +60,25 @@ export interface RelayStateRow {
 	stateVector: Uint8Array;
 }
 
+/** The app lock: the device master key, raw while no lock is set, else only wrapped. One row, id `device`. */
+export interface LockRow {
+	id: 'device';
+	/** The master key itself, only while no lock is set (then the phone protects nothing). */
+	masterKey?: Uint8Array;
+	/** The master key wrapped under the passphrase (lock.ts). */
+	wrapped?: WrappedKey;
+	/** A random key wrapped under the duress passphrase: if it unwraps, the person asked for a silent wipe. */
+	duress?: WrappedKey;
+	/** Argon2id parameters measured once on this device. */
+	params?: ArgonParams;
+	/** Wrong passphrases since the last unlock: the lock screen waits longer after each. */
+	failures: number;
+	/** Lock after this many minutes idle or hidden. */
+	autoLockMinutes: number;
+	/** Every other table's rows are sealed (set once rows from before sealing were sealed). */
+	sealedVersion?: number;
+}
+
 /** The Dexie database of the catalogue. */
 export type CatalogueDb = Dexie & {
 	identity: EntityTable<IdentityRow, 'id'>;
@@ -65,6 +86,7 @@ export type CatalogueDb = Dexie & {
 	keys: EntityTable<KeyRow, 'keyId'>;
 	settings: EntityTable<SettingRow, 'key'>;
 	relayStates: EntityTable<RelayStateRow, 'groupId'>;
+	lock: EntityTable<LockRow, 'id'>;
 };
 
 /** Where IndexedDB comes from: the browser's, or fake-indexeddb in Node tests. */
@@ -76,15 +98,23 @@ export interface IndexedDbSource {
 import { CATALOGUE_DB } from './presence';
 export { CATALOGUE_DB };
 
-/** Opens the catalogue. */
-export function openCatalogue(source?: IndexedDbSource, namespace = ''): CatalogueDb {
+/** The catalogue's tables and their indexes (version 1), to which version 2 adds the lock. */
+const TABLES_V1 = {
+	identity: 'id',
+	groups: 'id',
+	keys: 'keyId, groupId',
+	settings: 'key',
+	relayStates: 'groupId'
+};
+
+/**
+ * Opens the catalogue. Every table but `lock` is sealed at rest under the master key in `holder`
+ * (at-rest.ts): rows can be read and written only while it holds the key.
+ */
+export function openCatalogue(source: IndexedDbSource | undefined, namespace: string, holder: MasterKeyHolder): CatalogueDb {
 	const db = new Dexie(namespace + CATALOGUE_DB, source ? { indexedDB: source.indexedDB, IDBKeyRange: source.IDBKeyRange } : undefined) as CatalogueDb;
-	db.version(1).stores({
-		identity: 'id',
-		groups: 'id',
-		keys: 'keyId, groupId',
-		settings: 'key',
-		relayStates: 'groupId'
-	});
+	db.version(1).stores(TABLES_V1);
+	db.version(2).stores({ ...TABLES_V1, lock: 'id' });
+	db.use(atRestSealing(holder));
 	return db;
 }
