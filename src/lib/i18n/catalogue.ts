@@ -5,12 +5,13 @@ import { guides } from './messages/guides';
 import { talk } from './messages/talk';
 import { commons } from './messages/commons';
 import { finding } from './messages/finding';
+import { lock } from './messages/lock';
 
 /**
  * Every feature's messages, merged. A feature adds one file under `messages/` and one entry here,
  * so features never edit the same catalogue file.
  */
-const features = [shell, groups, guides, talk, commons, finding] as const;
+const features = [shell, groups, guides, talk, commons, finding, lock] as const;
 
 type Feature = (typeof features)[number];
 type KeysOf<F> = F extends { en: infer E } ? keyof E & string : never;

@@ -4,7 +4,8 @@
  * src/lib/sync never imports either; tests build the same ones on fake-indexeddb through this module.
  */
 import { openWorkspace, type LocalWorkspaceApi, type WorkspaceOptions } from '../sync';
-import { openCatalogue, type IndexedDbSource } from '../storage/catalogue';
+import type { IndexedDbSource } from '../storage/catalogue';
+import { openDeviceCatalogue } from '../storage/device-lock';
 import { persistVault } from '../storage/vault-store';
 
 /** What to build the device's storage on: the browser's IndexedDB by default. */
@@ -15,18 +16,24 @@ export interface DeviceStorageOptions {
 	namespace?: string;
 }
 
-/** The catalogue and vault persistence of this device, on IndexedDB. */
-export function deviceStorage(options: DeviceStorageOptions = {}): Pick<WorkspaceOptions, 'catalogue' | 'persist'> {
+/**
+ * The catalogue and vault persistence of this device, on IndexedDB. The catalogue is sealed at rest
+ * (storage/at-rest.ts): pass one the app lock opened and unlocked, or one is opened here, which works only
+ * on a device with no lock set (tests, benchmarks).
+ */
+export async function deviceStorage(
+	options: DeviceStorageOptions & { catalogue?: WorkspaceOptions['catalogue'] } = {}
+): Promise<Pick<WorkspaceOptions, 'catalogue' | 'persist'>> {
 	const namespace = options.namespace ?? '';
 	return {
-		catalogue: openCatalogue(options.indexedDB, namespace),
+		catalogue: options.catalogue ?? (await openDeviceCatalogue({ indexedDB: options.indexedDB, namespace })).db,
 		persist: (room, doc, events) => persistVault(room, doc, namespace, events)
 	};
 }
 
 /** Opens this device's workspace on its IndexedDB storage; `overrides` replace parts (WebSocket, persistence). */
-export function openDeviceWorkspace(
+export async function openDeviceWorkspace(
 	options: DeviceStorageOptions & Partial<WorkspaceOptions> = {}
 ): Promise<LocalWorkspaceApi> {
-	return openWorkspace({ ...options, ...deviceStorage(options), ...(options.persist ? { persist: options.persist } : {}) });
+	return openWorkspace({ ...options, ...(await deviceStorage(options)), ...(options.persist ? { persist: options.persist } : {}) });
 }

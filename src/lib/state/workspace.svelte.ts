@@ -1,5 +1,6 @@
 import { createSubscriber } from 'svelte/reactivity';
 import type { GroupRecord, GroupVault, Invite, SyncStatus, Workspace, Presence } from '$lib/sync/api';
+import type { AppLock } from './app-lock.svelte';
 import { connectivity } from './connectivity.svelte';
 
 /** Shown before any vault reported: nothing is pending, everything typed is on this device. */
@@ -37,7 +38,7 @@ export class VaultView {
  */
 class App {
 	#workspace: Workspace | undefined;
-	#state = $state<'loading' | 'new' | 'ready' | 'failed'>('loading');
+	#state = $state<'loading' | 'locked' | 'new' | 'ready' | 'failed'>('loading');
 	#identityVersion = $state(0);
 	#failure = $state<string | undefined>();
 	#views = new Map<string, Promise<VaultView>>();
@@ -54,9 +55,13 @@ class App {
 		return () => this.#statusUpdates.delete(update);
 	});
 	#starting: Promise<void> | undefined;
+	#lock = $state.raw<AppLock | undefined>();
 
-	/** `loading` while the catalogue opens, `new` before first start, `failed` when storage cannot open. */
-	get state(): 'loading' | 'new' | 'ready' | 'failed' {
+	/**
+	 * `loading` while the catalogue opens, `locked` while the app lock holds the keys, `new` before first
+	 * start, `failed` when storage cannot open.
+	 */
+	get state(): 'loading' | 'locked' | 'new' | 'ready' | 'failed' {
 		return this.#state;
 	}
 
@@ -98,23 +103,60 @@ class App {
 	async #start(): Promise<void> {
 		try {
 			// Loaded here, not imported at the top: screens that never start the workspace (a shared commons
-			// page opened by someone new) then never load the sync engine.
-			const { openDeviceWorkspace } = await import('./device-storage');
-			const workspace = await openDeviceWorkspace();
-			this.#workspace = workspace;
-			const notify = (updates: Set<() => void>) => () => {
-				for (const update of updates) update();
-			};
-			workspace.onGroups(notify(this.#groupUpdates));
-			workspace.onStatus(notify(this.#statusUpdates));
-			notify(this.#groupUpdates)();
-			notify(this.#statusUpdates)();
-			this.#state = workspace.identity ? 'ready' : 'new';
-			for (const group of workspace.groups()) void this.view(group.id).catch(() => undefined);
+			// page opened by someone new) then never load the sync engine or the lock.
+			const { appLock } = await import('./app-lock.svelte');
+			this.#lock = appLock;
+			await appLock.open();
+			// Locked: no workspace, no vault, no sync; only the lock screen until the passphrase.
+			if (appLock.locked) this.#state = 'locked';
+			else await this.#open(appLock);
 		} catch (error) {
 			this.#failure = error instanceof Error ? error.message : String(error);
 			this.#state = 'failed';
 		}
+	}
+
+	/** The app lock, once the start has loaded it. */
+	get lock(): AppLock | undefined {
+		void this.#state;
+		return this.#lock;
+	}
+
+	/** Whether a passphrase is set: then `Lock now` shows on every screen. */
+	get lockSet(): boolean {
+		return this.lock?.isSet ?? false;
+	}
+
+	/** Unlocks with a passphrase and opens everything; the duress passphrase wipes this device instead. */
+	async unlock(passphrase: string): Promise<void> {
+		const lock = this.#lock;
+		if (!lock) throw new Error('The lock is not open yet');
+		if ((await lock.unlock(passphrase)) === 'duress') return this.wipe();
+		this.#state = 'loading';
+		await this.#open(lock);
+	}
+
+	/** Wipes this device (see AppLock.wipe); the page then opens as new. */
+	async wipe(): Promise<void> {
+		const { appLock } = await import('./app-lock.svelte');
+		await appLock.wipe(async () => {
+			await this.#workspace?.close();
+		});
+	}
+
+	async #open(lock: AppLock): Promise<void> {
+		const { openDeviceWorkspace } = await import('./device-storage');
+		const workspace = await openDeviceWorkspace({ catalogue: lock.catalogue });
+		this.#workspace = workspace;
+		const notify = (updates: Set<() => void>) => () => {
+			for (const update of updates) update();
+		};
+		workspace.onGroups(notify(this.#groupUpdates));
+		workspace.onStatus(notify(this.#statusUpdates));
+		notify(this.#groupUpdates)();
+		notify(this.#statusUpdates)();
+		this.#state = workspace.identity ? 'ready' : 'new';
+		for (const group of workspace.groups()) void this.view(group.id).catch(() => undefined);
 	}
 
 	#require(): Workspace {

@@ -141,6 +141,17 @@ export class DeviceLock {
 		throw new WrongPassphraseError();
 	}
 
+	/** Whether this is the passphrase (no failure is counted): the duress passphrase must differ from it. */
+	async isPassphrase(passphrase: string): Promise<boolean> {
+		if (!this.#row.wrapped) return false;
+		try {
+			await unwrapMasterKey(this.#row.wrapped, passphrase, this.#crypto.derive);
+			return true;
+		} catch {
+			return false;
+		}
+	}
+
 	async #params(): Promise<ArgonParams> {
 		if (this.#row.params) return this.#row.params;
 		const params = await this.#crypto.calibrate();

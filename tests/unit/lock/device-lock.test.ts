@@ -6,7 +6,7 @@ import { MIN_MEMORY_KIB, WrongPassphraseError, DamagedKeyError } from '../../../
 import { LockedError } from '../../../src/lib/storage/at-rest';
 import { CATALOGUE_DB } from '../../../src/lib/storage/catalogue';
 import { openDeviceCatalogue, type LockCrypto } from '../../../src/lib/storage/device-lock';
-import { openWorkspace } from '../../../src/lib/sync';
+import { openDeviceWorkspace } from '../../../src/lib/state/device-storage';
 
 const crypto: LockCrypto = {
 	derive: deriveArgon2id,
@@ -46,7 +46,7 @@ describe('the device lock', () => {
 	it('keeps every secret of the catalogue sealed at rest, and unlocks only with the passphrase', async () => {
 		const ns = namespace();
 		const first = await openDeviceCatalogue({ namespace: ns, crypto });
-		const workspace = await openWorkspace({ namespace: ns, catalogue: first.db, connect: false, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket });
+		const workspace = await openDeviceWorkspace({ namespace: ns, catalogue: first.db, connect: false, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket });
 		await workspace.createIdentity('Ada');
 		const vault = await workspace.createGroup({ name: 'Night watch', relayUrl: 'http://relay.invalid' });
 		const keyRow = (await first.db.keys.toArray())[0]!;
@@ -76,7 +76,7 @@ describe('the device lock', () => {
 		expect(await second.lock.unlock('river stone')).toBe('unlocked');
 		expect(second.lock.failures).toBe(0);
 		expect((await second.db.keys.toArray())[0]!.key).toEqual(keyRow.key);
-		const reopened = await openWorkspace({ namespace: ns, catalogue: second.db, connect: false, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket });
+		const reopened = await openDeviceWorkspace({ namespace: ns, catalogue: second.db, connect: false, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket });
 		expect(reopened.identity?.name).toBe('Ada');
 		expect(reopened.groups().map((group) => group.name)).toEqual(['Night watch']);
 		await reopened.close();
