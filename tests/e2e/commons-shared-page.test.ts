@@ -28,7 +28,7 @@ describe('a shared commons page', () => {
 	it('opens for someone new with its preview tags inert, and loads no sync-engine chunk', async () => {
 		const engine = syncEngineFiles();
 		// The check can fail: the engine's chunks are known, Yjs and Dexie among them.
-		expect([...engine.values()]).toEqual(expect.arrayContaining(['src/lib/sync/index.ts', 'yjs']));
+		expect([...engine.values()]).toEqual(expect.arrayContaining(['src/lib/state/device-storage.ts', 'yjs']));
 
 		const context = await newPhoneContext(browser);
 		const page = await context.newPage();

@@ -14,8 +14,11 @@ interface ManifestChunk {
 	css?: string[];
 }
 
-/** The modules that make up the sync engine: the core entry and the libraries only it needs. */
-export const SYNC_ENGINE_MODULES = ['src/lib/sync/index.ts'];
+/**
+ * The modules that start the sync engine, loaded on demand: the app lock (it opens the sealed catalogue
+ * first) and the composition root that opens the workspace, with everything they load.
+ */
+export const SYNC_ENGINE_MODULES = ['src/lib/state/app-lock.svelte.ts', 'src/lib/state/device-storage.ts'];
 /** Chunk names (Vite names a shared chunk after its first module) that belong to the sync engine wherever they appear. */
 export const SYNC_ENGINE_NAMES = ['yjs', 'dexie', 'vault', 'crypto', 'workspace', 'y-indexeddb', 'catalogue'];
 
