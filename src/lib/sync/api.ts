@@ -98,6 +98,11 @@ export interface OpenDoc {
 	readonly awareness: Awareness;
 	/** Seals pending local changes now instead of after the batching delay. */
 	flush(): Promise<void>;
+	/**
+	 * Makes this the document this device's presence is published for (the screen shows it). Local caret
+	 * changes in its awareness do the same, so an editor needs no call.
+	 */
+	focus(): void;
 	/** Releases the in-memory doc (flushes first). Other holders of the same doc keep theirs. */
 	close(): Promise<void>;
 }

@@ -122,6 +122,8 @@ export class Vault implements GroupVault {
 	#options: VaultOptions;
 	#token: string;
 	#sealer: Sealer;
+	/** The document this device's presence (its carets) is published for: the one last focused or edited here. */
+	#focused: InnerDoc | undefined;
 	#link: RelayLink | undefined;
 	#presence: PresenceChannel | undefined;
 	#reporter = new StatusReporter(() => this.status());
@@ -221,7 +223,7 @@ export class Vault implements GroupVault {
 			room: link.awareness,
 			sealer: this.#sealer,
 			self: () => ({ name: this.#options.deviceName(), publicKey: this.#options.device.publicKey }),
-			focused: () => [...this.#docs.values()].find((inner) => inner.docId !== META_DOC_ID && inner.docId !== INDEX_DOC_ID),
+			focused: () => this.#focused,
 			docs: () => this.#docs.values()
 		});
 		this.#presence.publish();
@@ -314,8 +316,13 @@ export class Vault implements GroupVault {
 			this.#queueStatus();
 		});
 		inner.awareness.on('change', (_changes: unknown, origin: unknown) => {
-			if (origin === 'local') this.#presence?.soon();
+			if (origin !== 'local') return;
+			// An editor writing carets is the document in use, whatever else is open (lists, search, home).
+			this.#focused = state;
+			this.#presence?.soon();
 		});
+		// Others already editing it show their carets at once, not at their next move.
+		this.#presence?.read();
 		return inner;
 	}
 
@@ -446,6 +453,11 @@ export class Vault implements GroupVault {
 			doc: inner.doc,
 			awareness: inner.awareness,
 			flush: async () => this.#seal(inner),
+			focus: () => {
+				if (closed || this.#focused === inner) return;
+				this.#focused = inner;
+				this.#presence?.soon();
+			},
 			close: async () => {
 				if (closed) return;
 				closed = true;
@@ -462,6 +474,7 @@ export class Vault implements GroupVault {
 		inner.awareness.destroy();
 		inner.doc.destroy();
 		this.#docs.delete(inner.docId);
+		if (this.#focused === inner) this.#focused = undefined;
 		this.#presence?.publish();
 	}
 
