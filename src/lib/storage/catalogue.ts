@@ -1,21 +1,35 @@
 /**
  * The device catalogue (Dexie, IndexedDB database `fieldbook`): everything this device knows besides the
- * vaults themselves. The storage map of the whole app, and what of it is plaintext on the phone:
+ * vaults themselves. The storage map of the whole app, and what of it a person holding the phone can read:
  *
- * | where (IndexedDB)              | what                                              | plaintext?                    |
- * |--------------------------------|---------------------------------------------------|-------------------------------|
- * | `fieldbook` / identity         | display name, Ed25519 key pair of this device     | yes (key pair: app lock later)|
- * | `fieldbook` / groups           | group id, epoch, relay URL, joined time           | yes (no content)              |
- * |                                | group name                                        | no: sealed with the group key |
- * | `fieldbook` / keys             | group keys by key id and epoch                    | yes (app lock will wrap them) |
- * | `fieldbook` / settings         | language and other device settings                | yes                           |
- * | `fieldbook` / relayStates      | the relay's last state vector per group           | yes (counters only)           |
- * | `fieldbook-vault-<room>`       | y-indexeddb updates of the outer vault doc        | no: only sealed blobs         |
- * | localStorage `fieldbook.lang`  | chosen language (read before IndexedDB opens)     | yes                           |
- * | `fieldbook-commons`            | public commons lists and entries once viewed      | yes (public content only)     |
+ * | where                          | what                                              | at rest                                   |
+ * |--------------------------------|---------------------------------------------------|-------------------------------------------|
+ * | `fieldbook` / lock             | the device master key: raw while no app lock is   | raw without a lock; with one, only wrapped|
+ * |                                | set, else wrapped (Argon2id of the passphrase);    | (no verifier); parameters, failure count, |
+ * |                                | duress canary; Argon2id parameters; settings      | auto-lock minutes in the clear            |
+ * | `fieldbook` / identity         | display name, Ed25519 (and X25519) key pairs      | sealed under the master key (at-rest.ts)  |
+ * | `fieldbook` / groups           | epoch, relay URL, joined time, sealed name        | sealed under the master key; id in clear  |
+ * | `fieldbook` / keys             | group keys by key id and epoch                    | sealed under the master key; key id and   |
+ * |                                |                                                   | group id in clear (indexes)               |
+ * | `fieldbook` / settings         | device settings, unanswered join requests         | sealed; setting names in clear            |
+ * | `fieldbook` / relayStates      | the relay's last state vector per group           | sealed; group id in clear                 |
+ * | `fieldbook-vault-<room>`       | y-indexeddb updates of the outer vault doc        | sealed blobs under the group key          |
+ * | localStorage `fieldbook.journal.<group>` | blobs sealed as the page closed         | sealed blobs under the group key          |
+ * | localStorage `fieldbook.read.*`, `.relayed.*` | per-thread counters and times       | clear (numbers, group and doc ids)        |
+ * | localStorage `fieldbook.lang`  | chosen language (read before IndexedDB opens)     | clear                                     |
+ * | `fieldbook-commons`            | public commons lists and entries once viewed      | clear (public content only)               |
+ * | Cache Storage                  | the app's own files (service worker precache)     | clear (the public app)                    |
+ *
+ * Sealed by default: at-rest.ts seals every field of every catalogue table except `lock`, keeping in the
+ * clear only primary keys and indexed fields, so a secret added later is wrapped without anyone listing it.
+ * The master key seals; the passphrase (Argon2id, calibrated to about 1 s and at least 32 MiB) wraps the
+ * master key. With the app locked, the phone shows that Fieldbook is installed, how many groups (vault
+ * databases) and bytes it holds, group and room ids, the relay's address (the app's origin) and when
+ * threads were read; not a name, a key, a title or a word of content. Without a lock, the master key lies
+ * beside what it seals and protects nothing against someone who copies the phone's storage.
  *
  * Inner documents (guides, discussions, actions, the group's meta and index) exist in plaintext only in
- * memory, while open. Nothing of their content is written anywhere unsealed.
+ * memory, while open and unlocked. Locking reloads the page, so nothing decrypted stays in memory.
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { ArgonParams, WrappedKey } from '../sync/lock';
