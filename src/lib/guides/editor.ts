@@ -8,6 +8,7 @@ import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { Markdown } from '@tiptap/markdown';
 import { guideNodes } from './extensions';
+import { CaretBlock } from './caret-block';
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
@@ -56,6 +57,7 @@ export function createGuideEditor(options: GuideEditorOptions): Editor {
 				}
 			}),
 			Markdown,
+			CaretBlock,
 			Collaboration.configure({ fragment: options.body }),
 			CollaborationCaret.configure({
 				provider: { awareness: options.awareness },
