@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { collectCspViolations, firstStart, launchBrowser, newPhoneContext, seriousAxeViolations, waitForServiceWorker } from '../helpers/browser';
@@ -21,6 +23,9 @@ describe('the strict Content-Security-Policy', () => {
 	it('is sent with the app, and a whole journey through it reports no violation', async () => {
 		const context = await newPhoneContext(browser);
 		const violations = await collectCspViolations(context);
+		await context.addInitScript(() => {
+			(window as unknown as { __FIELDBOOK_TEST__: object }).__FIELDBOOK_TEST__ = { lockTargetMs: 50 };
+		});
 		const page = await context.newPage();
 		try {
 			const response = await page.goto(`${relay.url}/?lang=en`);
@@ -38,6 +43,16 @@ describe('the strict Content-Security-Policy', () => {
 			await page.getByRole('button', { name: 'Checklist' }).click();
 			await page.keyboard.type('Write the number on your arm');
 
+			// Export as Markdown: a warning first, then a zip with the guide in it.
+			await page.goto(`${groupUrl}/guides`);
+			await page.getByRole('button', { name: 'Export as Markdown' }).click();
+			const exportDialog = page.getByRole('dialog');
+			await exportDialog.getByText('The Markdown file is not encrypted').waitFor();
+			const [download] = await Promise.all([page.waitForEvent('download'), exportDialog.getByRole('button', { name: 'Save zip' }).click()]);
+			const files = unzipSync(new Uint8Array(readFileSync((await download.path())!)));
+			expect(Object.keys(files)).toEqual(['legal-numbers.md']);
+			expect(strFromU8(files['legal-numbers.md']!)).toMatch(/# Legal numbers[\s\S]*Call the hotline\.[\s\S]*- \[ \] Write the number on your arm/);
+
 			await page.goto(`${groupUrl}/discussions`);
 			await page.getByRole('button', { name: 'New discussion' }).click();
 			const dialog = page.getByRole('dialog');
@@ -54,10 +69,23 @@ describe('the strict Content-Security-Policy', () => {
 			await page.getByRole('combobox', { name: 'Language' }).waitFor();
 			expect(await seriousAxeViolations(page)).toEqual([]);
 
+			// The app lock's Argon2id runs as WebAssembly in a worker under the policy.
+			await page.getByRole('link', { name: 'App lock' }).click();
+			await page.getByRole('textbox', { name: 'Passphrase', exact: true }).fill('a passphrase here');
+			await page.getByRole('textbox', { name: 'Repeat passphrase' }).fill('a passphrase here');
+			await page.getByRole('button', { name: 'Set passphrase' }).click();
+			await page.getByText('Passphrase saved').waitFor({ timeout: 60_000 });
+			await page.getByRole('button', { name: 'Lock now' }).click();
+			await page.getByRole('textbox', { name: 'Passphrase' }).fill('a passphrase here');
+			await page.getByRole('button', { name: 'Unlock' }).click();
+			await page.getByRole('button', { name: 'Lock now' }).waitFor({ timeout: 30_000 });
+
 			// The service worker still serves the app under the policy: a deep link opens offline.
 			await context.setOffline(true);
 			await page.goto(`${groupUrl}/guides`);
-			await page.getByRole('button', { name: 'New guide' }).waitFor();
+			await page.getByRole('textbox', { name: 'Passphrase' }).fill('a passphrase here');
+			await page.getByRole('button', { name: 'Unlock' }).click();
+			await page.getByRole('button', { name: 'New guide' }).waitFor({ timeout: 30_000 });
 			await context.setOffline(false);
 			expect(violations).toEqual([]);
 		} finally {

@@ -64,6 +64,8 @@ export const lock = {
 		'backup.noFile': 'Choose a backup file.',
 		'backup.firstStart': 'Moving from another phone?',
 		'markdown.export': 'Export as Markdown',
+		'markdown.download': 'Save zip',
+		'markdown.cancel': 'Cancel',
 		'markdown.warning': 'The Markdown file is not encrypted: anyone who gets it can read these guides.',
 		'markdown.exported': 'Saved {file}.'
 	},
@@ -129,6 +131,8 @@ export const lock = {
 		'backup.noFile': 'Välj en fil med säkerhetskopian.',
 		'backup.firstStart': 'Flyttar du från en annan telefon?',
 		'markdown.export': 'Exportera som Markdown',
+		'markdown.download': 'Spara zip',
+		'markdown.cancel': 'Avbryt',
 		'markdown.warning': 'Markdown-filen är inte krypterad: den som får tag på den kan läsa guiderna.',
 		'markdown.exported': 'Sparade {file}.'
 	}
