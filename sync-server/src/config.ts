@@ -3,6 +3,7 @@
  * A bad value stops the process at start with a message naming the variable, never later at runtime.
  */
 import { resolve } from 'node:path';
+import { DEFAULT_MAX_FRAME_BYTES, DEFAULT_SYNC_FRAME_BYTES } from './shared/protocol.js';
 
 /** Everything the relay can be told by its environment. */
 export interface RelayConfig {
@@ -151,14 +152,14 @@ export function loadConfig(env: Env = process.env): RelayConfig {
 		metricsPort,
 		connectOrigins: relayOrigins(env.RELAY_ORIGINS),
 		limits: {
-			maxFrameBytes: integer(env, 'MAX_FRAME_BYTES', 2 * 1024 * 1024, 1024),
+			maxFrameBytes: integer(env, 'MAX_FRAME_BYTES', DEFAULT_MAX_FRAME_BYTES, 1024),
 			updatesPerSecond: integer(env, 'UPDATES_PER_SECOND', 50, 1),
 			updateBurst: integer(env, 'UPDATE_BURST', 200, 1),
 			maxRoomBytes: integer(env, 'MAX_ROOM_BYTES', 200 * 1024 * 1024, 1024),
 			connectionsPerRoom: integer(env, 'MAX_CONNECTIONS_PER_ROOM', 200, 1),
 			connectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', 5000, 1),
 			roomsPerMinutePerAddress: integer(env, 'ROOMS_PER_MINUTE_PER_ADDRESS', 30, 1),
-			syncFrameBytes: integer(env, 'SYNC_FRAME_BYTES', 256 * 1024, 1024),
+			syncFrameBytes: integer(env, 'SYNC_FRAME_BYTES', DEFAULT_SYNC_FRAME_BYTES, 1024),
 			pingIntervalMs: integer(env, 'PING_INTERVAL_MS', 30_000, 100)
 		},
 		commons: {

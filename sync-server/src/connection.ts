@@ -19,8 +19,9 @@ import {
 	MESSAGE_SYNC,
 	MESSAGE_SYNC_PROGRESS,
 	type CloseReason
-} from './protocol.js';
-import { boundedRuns, StorageFailed, UpdateRejected, type Room, type RoomMember, type Rooms } from './rooms.js';
+} from './shared/protocol.js';
+import { encodeDeleteSet, encodeFrame, planFrames } from './frames.js';
+import { StorageFailed, UpdateRejected, type Room, type RoomMember, type Rooms } from './rooms.js';
 
 /** y-protocols sync message subtypes. */
 const SYNC_STEP_1 = 0;
@@ -29,10 +30,6 @@ const SYNC_UPDATE = 2;
 
 /** Batch "saved" answers: one per burst of updates is enough for the client's status. */
 const SAVED_STATE_DELAY_MS = 30;
-
-/** An update that carries nothing (no structs, empty delete set), as Yjs encodes it. */
-const EMPTY_UPDATE = new Uint8Array([0, 0]);
-const EMPTY_UPDATE_BYTES = EMPTY_UPDATE.byteLength;
 
 /** Why a message was refused, with the close code to use. */
 class Refusal extends Error {
@@ -254,32 +251,27 @@ export class Connection implements RoomMember {
 	}
 
 	/**
-	 * Answers the client's state vector with everything it lacks, as a series of update messages of at most
-	 * about SYNC_FRAME_BYTES each, then the closing step 2. Each frame waits for the previous one to leave, so
-	 * a slow phone gets a steady stream (and its silence timer keeps resetting) while memory stays bounded.
+	 * Answers the client's state vector with everything it lacks, from the room's in-memory document: update
+	 * messages of about SYNC_FRAME_BYTES each (frames.ts), then the closing step 2 with the delete set. Each
+	 * frame is encoded only when the previous one has left, so a slow phone gets a steady stream (and its
+	 * silence timer keeps resetting) while the relay holds one frame per newcomer.
 	 */
 	async #firstSync(stateVector: Uint8Array): Promise<void> {
-		const rows = await this.#context.rooms.rows(this.#room);
-		const frames: Uint8Array[] = [];
-		let total = 0;
-		for (const run of boundedRuns(rows, this.#context.limits.syncFrameBytes)) {
-			const merged = run.length === 1 ? run[0]!.update : Y.mergeUpdates(run.map((row) => row.update));
-			const missing = Y.diffUpdate(merged, stateVector);
-			if (missing.byteLength <= EMPTY_UPDATE_BYTES) continue;
-			frames.push(missing);
-			total += missing.byteLength;
-		}
+		const doc = this.#room.doc;
+		const plan = planFrames(doc, Y.decodeStateVector(stateVector), this.#context.limits.syncFrameBytes);
 		if (this.#savedExtension) {
 			const encoder = encoding.createEncoder();
 			encoding.writeVarUint(encoder, MESSAGE_SYNC_PROGRESS);
-			encoding.writeVarUint(encoder, total);
+			encoding.writeVarUint(encoder, plan.bytes);
 			this.send(encoding.toUint8Array(encoder));
 		}
-		while (frames.length > 0 && !this.#closed) {
-			const frame = frames.shift()!;
-			await new Promise<void>((resolve) => this.send(syncMessage(SYNC_UPDATE, frame), () => resolve()));
+		for (const frame of plan.frames) {
+			if (this.#closed) return;
+			await new Promise<void>((resolve) => this.send(syncMessage(SYNC_UPDATE, encodeFrame(doc, frame)), () => resolve()));
 		}
-		this.send(syncMessage(SYNC_STEP_2, EMPTY_UPDATE));
+		if (this.#closed) return;
+		// Taken now, not when planning: deletions made while the frames streamed are included.
+		this.send(syncMessage(SYNC_STEP_2, encodeDeleteSet(doc)));
 		this.#scheduleSavedState();
 	}
 

@@ -7,8 +7,8 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { CLOSE } from './protocol.js';
-import type { RoomStore, StoredUpdate } from './store/types.js';
+import { CLOSE } from './shared/protocol.js';
+import type { RoomStore } from './store/types.js';
 
 /** Yjs could not apply an update; it was not stored. */
 export class UpdateRejected extends Error {
@@ -26,10 +26,40 @@ export class StorageFailed extends Error {
 	}
 }
 
-/** Compact a room once this many rows were appended since it was loaded or last compacted. */
+/** Compact a room that has this many stored rows, whatever their bytes (each row costs a read at load). */
 export const COMPACT_AFTER_ROWS = 500;
-/** Wait this long after the trigger, so a burst of edits finishes before the merge runs. */
+/** Compact once stored bytes pass this multiple of the live state (deleted content and duplicates)… */
+export const COMPACT_RATIO = 1.25;
+/** …plus this slack, so a small room is not rewritten for a few bytes. */
+export const COMPACT_SLACK_BYTES = 16 * 1024;
+/** Wait this long after an append before checking, so a burst of edits finishes before the snapshot. */
 const COMPACT_DELAY_MS = 2_000;
+/**
+ * The check encodes the live document (its cost grows with the room), so it runs at most once per this many
+ * times its last duration: checking a busy big room takes at most 1/20 of a core.
+ */
+const COMPACT_CHECK_SPACING = 20;
+/** Rows are read from storage in pages of this size when a room loads. */
+export const LOAD_PAGE_BYTES = 1024 * 1024;
+
+/** What the compaction decision looks at. */
+export interface RoomSize {
+	/** Stored rows and their bytes. */
+	storedRows: number;
+	storedBytes: number;
+	/** Size of `encodeStateAsUpdate` of the garbage-collected live document. */
+	liveBytes: number;
+}
+
+/**
+ * Whether a room's stored rows should be replaced by a snapshot of its live document: when they hold
+ * markedly more than the live state (deleted content, superseded blobs, duplicates), or too many rows.
+ */
+export function compactionDue({ storedRows, storedBytes, liveBytes }: RoomSize): boolean {
+	if (storedRows === 0) return false;
+	if (storedRows >= COMPACT_AFTER_ROWS) return true;
+	return storedBytes > liveBytes * COMPACT_RATIO + COMPACT_SLACK_BYTES;
+}
 
 /** What a room needs from a connection: a way to send bytes and to be closed. */
 export interface RoomMember {
@@ -42,19 +72,27 @@ export interface RoomMember {
 /** One loaded room. */
 export class Room {
 	readonly name: string;
-	readonly doc = new Y.Doc();
+	/** Garbage-collected: deleted content is dropped from memory, from snapshots and from first syncs. */
+	readonly doc = new Y.Doc({ gc: true });
 	readonly awareness: awarenessProtocol.Awareness;
 	readonly members = new Set<RoomMember>();
 	/** Token hash recorded on first use. */
 	tokenHash: Uint8Array | undefined;
-	/** Stored bytes, kept current by appends and compactions. */
+	/** Stored rows and bytes, kept current by appends and compactions. */
+	rows = 0;
 	bytes = 0;
-	/** Rows appended since load or the last compaction. */
-	rowsSinceCompaction = 0;
+	/** Highest row id known stored: every row up to it is in `doc` (updates are applied before they are stored). */
+	lastId = 0;
 	/** Updates applied in memory whose storing has not finished; "saved" answers wait for zero. */
 	inflight = 0;
+	/** Rows were appended since the last compaction check. */
+	dirty = false;
+	/** Earliest time of the next compaction check (see COMPACT_CHECK_SPACING). */
+	nextCheckAt = 0;
 	#compactTimer: ReturnType<typeof setTimeout> | undefined;
 	#compacting: Promise<void> | undefined;
+	#pending: (() => Promise<void>) | undefined;
+	#destroyed = false;
 
 	constructor(name: string) {
 		this.name = name;
@@ -68,48 +106,46 @@ export class Room {
 		for (const member of this.members) if (member !== except) member.send(message);
 	}
 
-	scheduleCompaction(run: () => Promise<void>): void {
-		if (this.#compactTimer || this.#compacting) return;
-		this.#compactTimer = setTimeout(() => {
-			this.#compactTimer = undefined;
-			this.#compacting = run().finally(() => (this.#compacting = undefined));
-		}, COMPACT_DELAY_MS);
+	/** Runs `check` after COMPACT_DELAY_MS (or later, see COMPACT_CHECK_SPACING) unless one is waiting or running. */
+	scheduleCompaction(check: () => Promise<void>): void {
+		if (this.#compactTimer || this.#compacting || this.#destroyed) return;
+		this.#pending = check;
+		const delay = Math.max(COMPACT_DELAY_MS, this.nextCheckAt - Date.now());
+		this.#compactTimer = setTimeout(() => this.#run(), delay);
 		this.#compactTimer.unref?.();
 	}
 
-	/** Waits for a running compaction (before the room is deleted or the store closed). */
-	async settle(): Promise<void> {
+	#run(): void {
 		clearTimeout(this.#compactTimer);
 		this.#compactTimer = undefined;
+		const check = this.#pending;
+		this.#pending = undefined;
+		if (!check) return;
+		this.#compacting = check().finally(() => {
+			this.#compacting = undefined;
+			// Appends that arrived during the check get their own check.
+			if (this.dirty && !this.#destroyed) this.scheduleCompaction(check);
+		});
+	}
+
+	/**
+	 * Waits for a running compaction. With `runPending`, a waiting check runs now (a room leaving memory is
+	 * compacted before it goes); without, it is dropped (the room is being deleted or the relay stops).
+	 */
+	async settle(runPending = false): Promise<void> {
+		if (runPending && this.#compactTimer) this.#run();
+		clearTimeout(this.#compactTimer);
+		this.#compactTimer = undefined;
+		this.#pending = undefined;
 		await this.#compacting;
 	}
 
 	destroy(): void {
+		this.#destroyed = true;
 		clearTimeout(this.#compactTimer);
 		this.awareness.destroy();
 		this.doc.destroy();
 	}
-}
-
-/**
- * Groups consecutive small rows into runs whose merged size stays under `limit`, so compaction and the
- * first sync both work in bounded pieces. A row larger than `limit` is a run of its own.
- */
-export function boundedRuns(updates: StoredUpdate[], limit: number): StoredUpdate[][] {
-	const runs: StoredUpdate[][] = [];
-	let current: StoredUpdate[] = [];
-	let size = 0;
-	for (const row of updates) {
-		if (current.length > 0 && size + row.update.byteLength > limit) {
-			runs.push(current);
-			current = [];
-			size = 0;
-		}
-		current.push(row);
-		size += row.update.byteLength;
-	}
-	if (current.length > 0) runs.push(current);
-	return runs;
 }
 
 /** The loaded rooms of one relay; loads each room at most once at a time. */
@@ -118,16 +154,14 @@ export class Rooms {
 	#store: RoomStore;
 	#metrics: Metrics;
 	#logger: Logger;
-	#frameLimit: number;
 
-	constructor(options: { store: RoomStore; metrics: Metrics; logger: Logger; frameLimit: number }) {
+	constructor(options: { store: RoomStore; metrics: Metrics; logger: Logger }) {
 		this.#store = options.store;
 		this.#metrics = options.metrics;
 		this.#logger = options.logger;
-		this.#frameLimit = options.frameLimit;
 	}
 
-	/** The room, loaded with every stored update (concurrent callers share one load). */
+	/** The room, loaded from its stored updates (concurrent callers share one load). */
 	get(name: string): Promise<Room> {
 		let room = this.#rooms.get(name);
 		if (!room) {
@@ -148,25 +182,40 @@ export class Rooms {
 	}
 
 	async #load(name: string): Promise<Room> {
-		const stored = await this.#store.load(name);
+		const info = await this.#store.info(name);
 		const room = new Room(name);
-		room.tokenHash = stored.tokenHash;
-		room.bytes = stored.bytes;
-		if (stored.updates.length > 0) {
-			// One merged apply is much faster than thousands of small ones.
-			Y.applyUpdate(room.doc, Y.mergeUpdates(stored.updates.map((row) => row.update)));
+		room.tokenHash = info.tokenHash;
+		try {
+			// Page by page: memory holds the live (garbage-collected) document and one page of stored rows.
+			for await (const page of this.#store.updates(name, LOAD_PAGE_BYTES)) {
+				// One merged apply per page is much faster than thousands of small ones.
+				Y.applyUpdate(room.doc, page.length === 1 ? page[0]!.update : Y.mergeUpdates(page.map((row) => row.update)));
+				for (const row of page) {
+					room.rows++;
+					room.bytes += row.update.byteLength;
+					room.lastId = Math.max(room.lastId, row.id);
+				}
+			}
+		} catch (error) {
+			room.destroy();
+			throw error;
 		}
 		this.#metrics.rooms.set(this.#rooms.size);
-		if (stored.updates.length > COMPACT_AFTER_ROWS) room.scheduleCompaction(() => this.compact(room));
+		if (room.rows > 1 || room.bytes > COMPACT_SLACK_BYTES) {
+			// Whatever the room's history, check it once: it may hold deleted content stored before this relay compacted.
+			room.dirty = true;
+			room.scheduleCompaction(() => this.compact(room));
+		}
 		return room;
 	}
 
-	/** Frees a room's memory once nobody is connected (its stored state stays). */
+	/** Frees a room's memory once nobody is connected (its stored state stays, compacted if due). */
 	async release(room: Room): Promise<void> {
 		if (room.members.size > 0) return;
 		if ((await this.#rooms.get(room.name)) !== room) return;
-		await room.settle();
+		await room.settle(true);
 		if (room.members.size > 0) return;
+		if ((await this.#rooms.get(room.name)?.catch(() => undefined)) !== room) return;
 		this.#rooms.delete(room.name);
 		room.destroy();
 		this.#metrics.rooms.set(this.#rooms.size);
@@ -186,8 +235,9 @@ export class Rooms {
 			throw new UpdateRejected(error);
 		}
 		const end = this.#metrics.persistSeconds.startTimer();
+		let id: number;
 		try {
-			await this.#store.append(room.name, update);
+			id = await this.#store.append(room.name, update);
 		} catch (error) {
 			room.inflight--;
 			this.#logger.error({ err: error, room: room.name }, 'storing an update failed; closing the room');
@@ -197,9 +247,11 @@ export class Rooms {
 		end();
 		room.inflight--;
 		this.#metrics.updatesPersisted.inc();
+		room.rows++;
 		room.bytes += update.byteLength;
-		room.rowsSinceCompaction++;
-		if (room.rowsSinceCompaction >= COMPACT_AFTER_ROWS) room.scheduleCompaction(() => this.compact(room));
+		room.lastId = Math.max(room.lastId, id);
+		room.dirty = true;
+		room.scheduleCompaction(() => this.compact(room));
 	}
 
 	async #drop(room: Room, code: number): Promise<void> {
@@ -210,35 +262,29 @@ export class Rooms {
 		this.#metrics.rooms.set(this.#rooms.size);
 	}
 
-	/** The stored rows of a room, for the first sync of a member. */
-	rows(room: Room): Promise<StoredUpdate[]> {
-		return this.#store.load(room.name).then((stored) => stored.updates);
-	}
-
 	/**
-	 * Merges runs of small rows into single rows of at most the frame limit. Each run is replaced in its own
-	 * transaction, so appends never wait for a whole-room rewrite; rows appended meanwhile are untouched.
+	 * Replaces the room's stored rows by one snapshot of its live document when `compactionDue` says so, in
+	 * one storage transaction. Safe beside appends: the snapshot is taken synchronously together with `lastId`,
+	 * and every row up to `lastId` is already in the document; rows stored later keep their own rows.
 	 */
 	async compact(room: Room): Promise<void> {
+		if (!room.dirty) return;
+		room.dirty = false;
+		const started = performance.now();
+		const snapshot = Y.encodeStateAsUpdate(room.doc);
+		const upTo = room.lastId;
+		const before = { rows: room.rows, bytes: room.bytes };
+		room.nextCheckAt = Date.now() + (performance.now() - started) * COMPACT_CHECK_SPACING;
+		if (!compactionDue({ storedRows: room.rows, storedBytes: room.bytes, liveBytes: snapshot.byteLength })) return;
 		try {
-			const stored = await this.#store.load(room.name);
-			let saved = 0;
-			for (const run of boundedRuns(stored.updates, this.#frameLimit)) {
-				if (run.length < 2) continue;
-				const merged = Y.mergeUpdates(run.map((row) => row.update));
-				await this.#store.compact(
-					room.name,
-					run.map((row) => row.id),
-					[merged]
-				);
-				saved += run.reduce((sum, row) => sum + row.update.byteLength, 0) - merged.byteLength;
-				// Yield between runs so the room keeps answering while a big room compacts.
-				await new Promise((resolve) => setImmediate(resolve));
-			}
-			room.bytes -= saved;
-			room.rowsSinceCompaction = 0;
+			const id = await this.#store.replaceWithSnapshot(room.name, upTo, snapshot);
+			// Rows appended while the snapshot was written stay; count them on top of the snapshot.
+			room.rows = 1 + (room.rows - before.rows);
+			room.bytes = snapshot.byteLength + (room.bytes - before.bytes);
+			room.lastId = Math.max(room.lastId, id);
 			this.#metrics.compactions.inc();
 		} catch (error) {
+			room.dirty = true;
 			this.#logger.warn({ err: error, room: room.name }, 'compaction failed; the rows are unchanged');
 		}
 	}

@@ -10,7 +10,7 @@ import type { RelayLimits } from './config.js';
 import { Connection } from './connection.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { CLOSE, ROOM_PATTERN, TOKEN_PATTERN, type CloseReason } from './protocol.js';
+import { CLOSE, ROOM_PATTERN, TOKEN_PATTERN, type CloseReason } from './shared/protocol.js';
 import { Rooms } from './rooms.js';
 import type { RoomStore } from './store/types.js';
 
@@ -36,7 +36,7 @@ export function roomOf(pathname: string): string | undefined {
 /** Creates the sync endpoint over a room store. */
 export function createSync(options: { store: RoomStore; limits: RelayLimits; metrics: Metrics; logger: Logger }) {
 	const { store, limits, metrics, logger } = options;
-	const rooms = new Rooms({ store, metrics, logger, frameLimit: limits.syncFrameBytes });
+	const rooms = new Rooms({ store, metrics, logger });
 	const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false });
 	const connections = new Set<Connection>();
 	const perAddress = new Map<string, number>();
@@ -100,7 +100,7 @@ export function createSync(options: { store: RoomStore; limits: RelayLimits; met
 				return refuse(ws, 'ROOM_CREATION_LIMITED', 'rooms per minute', name);
 			}
 			// Trust on first use: the first token a room sees is its token from now on.
-			if (!(await store.claim(name, tokenHash))) room.tokenHash = (await store.load(name)).tokenHash;
+			if (!(await store.claim(name, tokenHash))) room.tokenHash = (await store.info(name)).tokenHash;
 			else room.tokenHash = tokenHash;
 		}
 		if (!room.tokenHash || !sameHash(room.tokenHash, tokenHash)) {
@@ -187,7 +187,7 @@ export function createSync(options: { store: RoomStore; limits: RelayLimits; met
 			};
 			if (!ROOM_PATTERN.test(name)) return (send(404, { error: 'bad_room' }), true);
 			const token = /^Bearer (\S+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
-			const stored = (await rooms.peek(name).then((room) => room?.tokenHash)) ?? (await store.load(name)).tokenHash;
+			const stored = (await rooms.peek(name).then((room) => room?.tokenHash)) ?? (await store.info(name)).tokenHash;
 			if (!stored) return (send(404, { error: 'unknown_room' }), true);
 			if (!TOKEN_PATTERN.test(token) || !sameHash(stored, hashToken(token))) {
 				metrics.refusals.inc({ reason: 'BAD_TOKEN' });

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { RoomStore } from '../../sync-server/src/store/types';
+import type { RoomStore, StoredUpdate } from '../../sync-server/src/store/types';
+
+/** Every page of a room's rows, as the relay reads them when it loads a room. */
+export async function pagesOf(store: RoomStore, room: string, pageBytes = 1024 * 1024): Promise<StoredUpdate[][]> {
+	const pages: StoredUpdate[][] = [];
+	for await (const page of store.updates(room, pageBytes)) pages.push(page);
+	return pages;
+}
+
+/** Every stored update of a room, in id order. */
+export async function rowsOf(store: RoomStore, room: string): Promise<Uint8Array[]> {
+	return (await pagesOf(store, room)).flat().map((row) => row.update);
+}
 
 /**
  * The contract every room store keeps (SQLite now; PostgreSQL for several relay processes later).
@@ -11,10 +23,12 @@ export function runRoomStoreContractTests(
 ): void {
 	describe(`room store contract: ${name}`, () => {
 		const bytes = (...values: number[]) => new Uint8Array(values);
+		const filled = (size: number, value: number) => new Uint8Array(size).fill(value);
 
 		it('an unknown room is empty and has no token hash', async () => {
 			const { store, cleanup } = await setup();
-			expect(await store.load('unknown-room')).toEqual({ tokenHash: undefined, updates: [], bytes: 0 });
+			expect(await store.info('unknown-room')).toEqual({ tokenHash: undefined, updates: 0, bytes: 0 });
+			expect(await pagesOf(store, 'unknown-room')).toEqual([]);
 			await store.close();
 			await cleanup();
 		});
@@ -23,7 +37,7 @@ export function runRoomStoreContractTests(
 			const { store, cleanup } = await setup();
 			expect(await store.claim('room-a', bytes(1, 2, 3))).toBe(true);
 			expect(await store.claim('room-a', bytes(9, 9, 9))).toBe(false);
-			expect((await store.load('room-a')).tokenHash).toEqual(bytes(1, 2, 3));
+			expect((await store.info('room-a')).tokenHash).toEqual(bytes(1, 2, 3));
 			await store.close();
 			await cleanup();
 		});
@@ -34,44 +48,81 @@ export function runRoomStoreContractTests(
 			const second = await store.append('room-a', bytes(2, 2));
 			await store.append('room-b', bytes(3, 3, 3));
 			expect(second).toBeGreaterThan(first);
-			const room = await store.load('room-a');
-			expect(room.updates.map((row) => row.update)).toEqual([bytes(1), bytes(2, 2)]);
-			expect(room.bytes).toBe(3);
-			expect(await store.size('room-a')).toEqual({ updates: 2, bytes: 3 });
+			expect(await rowsOf(store, 'room-a')).toEqual([bytes(1), bytes(2, 2)]);
+			expect(await store.info('room-a')).toEqual({ tokenHash: undefined, updates: 2, bytes: 3 });
 			await store.close();
 			await cleanup();
 		});
 
-		it('keeps appended updates across a reopen', async () => {
+		it('streams a room in pages of about the asked size, in id order, each row once', async () => {
+			const { store, cleanup } = await setup();
+			const ids: number[] = [];
+			for (let i = 0; i < 10; i++) ids.push(await store.append('room-a', filled(100, i)));
+			ids.push(await store.append('room-a', filled(1000, 10)));
+			await store.append('room-b', filled(100, 99));
+			const pages = await pagesOf(store, 'room-a', 250);
+			// 100-byte rows two to a page, then the row larger than a page alone.
+			expect(pages.map((page) => page.length)).toEqual([2, 2, 2, 2, 2, 1]);
+			expect(pages.flat().map((row) => row.id)).toEqual(ids);
+			expect(pages.flat().map((row) => row.update[0])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+			await store.close();
+			await cleanup();
+		});
+
+		it('rows appended while a room is streamed are never repeated and never break the order', async () => {
+			const { store, cleanup } = await setup();
+			for (let i = 0; i < 4; i++) await store.append('room-a', filled(100, i));
+			const seen: number[] = [];
+			for await (const page of store.updates('room-a', 100)) {
+				seen.push(...page.map((row) => row.id));
+				if (seen.length === 1) await store.append('room-a', filled(100, 4));
+			}
+			expect(seen).toEqual([...seen].sort((a, b) => a - b));
+			expect(new Set(seen).size).toBe(seen.length);
+			expect(seen.length).toBeGreaterThanOrEqual(4);
+			await store.close();
+			await cleanup();
+		});
+
+		it('keeps appended updates and snapshots across a reopen', async () => {
 			const { store, reopen, cleanup } = await setup();
 			await store.claim('room-a', bytes(7));
-			await store.append('room-a', bytes(4, 5));
+			const a = await store.append('room-a', bytes(4, 5));
+			await store.replaceWithSnapshot('room-a', a, bytes(6, 6, 6));
+			await store.append('room-a', bytes(8));
 			await store.close();
 			const again = await reopen();
-			const room = await again.load('room-a');
-			expect(room.tokenHash).toEqual(bytes(7));
-			expect(room.updates.map((row) => row.update)).toEqual([bytes(4, 5)]);
+			expect((await again.info('room-a')).tokenHash).toEqual(bytes(7));
+			expect(await rowsOf(again, 'room-a')).toEqual([bytes(6, 6, 6), bytes(8)]);
 			await again.close();
 			await cleanup();
 		});
 
-		it('compaction replaces exactly the named rows and leaves the others', async () => {
+		it('a snapshot replaces every row up to the given id, keeps later rows, and gets a higher id', async () => {
 			const { store, cleanup } = await setup();
-			const a = await store.append('room-a', bytes(1));
+			await store.append('room-a', bytes(1));
 			const b = await store.append('room-a', bytes(2));
-			await store.append('room-a', bytes(3));
-			await store.compact('room-a', [a, b], [bytes(1, 2)]);
-			const updates = (await store.load('room-a')).updates.map((row) => Array.from(row.update)).sort();
-			expect(updates).toEqual([[1, 2], [3]]);
+			const c = await store.append('room-a', bytes(3));
+			const other = await store.append('room-b', bytes(9));
+			const snapshot = await store.replaceWithSnapshot('room-a', b, bytes(1, 2));
+			expect(snapshot).toBeGreaterThan(c);
+			const rows = (await pagesOf(store, 'room-a')).flat();
+			expect(rows.map((row) => row.update)).toEqual([bytes(3), bytes(1, 2)]);
+			expect(rows.map((row) => row.id)).toEqual([c, snapshot]);
+			expect(await store.info('room-a')).toEqual({ tokenHash: undefined, updates: 2, bytes: 3 });
+			// Another room's rows are untouched, even with lower ids.
+			expect((await pagesOf(store, 'room-b')).flat().map((row) => row.id)).toEqual([other]);
+			// A second snapshot over everything leaves exactly one row.
+			await store.replaceWithSnapshot('room-a', snapshot, bytes(1, 2, 3));
+			expect(await rowsOf(store, 'room-a')).toEqual([bytes(1, 2, 3)]);
 			await store.close();
 			await cleanup();
 		});
 
-		it('a compaction naming a missing row changes nothing', async () => {
+		it('a snapshot of an empty or unknown room is its only row', async () => {
 			const { store, cleanup } = await setup();
-			const a = await store.append('room-a', bytes(1));
-			await expect(store.compact('room-a', [a, a + 1000], [bytes(9)])).rejects.toThrow();
-			expect((await store.load('room-a')).updates.map((row) => row.update)).toEqual([bytes(1)]);
+			await store.replaceWithSnapshot('room-a', 0, bytes(5));
+			expect(await rowsOf(store, 'room-a')).toEqual([bytes(5)]);
 			await store.close();
 			await cleanup();
 		});
@@ -82,8 +133,8 @@ export function runRoomStoreContractTests(
 			await store.append('room-a', bytes(1));
 			await store.append('room-b', bytes(2));
 			await store.delete('room-a');
-			expect(await store.load('room-a')).toEqual({ tokenHash: undefined, updates: [], bytes: 0 });
-			expect((await store.load('room-b')).updates).toHaveLength(1);
+			expect(await store.info('room-a')).toEqual({ tokenHash: undefined, updates: 0, bytes: 0 });
+			expect(await rowsOf(store, 'room-b')).toHaveLength(1);
 			await store.close();
 			await cleanup();
 		});
@@ -93,6 +144,7 @@ export function runRoomStoreContractTests(
 			expect(await store.healthy()).toBe(true);
 			await store.close();
 			await expect(store.append('room-a', bytes(1))).rejects.toThrow();
+			await expect(pagesOf(store, 'room-a')).rejects.toThrow();
 			await cleanup();
 		});
 	});

@@ -22,11 +22,11 @@ export interface TestClient {
 }
 
 /** Connects a stock y-websocket 3.1.0 client to a room of the relay, exactly as the docs show. */
-export function connectClient(syncUrl: string, room: string, token: string, options: { params?: Record<string, string>; doc?: Y.Doc } = {}): TestClient {
+export function connectClient(syncUrl: string, room: string, token: string, options: { params?: Record<string, string>; doc?: Y.Doc; WebSocketPolyfill?: typeof WebSocket } = {}): TestClient {
 	const doc = options.doc ?? new Y.Doc();
 	const provider = new WebsocketProvider(syncUrl, room, doc, {
 		params: { token, ...options.params },
-		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+		WebSocketPolyfill: (options.WebSocketPolyfill ?? WebSocket) as unknown as typeof globalThis.WebSocket,
 		disableBc: true
 	});
 	return {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { CLOSE } from '../../sync-server/src/protocol';
+import { CLOSE } from '../../sync-server/src/shared/protocol';
 import { startTestRelay, type TestRelay } from '../helpers/relay';
 import { closeCode, connectClient, eventually, randomRoom, randomToken } from '../helpers/clients';
 

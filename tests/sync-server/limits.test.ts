@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLOSE } from '../../sync-server/src/protocol';
+import { CLOSE } from '../../sync-server/src/shared/protocol';
 import { startTestRelay, type TestRelay } from '../helpers/relay';
 import { closeCode, connectClient, randomRoom, randomToken } from '../helpers/clients';
 import { openRaw, textUpdate, updateFrame } from '../helpers/frames';

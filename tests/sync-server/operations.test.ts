@@ -51,7 +51,7 @@ describe('operations', () => {
 
 describe('shutdown and storage failure', () => {
 	it('closes clients with GOING_AWAY on shutdown', async () => {
-		const { CLOSE } = await import('../../sync-server/src/protocol');
+		const { CLOSE } = await import('../../sync-server/src/shared/protocol');
 		const relay = await startTestRelay();
 		const client = connectClient(relay.syncUrl, randomRoom(), randomToken());
 		await client.synced();
@@ -64,7 +64,7 @@ describe('shutdown and storage failure', () => {
 	});
 
 	it('closes a room with STORAGE_FAILED when an append fails, and stays up for other rooms', async () => {
-		const { CLOSE } = await import('../../sync-server/src/protocol');
+		const { CLOSE } = await import('../../sync-server/src/shared/protocol');
 		const { createSqliteStore } = await import('../../sync-server/src/store/sqlite');
 		const { startRelay } = await import('../../sync-server/src/relay');
 		const { mkdtempSync, rmSync } = await import('node:fs');

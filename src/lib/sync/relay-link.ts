@@ -7,14 +7,17 @@ import * as decoding from 'lib0/decoding';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 
-/** Relay extension message types (sync-server/PROTOCOL.md). */
-export const MESSAGE_SAVED_STATE = 100;
-export const MESSAGE_SYNC_PROGRESS = 101;
-/** y-websocket's sync message type (sync step 1, step 2 and updates). */
-const MESSAGE_SYNC = 0;
-/** Close codes from 4400 to 4499 are the relay refusing the room for good (PROTOCOL.md). */
-const REFUSED_MIN = 4400;
-const REFUSED_END = 4500;
+import {
+	isPermanentRefusal,
+	MESSAGE_SAVED_STATE,
+	MESSAGE_SYNC,
+	MESSAGE_SYNC_PROGRESS
+} from '../../../sync-server/src/shared/protocol';
+
+export { MESSAGE_SAVED_STATE, MESSAGE_SYNC_PROGRESS };
+/** y-protocols sync subtypes that carry an update (step 2 and update). */
+const SYNC_STEP_2 = 1;
+const SYNC_UPDATE = 2;
 /** Reconnect attempts back off up to this; a phone coming back online retries within seconds. */
 const MAX_BACKOFF_MS = 5_000;
 
@@ -35,8 +38,6 @@ export class RelayLink {
 	#savedState = new Map<number, number>();
 	/** Clocks of what arrived from the relay: it broadcasts only what it stored, so these are on it too. */
 	#received = new Map<number, number>();
-	/** True while a message from the relay's websocket is being applied. */
-	#fromRelay = false;
 	#progress: { received: number; total: number } | undefined;
 
 	constructor(options: {
@@ -62,12 +63,6 @@ export class RelayLink {
 			maxBackoffTime: MAX_BACKOFF_MS
 		});
 		this.#provider = provider;
-		outer.on('update', (update: Uint8Array, origin: unknown) => {
-			if (origin !== provider || !this.#fromRelay) return;
-			for (const [client, clock] of Y.parseUpdateMeta(update).to) {
-				if (clock > (this.#received.get(client) ?? 0)) this.#received.set(client, clock);
-			}
-		});
 		provider.messageHandlers[MESSAGE_SAVED_STATE] = (_encoder, decoder) => {
 			const stateVector = decoding.readVarUint8Array(decoder);
 			this.#savedState = Y.decodeStateVector(stateVector);
@@ -87,12 +82,8 @@ export class RelayLink {
 			}
 			// y-websocket passes emitSynced only for websocket messages; other tabs' (BroadcastChannel) do not
 			// prove anything about the relay.
-			this.#fromRelay = emitSynced;
-			try {
-				syncHandler(encoder, decoder, p, emitSynced, type);
-			} finally {
-				this.#fromRelay = false;
-			}
+			if (emitSynced) this.#noteReceived(decoder);
+			syncHandler(encoder, decoder, p, emitSynced, type);
 		};
 		provider.on('status', () => events.onChange());
 		provider.on('sync', (synced: boolean) => {
@@ -100,13 +91,35 @@ export class RelayLink {
 			events.onChange();
 		});
 		provider.on('connection-close', (event: CloseEvent | null) => {
-			if (event && event.code >= REFUSED_MIN && event.code < REFUSED_END) events.onRefused();
+			if (event && isPermanentRefusal(event.code)) events.onRefused();
 			events.onChange();
 		});
 		// Only others' states need opening; our own change (origin 'local') leaves theirs as they were.
 		provider.awareness.on('change', (_changes: unknown, origin: unknown) => {
 			if (origin !== 'local') events.onPresenceChange();
 		});
+	}
+
+	/**
+	 * Records the clocks of an update the relay sent, read from the message itself: the doc may already hold
+	 * it (another tab, or the other member in the same process, passed it over BroadcastChannel first), and
+	 * then no 'update' event fires, yet the relay's copy is news, and the relay sends no saved state for
+	 * another member's writes. Reading only the doc's events left such a blob "pending" for good.
+	 */
+	#noteReceived(decoder: decoding.Decoder): void {
+		const peek = decoding.createDecoder(decoder.arr);
+		peek.pos = decoder.pos;
+		const subtype = decoding.readVarUint(peek);
+		if (subtype !== SYNC_STEP_2 && subtype !== SYNC_UPDATE) return;
+		let meta: ReturnType<typeof Y.parseUpdateMeta>;
+		try {
+			meta = Y.parseUpdateMeta(decoding.readVarUint8Array(peek));
+		} catch {
+			return; // y-protocols reports the malformed message itself
+		}
+		for (const [client, clock] of meta.to) {
+			if (clock > (this.#received.get(client) ?? 0)) this.#received.set(client, clock);
+		}
 	}
 
 	/** The room's awareness, where sealed presence states travel. */

@@ -1,41 +1,52 @@
 /**
- * The one storage boundary of the relay's rooms. A room is an append-only list of Yjs updates (opaque
- * bytes to the relay) plus the SHA-256 of its token. SQLite implements it (sqlite.ts); a PostgreSQL store
- * for several relay processes would implement the same interface and run the same contract suite
- * (tests/contract/relay-store.ts).
+ * The one storage boundary of the relay's rooms. A room is a list of Yjs updates (opaque bytes to the
+ * relay) plus the SHA-256 of its token. Appends add rows; compaction replaces every row up to an id by one
+ * snapshot of the live document. SQLite implements it (sqlite.ts); a PostgreSQL store for several relay
+ * processes implements the same interface and runs the same contract suite (tests/contract/relay-store.ts).
+ * Operations and their guarantees are described in ../../PROTOCOL.md, "Storage".
  */
 
 /** One stored update of a room. */
 export interface StoredUpdate {
-	/** Increasing within a room; compaction replaces a run of rows by fewer rows. */
+	/** Increasing within a room in append order; a snapshot gets an id above every row it replaced. */
 	id: number;
 	update: Uint8Array;
 }
 
-/** What a room holds. */
-export interface StoredRoom {
-	/** SHA-256 of the room token, or undefined for a room never seen. */
+/** What a room is, without its updates. */
+export interface RoomInfo {
+	/** SHA-256 of the room token, or undefined for a room never claimed. */
 	tokenHash: Uint8Array | undefined;
-	/** Updates in the order they were appended. */
-	updates: StoredUpdate[];
+	/** Number of stored rows. */
+	updates: number;
 	/** Sum of the stored update sizes. */
 	bytes: number;
 }
 
 /** Durable storage of rooms. Every method settles; a rejected promise means nothing was changed. */
 export interface RoomStore {
-	/** The whole room (an unknown room has no token hash and no updates). */
-	load(room: string): Promise<StoredRoom>;
+	/** The room's token hash and size (an unknown room has no token hash, no rows and no bytes). */
+	info(room: string): Promise<RoomInfo>;
+	/**
+	 * The room's rows in id order, in pages of about `pageBytes` (a single larger row is a page of its own),
+	 * so loading a big room never holds more than one page of stored bytes besides what the caller keeps.
+	 * Rows appended while the pages are read may or may not be included; rows are never repeated or skipped
+	 * below the last id of the previous page.
+	 */
+	updates(room: string, pageBytes: number): AsyncIterable<StoredUpdate[]>;
 	/** Records the token hash of a new room; resolves false when the room already has one (a race lost). */
 	claim(room: string, tokenHash: Uint8Array): Promise<boolean>;
 	/** Durably appends one update; resolves with its id once it would survive a process crash. */
 	append(room: string, update: Uint8Array): Promise<number>;
-	/** Atomically replaces exactly the rows `ids` by `merged` (Yjs updates commute, so their position does not matter). */
-	compact(room: string, ids: number[], merged: Uint8Array[]): Promise<void>;
+	/**
+	 * In one transaction, deletes every row of the room with an id up to and including `upTo` and stores
+	 * `snapshot` as one row; rows above `upTo` stay. The caller guarantees `snapshot` contains every replaced
+	 * row (the relay takes it from its in-memory document, which applies an update before storing it).
+	 * Resolves with the snapshot's id, above every id the room had.
+	 */
+	replaceWithSnapshot(room: string, upTo: number, snapshot: Uint8Array): Promise<number>;
 	/** Removes the room, its updates and its token hash. */
 	delete(room: string): Promise<void>;
-	/** Row count and bytes of a room. */
-	size(room: string): Promise<{ updates: number; bytes: number }>;
 	/** Resolves true when the storage answers. */
 	healthy(): Promise<boolean>;
 	/** Flushes and closes; later calls reject. */

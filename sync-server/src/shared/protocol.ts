@@ -1,6 +1,8 @@
 /**
- * Wire constants of the relay: message types and close codes (documented in ../PROTOCOL.md).
- * The first three message types are y-websocket's; 100 and up are Fieldbook's opt-in extension.
+ * Wire constants of the relay, imported by the relay and by the app (src/lib/sync) so both sides read one
+ * definition: message types, close codes, frame limits and the room and token formats (documented in
+ * ../../PROTOCOL.md). No imports: this file compiles for Node and for the browser alike.
+ * The first four message types are y-websocket's; 100 and up are Fieldbook's opt-in extension.
  */
 
 /** y-websocket: a y-protocols sync message (step 1, step 2 or update) follows. */
@@ -15,6 +17,22 @@ export const MESSAGE_QUERY_AWARENESS = 3;
 export const MESSAGE_SAVED_STATE = 100;
 /** Extension (only with `saved=1`): varUint, bytes the first sync will stream, sent before it starts. */
 export const MESSAGE_SYNC_PROGRESS = 101;
+
+/**
+ * The relay's default frame limit (MAX_FRAME_BYTES): a larger websocket message closes the connection with
+ * 1009. Clients must send what the relay lacks in several update messages, each below UPLOAD_FRAME_BYTES.
+ */
+export const DEFAULT_MAX_FRAME_BYTES = 2 * 1024 * 1024;
+/**
+ * Largest update message a client should send: a quarter of the default frame limit, so a relay configured
+ * tighter still takes it, and a 50 kB/s link sends it in about 10 s, within y-websocket's 30 s silence timer.
+ */
+export const UPLOAD_FRAME_BYTES = DEFAULT_MAX_FRAME_BYTES / 4;
+/**
+ * The relay's default first-sync frame (SYNC_FRAME_BYTES): what a newcomer lacks is streamed as update
+ * messages of about this size (one larger struct is a frame of its own), then a closing step 2.
+ */
+export const DEFAULT_SYNC_FRAME_BYTES = 256 * 1024;
 
 /**
  * Close codes. y-websocket 3 never reconnects after a 44xx code (a decision reconnecting cannot fix) and
@@ -52,6 +70,11 @@ export const CLOSE = {
 } as const;
 
 export type CloseReason = keyof typeof CLOSE;
+
+/** The relay refused for good (44xx): reconnecting cannot help, so the app reports it instead of retrying. */
+export function isPermanentRefusal(code: number): boolean {
+	return code >= 4400 && code < 4500;
+}
 
 /** Room names: 22–64 base64url characters (the app derives them from the group key). */
 export const ROOM_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
