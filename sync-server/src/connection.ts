@@ -257,6 +257,8 @@ export class Connection implements RoomMember {
 	 * silence timer keeps resetting) while the relay holds one frame per newcomer.
 	 */
 	async #firstSync(stateVector: Uint8Array): Promise<void> {
+		await this.#room.whenStored();
+		if (this.#closed) return;
 		const doc = this.#room.doc;
 		const plan = planFrames(doc, Y.decodeStateVector(stateVector), this.#context.limits.syncFrameBytes);
 		if (this.#savedExtension) {

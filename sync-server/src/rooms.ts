@@ -83,8 +83,9 @@ export class Room {
 	bytes = 0;
 	/** Highest row id known stored: every row up to it is in `doc` (updates are applied before they are stored). */
 	lastId = 0;
-	/** Updates applied in memory whose storing has not finished; "saved" answers wait for zero. */
+	/** Updates applied in memory whose storing has not finished; "saved" answers and first syncs wait for zero. */
 	inflight = 0;
+	#storedWaiters: (() => void)[] = [];
 	/** Rows were appended since the last compaction check. */
 	dirty = false;
 	/** Earliest time of the next compaction check (see COMPACT_CHECK_SPACING). */
@@ -99,6 +100,21 @@ export class Room {
 		this.awareness = new awarenessProtocol.Awareness(this.doc);
 		// The relay is not a participant: it holds no awareness state of its own.
 		this.awareness.setLocalState(null);
+	}
+
+	/**
+	 * Resolves when nothing applied in memory is still being stored, so what a first sync sends from the
+	 * document is all durable (clients count what the relay sends them as held by the relay).
+	 */
+	whenStored(): Promise<void> {
+		if (this.inflight === 0) return Promise.resolve();
+		return new Promise((resolve) => this.#storedWaiters.push(resolve));
+	}
+
+	/** Marks one in-flight update as settled (stored or failed). */
+	settled(): void {
+		this.inflight--;
+		if (this.inflight === 0) for (const resolve of this.#storedWaiters.splice(0)) resolve();
 	}
 
 	/** Sends a message to every member but one. */
@@ -142,6 +158,7 @@ export class Room {
 
 	destroy(): void {
 		this.#destroyed = true;
+		for (const resolve of this.#storedWaiters.splice(0)) resolve();
 		clearTimeout(this.#compactTimer);
 		this.awareness.destroy();
 		this.doc.destroy();
@@ -231,7 +248,7 @@ export class Rooms {
 		try {
 			Y.applyUpdate(room.doc, update);
 		} catch (error) {
-			room.inflight--;
+			room.settled();
 			throw new UpdateRejected(error);
 		}
 		const end = this.#metrics.persistSeconds.startTimer();
@@ -239,17 +256,17 @@ export class Rooms {
 		try {
 			id = await this.#store.append(room.name, update);
 		} catch (error) {
-			room.inflight--;
+			room.settled();
 			this.#logger.error({ err: error, room: room.name }, 'storing an update failed; closing the room');
 			await this.#drop(room, CLOSE.STORAGE_FAILED);
 			throw new StorageFailed(error);
 		}
 		end();
-		room.inflight--;
 		this.#metrics.updatesPersisted.inc();
 		room.rows++;
 		room.bytes += update.byteLength;
 		room.lastId = Math.max(room.lastId, id);
+		room.settled();
 		room.dirty = true;
 		room.scheduleCompaction(() => this.compact(room));
 	}
