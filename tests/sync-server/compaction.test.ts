@@ -31,12 +31,12 @@ afterAll(async () => {
 function countingClient(room: string, token: string): TestClient & { received: () => number } {
 	let received = 0;
 	class CountingSocket extends WebSocket {
-		constructor(...args: ConstructorParameters<typeof WebSocket>) {
-			super(...args);
+		constructor(address: string | URL, protocols?: string | string[]) {
+			super(address, protocols);
 			this.on('message', (data: Buffer) => (received += data.byteLength));
 		}
 	}
-	const client = connectClient(relay.syncUrl, room, token, { WebSocketPolyfill: CountingSocket });
+	const client = connectClient(relay.syncUrl, room, token, { WebSocketPolyfill: CountingSocket as unknown as typeof WebSocket });
 	return Object.assign(client, { received: () => received });
 }
 
