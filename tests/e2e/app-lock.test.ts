@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { firstStart, launchBrowser, newPhoneContext, waitForServiceWorker } from '../helpers/browser';
 import { startAppRelay, type AppRelay } from '../helpers/app';
 import { createGroup, readInviteLink } from '../helpers/flows';
+import { quickLock, setLock as setLockWith, unlock as unlockWith } from '../helpers/lock';
 import { dumpOrigin, findSecret } from '../helpers/origin-dump';
 import { decodeInvite } from '../../src/lib/sync/invite';
 import { openRow } from '../../src/lib/storage/at-rest';
@@ -25,28 +26,20 @@ const PASSPHRASE = 'seven quiet rivers at dawn';
 /** A phone whose app lock calibrates to a short target (memory stays at the 32 MiB floor). */
 async function lockablePhone(hooks: { autoLockMs?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
 	const context = await newPhoneContext(browser);
-	await context.addInitScript((h) => {
-		(window as unknown as { __FIELDBOOK_TEST__: object }).__FIELDBOOK_TEST__ = { lockTargetMs: 50, ...h };
-	}, hooks);
+	await quickLock(context, hooks);
 	return { context, page: await context.newPage() };
 }
 
-async function setLock(page: Page, passphrase = PASSPHRASE): Promise<void> {
-	await page.getByRole('link', { name: 'Settings' }).click();
-	await page.getByRole('link', { name: 'App lock' }).click();
-	await page.getByRole('textbox', { name: 'Passphrase', exact: true }).fill(passphrase);
-	await page.getByRole('textbox', { name: 'Repeat passphrase' }).fill(passphrase);
-	await page.getByRole('button', { name: 'Set passphrase' }).click();
-	await page.getByText('Passphrase saved').waitFor({ timeout: 60_000 });
+function setLock(page: Page, passphrase = PASSPHRASE): Promise<void> {
+	return setLockWith(page, passphrase);
 }
 
 async function lockScreen(page: Page): Promise<void> {
 	await page.getByRole('heading', { level: 1, name: 'Fieldbook is locked' }).waitFor({ timeout: 30_000 });
 }
 
-async function unlock(page: Page, passphrase = PASSPHRASE): Promise<void> {
-	await page.getByRole('textbox', { name: 'Passphrase' }).fill(passphrase);
-	await page.getByRole('button', { name: 'Unlock' }).click();
+function unlock(page: Page, passphrase = PASSPHRASE): Promise<void> {
+	return unlockWith(page, passphrase);
 }
 
 /** The device's Ed25519 secret key, read raw before a lock is set (the master key is stored raw then). */

@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import { collectCspViolations, firstStart, launchBrowser, newPhoneContext, seriousAxeViolations, waitForServiceWorker } from '../helpers/browser';
 import { startAppRelay, type AppRelay } from '../helpers/app';
 import { createGroup, readInviteLink } from '../helpers/flows';
+import { quickLock, setLock, unlock } from '../helpers/lock';
 
 let relay: AppRelay;
 let browser: Browser;
@@ -23,9 +24,7 @@ describe('the strict Content-Security-Policy', () => {
 	it('is sent with the app, and a whole journey through it reports no violation', async () => {
 		const context = await newPhoneContext(browser);
 		const violations = await collectCspViolations(context);
-		await context.addInitScript(() => {
-			(window as unknown as { __FIELDBOOK_TEST__: object }).__FIELDBOOK_TEST__ = { lockTargetMs: 50 };
-		});
+		await quickLock(context);
 		const page = await context.newPage();
 		try {
 			const response = await page.goto(`${relay.url}/?lang=en`);
@@ -70,21 +69,15 @@ describe('the strict Content-Security-Policy', () => {
 			expect(await seriousAxeViolations(page)).toEqual([]);
 
 			// The app lock's Argon2id runs as WebAssembly in a worker under the policy.
-			await page.getByRole('link', { name: 'App lock' }).click();
-			await page.getByRole('textbox', { name: 'Passphrase', exact: true }).fill('a passphrase here');
-			await page.getByRole('textbox', { name: 'Repeat passphrase' }).fill('a passphrase here');
-			await page.getByRole('button', { name: 'Set passphrase' }).click();
-			await page.getByText('Passphrase saved').waitFor({ timeout: 60_000 });
+			await setLock(page, 'a passphrase here');
 			await page.getByRole('button', { name: 'Lock now' }).click();
-			await page.getByRole('textbox', { name: 'Passphrase' }).fill('a passphrase here');
-			await page.getByRole('button', { name: 'Unlock' }).click();
+			await unlock(page, 'a passphrase here');
 			await page.getByRole('button', { name: 'Lock now' }).waitFor({ timeout: 30_000 });
 
 			// The service worker still serves the app under the policy: a deep link opens offline.
 			await context.setOffline(true);
 			await page.goto(`${groupUrl}/guides`);
-			await page.getByRole('textbox', { name: 'Passphrase' }).fill('a passphrase here');
-			await page.getByRole('button', { name: 'Unlock' }).click();
+			await unlock(page, 'a passphrase here');
 			await page.getByRole('button', { name: 'New guide' }).waitFor({ timeout: 30_000 });
 			await context.setOffline(false);
 			expect(violations).toEqual([]);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPhoneContext, seriousAxeViolations } from '../helpers/browser';
 import { startAppRelay, type AppRelay } from '../helpers/app';
+import { quickLock } from '../helpers/lock';
 
 let relay: AppRelay;
 let browser: Browser;
@@ -34,9 +35,7 @@ describe('lock, settings and restore screens', () => {
 		it(`have no serious axe violations and fit 320 px (${lang})`, async () => {
 			const n = NAMES[lang];
 			const context = await newPhoneContext(browser, lang === 'sv' ? 'sv-SE' : 'en-GB');
-			await context.addInitScript(() => {
-				(window as unknown as { __FIELDBOOK_TEST__: object }).__FIELDBOOK_TEST__ = { lockTargetMs: 50 };
-			});
+			await quickLock(context);
 			const page = await context.newPage();
 			try {
 				await page.goto(`${relay.url}/?lang=${lang}`);
