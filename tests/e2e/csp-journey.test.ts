@@ -29,6 +29,20 @@ describe('the strict Content-Security-Policy', () => {
 		try {
 			const response = await page.goto(`${relay.url}/?lang=en`);
 			expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
+			// The real build: the shell, a deep link, the worker and a hashed asset all carry the headers.
+			const asset = /src="(\/_app\/immutable\/[^"]+\.js)"|import\("(\/_app\/immutable\/[^"]+\.js)"\)/.exec(await response!.text());
+			expect(asset).not.toBeNull();
+			for (const path of ['/', '/g/some-group/guides/some-guide', '/sw.js', asset![1] ?? asset![2]!]) {
+				const answer = await fetch(`${relay.url}${path}`);
+				expect(answer.status, path).toBe(200);
+				const policy = answer.headers.get('content-security-policy') ?? '';
+				for (const directive of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) expect(policy, path).toContain(directive);
+				expect(policy, path).not.toMatch(/'unsafe-eval'|'unsafe-inline'/);
+				expect(answer.headers.get('referrer-policy'), path).toBe('no-referrer');
+				expect(answer.headers.get('x-content-type-options'), path).toBe('nosniff');
+				expect(answer.headers.get('permissions-policy'), path).toContain('camera=(self)');
+				await answer.arrayBuffer();
+			}
 			await firstStart(page, relay.url, 'Alice');
 			await waitForServiceWorker(page);
 			const groupUrl = await createGroup(page, 'Night shift');
