@@ -19,6 +19,14 @@ CREATE TABLE IF NOT EXISTS updates (
 CREATE INDEX IF NOT EXISTS updates_room ON updates (room, id);
 `;
 
+/** An append waiting for the turn's group commit. */
+interface QueuedAppend {
+	room: string;
+	update: Uint8Array;
+	resolve(id: number): void;
+	reject(error: unknown): void;
+}
+
 function bytes(value: Buffer | Uint8Array): Uint8Array {
 	return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
 }
@@ -61,6 +69,20 @@ export function createSqliteStore(dataDir: string, options: { synchronous?: Sqli
 		return rows;
 	}
 
+	const appendAll = db.transaction((items: QueuedAppend[]) => items.map((item) => Number(insertUpdate.run(item.room, item.update).lastInsertRowid)));
+	let queued: QueuedAppend[] = [];
+	function flush(): void {
+		const items = queued;
+		queued = [];
+		if (items.length === 0) return;
+		try {
+			const ids = appendAll(items);
+			items.forEach((item, index) => item.resolve(ids[index]!));
+		} catch (error) {
+			for (const item of items) item.reject(error);
+		}
+	}
+
 	return {
 		info: (room) =>
 			call(() => {
@@ -68,8 +90,8 @@ export function createSqliteStore(dataDir: string, options: { synchronous?: Sqli
 				const size = sizeOf.get(room);
 				return { tokenHash: row ? bytes(row.token_hash) : undefined, updates: size?.n ?? 0, bytes: size?.bytes ?? 0 };
 			}),
-		async *updates(room, pageBytes) {
-			let after = 0;
+		async *updates(room, pageBytes, from = 0) {
+			let after = from;
 			for (;;) {
 				const rows = await call(() => page(room, after, pageBytes));
 				if (rows.length === 0) return;
@@ -78,10 +100,22 @@ export function createSqliteStore(dataDir: string, options: { synchronous?: Sqli
 			}
 		},
 		claim: (room, tokenHash) => call(() => insertRoom.run(room, tokenHash, Date.now()).changes === 1),
-		append: (room, update) => call(() => Number(insertUpdate.run(room, update).lastInsertRowid)),
+		append: (room, update) =>
+			call(
+				() =>
+					new Promise<number>((resolve, reject) => {
+						queued.push({ room, update, resolve, reject });
+						// Everything appended in this turn of the event loop is committed in one transaction.
+						if (queued.length === 1) setImmediate(flush);
+					})
+			).then((id) => id),
 		replaceWithSnapshot: (room, upTo, snapshot) => call(() => replace(room, upTo, snapshot)),
 		delete: (room) => call(() => remove(room)),
 		healthy,
-		close
+		close: () => {
+			// Appends already accepted are committed before the database closes.
+			flush();
+			return close();
+		}
 	};
 }

@@ -31,9 +31,9 @@ export interface RoomStore {
 	 * The room's rows in id order, in pages of about `pageBytes` (a single larger row is a page of its own),
 	 * so loading a big room never holds more than one page of stored bytes besides what the caller keeps.
 	 * Rows appended while the pages are read may or may not be included; rows are never repeated or skipped
-	 * below the last id of the previous page.
+	 * below the last id of the previous page. With `after`, only rows with a greater id (catching up).
 	 */
-	updates(room: string, pageBytes: number): AsyncIterable<StoredUpdate[]>;
+	updates(room: string, pageBytes: number, after?: number): AsyncIterable<StoredUpdate[]>;
 	/** Records the token hash of a new room; resolves false when the room already has one (a race lost). */
 	claim(room: string, tokenHash: Uint8Array): Promise<boolean>;
 	/** Durably appends one update; resolves with its id once it would survive a process crash. */

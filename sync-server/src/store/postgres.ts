@@ -1,0 +1,193 @@
+/**
+ * Rooms in PostgreSQL, shared by every relay process of a deployment. Each room numbers its rows itself
+ * (`rooms.seq`), under the room row's lock, so ids are contiguous per room and commit in id order: a process
+ * that sees id n+2 before n+1 knows it missed one and reads it back (see ../fanout). Appends that arrive in
+ * the same turn of the event loop are committed together, in one statement, whatever their rooms.
+ */
+import { openPostgresStore, type Migration } from '../postgres.js';
+import type { RoomInfo, RoomStore, StoredUpdate } from './types.js';
+
+/** The rooms schema, one entry per change (never edit an applied one; add the next version). */
+export const ROOM_MIGRATIONS: readonly Migration[] = [
+	{
+		version: 1,
+		name: 'rooms with their token hash and row counter, and their updates',
+		sql: `
+			CREATE TABLE rooms (
+				name TEXT PRIMARY KEY,
+				token_hash BYTEA,
+				seq BIGINT NOT NULL DEFAULT 0,
+				created_at BIGINT NOT NULL
+			);
+			CREATE TABLE room_updates (
+				room TEXT NOT NULL,
+				id BIGINT NOT NULL,
+				data BYTEA NOT NULL,
+				PRIMARY KEY (room, id)
+			);
+		`
+	}
+];
+
+/** Rows whose sizes are read at once when a page is planned; a page ends at its byte budget or here. */
+const PAGE_PLAN_ROWS = 1_000;
+
+/**
+ * One group commit: bump each room's counter by its number of rows (rooms in name order, so two processes'
+ * batches lock rooms in the same order and never deadlock), then insert the rows under the new ids.
+ */
+const APPEND_BATCH = `
+	WITH counts AS (
+		SELECT name, count(*) AS n FROM unnest($1::text[]) AS u(name) GROUP BY name
+	), heads AS (
+		INSERT INTO rooms AS r (name, seq, created_at)
+		SELECT name, n, $3 FROM counts ORDER BY name
+		ON CONFLICT (name) DO UPDATE SET seq = r.seq + EXCLUDED.seq
+		RETURNING r.name, r.seq
+	), rows AS (
+		SELECT u.name, u.data, row_number() OVER (PARTITION BY u.name ORDER BY u.ord) AS k
+		FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS u(name, data, ord)
+	)
+	INSERT INTO room_updates (room, id, data)
+	SELECT rows.name, heads.seq - counts.n + rows.k, rows.data
+	FROM rows JOIN heads ON heads.name = rows.name JOIN counts ON counts.name = rows.name
+	RETURNING room, id`;
+
+/** Key of the advisory lock that makes one process at a time compact a room. */
+const COMPACT_LOCK = "hashtextextended('fieldbook:compact:' || $1, 0)";
+
+/** Another process is compacting the room right now; this compaction is skipped (it is retried later). */
+export class CompactionBusy extends Error {
+	constructor(room: string) {
+		super(`another relay process is compacting room ${room}`);
+		this.name = 'CompactionBusy';
+	}
+}
+
+interface PendingAppend {
+	room: string;
+	update: Uint8Array;
+	resolve(id: number): void;
+	reject(error: unknown): void;
+}
+
+function bytes(value: Buffer): Uint8Array {
+	return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+
+/** Connects to `url` (a PostgreSQL connection string) and applies the room migrations. */
+export async function createPostgresStore(url: string): Promise<RoomStore> {
+	const db = await openPostgresStore(url, 'rooms', ROOM_MIGRATIONS, { what: 'room store' });
+	let batch: PendingAppend[] = [];
+	let flushing: Promise<void> = Promise.resolve();
+
+	async function commit(appends: PendingAppend[]): Promise<void> {
+		try {
+			const result = await db.query<{ room: string; id: string }>(APPEND_BATCH, [
+				appends.map((append) => append.room),
+				appends.map((append) => Buffer.from(append.update.buffer, append.update.byteOffset, append.update.byteLength)),
+				Date.now()
+			]);
+			// Ids of a room were given in the order its rows were queued.
+			const ids = new Map<string, number[]>();
+			for (const row of result.rows) {
+				const list = ids.get(row.room) ?? [];
+				list.push(Number(row.id));
+				ids.set(row.room, list);
+			}
+			for (const list of ids.values()) list.sort((a, b) => a - b);
+			for (const append of appends) {
+				const id = ids.get(append.room)?.shift();
+				if (id === undefined) append.reject(new Error('the row was not stored'));
+				else append.resolve(id);
+			}
+		} catch (error) {
+			for (const append of appends) append.reject(error);
+		}
+	}
+
+	/** Pages of rows above `after` whose bytes stay under `pageBytes` (a larger row is a page alone). */
+	async function* pages(room: string, pageBytes: number, after = 0): AsyncGenerator<StoredUpdate[]> {
+		for (;;) {
+			const plan = await db.query<{ id: string; size: number }>(
+				'SELECT id, octet_length(data) AS size FROM room_updates WHERE room = $1 AND id > $2 ORDER BY id LIMIT $3',
+				[room, after, PAGE_PLAN_ROWS]
+			);
+			if (plan.rows.length === 0) return;
+			let last = Number(plan.rows[0]!.id);
+			let total = plan.rows[0]!.size;
+			for (const row of plan.rows.slice(1)) {
+				if (total + row.size > pageBytes) break;
+				total += row.size;
+				last = Number(row.id);
+			}
+			const rows = await db.query<{ id: string; data: Buffer }>(
+				'SELECT id, data FROM room_updates WHERE room = $1 AND id > $2 AND id <= $3 ORDER BY id',
+				[room, after, last]
+			);
+			if (rows.rows.length === 0) return;
+			yield rows.rows.map((row) => ({ id: Number(row.id), update: bytes(row.data) }));
+			after = last;
+		}
+	}
+
+	return {
+		async info(room): Promise<RoomInfo> {
+			const result = await db.query<{ token_hash: Buffer | null; updates: number; bytes: number }>(
+				`SELECT (SELECT token_hash FROM rooms WHERE name = $1) AS token_hash,
+					count(*)::float8 AS updates, coalesce(sum(octet_length(data)), 0)::float8 AS bytes
+				 FROM room_updates WHERE room = $1`,
+				[room]
+			);
+			const row = result.rows[0]!;
+			return { tokenHash: row.token_hash ? bytes(row.token_hash) : undefined, updates: row.updates, bytes: row.bytes };
+		},
+		updates: (room, pageBytes, after) => pages(room, pageBytes, after),
+		async claim(room, tokenHash) {
+			// First token wins, atomically across processes: only a room without a hash takes one.
+			const result = await db.query(
+				`INSERT INTO rooms AS r (name, token_hash, created_at) VALUES ($1, $2, $3)
+				 ON CONFLICT (name) DO UPDATE SET token_hash = EXCLUDED.token_hash WHERE r.token_hash IS NULL
+				 RETURNING name`,
+				[room, Buffer.from(tokenHash), Date.now()]
+			);
+			return result.rowCount === 1;
+		},
+		append(room, update) {
+			return new Promise<number>((resolve, reject) => {
+				batch.push({ room, update, resolve, reject });
+				if (batch.length > 1) return;
+				// Everything appended in this turn joins one commit, after the previous commit finished.
+				setImmediate(() => {
+					const appends = batch;
+					batch = [];
+					flushing = flushing.then(() => commit(appends));
+				});
+			});
+		},
+		replaceWithSnapshot: (room, upTo, snapshot) =>
+			db.transaction(async (client) => {
+				const locked = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${COMPACT_LOCK}) AS ok`, [room]);
+				if (!locked.rows[0]?.ok) throw new CompactionBusy(room);
+				const head = await client.query<{ seq: string }>(
+					`INSERT INTO rooms AS r (name, seq, created_at) VALUES ($1, 1, $2)
+					 ON CONFLICT (name) DO UPDATE SET seq = r.seq + 1 RETURNING r.seq`,
+					[room, Date.now()]
+				);
+				const id = Number(head.rows[0]!.seq);
+				await client.query('DELETE FROM room_updates WHERE room = $1 AND id <= $2', [room, upTo]);
+				await client.query('INSERT INTO room_updates (room, id, data) VALUES ($1, $2, $3)', [room, id, Buffer.from(snapshot)]);
+				return id;
+			}),
+		delete: (room) =>
+			db.transaction(async (client) => {
+				await client.query('DELETE FROM room_updates WHERE room = $1', [room]);
+				await client.query('DELETE FROM rooms WHERE name = $1', [room]);
+			}),
+		healthy: db.healthy,
+		async close() {
+			await flushing;
+			await db.close();
+		}
+	};
+}
