@@ -12,6 +12,7 @@ import { createRedisFanout } from './fanout/redis.js';
 import type { Fanout } from './fanout/types.js';
 import type { Logger } from './logger.js';
 import { memoryRateLimits, redisRateLimits, type RateLimits } from './rate-limits.js';
+import { createPostgresStore } from './store/postgres.js';
 import { createSqliteStore } from './store/sqlite.js';
 import type { RoomStore } from './store/types.js';
 
@@ -59,7 +60,7 @@ export async function openBackends(
 	const { databaseUrl, redisUrl } = config;
 	if (!databaseUrl) mkdirSync(config.dataDir, { recursive: true });
 	const commonsStore = given.commonsStore ?? (databaseUrl ? await createPostgresCommonsStore(databaseUrl) : createSqliteCommonsStore(config.dataDir));
-	const store = given.store ?? createSqliteStore(config.dataDir);
+	const store = given.store ?? (databaseUrl ? await createPostgresStore(databaseUrl) : createSqliteStore(config.dataDir));
 	const fanout = redisUrl
 		? await createRedisFanout(redisUrl, { onError: (error) => logger.warn({ err: error }, 'redis') })
 		: undefined;

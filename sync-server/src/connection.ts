@@ -238,14 +238,10 @@ export class Connection implements RoomMember {
 		if (!this.#savedExtension || this.#savedTimer) return;
 		this.#savedTimer = setTimeout(() => {
 			this.#savedTimer = undefined;
-			// Only claim what is stored: wait while other updates of the room are still being written.
-			if (this.#room.inflight > 0) {
-				this.#scheduleSavedState();
-				return;
-			}
+			// Only claim what is stored (the room's saved vector never covers an update still being written).
 			const encoder = encoding.createEncoder();
 			encoding.writeVarUint(encoder, MESSAGE_SAVED_STATE);
-			encoding.writeVarUint8Array(encoder, Y.encodeStateVector(this.#room.doc));
+			encoding.writeVarUint8Array(encoder, this.#room.savedVector());
 			this.send(encoding.toUint8Array(encoder));
 		}, SAVED_STATE_DELAY_MS);
 	}

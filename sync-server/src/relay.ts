@@ -73,7 +73,7 @@ export async function startRelay(
 	const backends = await openBackends(config, logger, options);
 	const { store, commonsStore } = backends;
 	const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
-	const sync = createSync({ store, limits: config.limits, metrics, logger });
+	const sync = createSync({ store, limits: config.limits, metrics, logger, fanout: backends.fanout, rateLimits: backends.rateLimits });
 	const commons = createCommonsHandler({
 		store: commonsStore,
 		limits: config.commons,

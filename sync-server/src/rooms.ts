@@ -8,6 +8,8 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { CLOSE } from './shared/protocol.js';
+import { RoomFanout } from './fanout/room-fanout.js';
+import type { Fanout } from './fanout/types.js';
 import type { RoomStore } from './store/types.js';
 
 /** Yjs could not apply an update; it was not stored. */
@@ -86,6 +88,8 @@ export class Room {
 	/** Updates applied in memory whose storing has not finished; "saved" answers and first syncs wait for zero. */
 	inflight = 0;
 	#storedWaiters: (() => void)[] = [];
+	#storing: { vector: Uint8Array; stored: boolean }[] = [];
+	#savedVector: Uint8Array | undefined;
 	/** Rows were appended since the last compaction check. */
 	dirty = false;
 	/** Earliest time of the next compaction check (see COMPACT_CHECK_SPACING). */
@@ -115,6 +119,29 @@ export class Room {
 	settled(): void {
 		this.inflight--;
 		if (this.inflight === 0) for (const resolve of this.#storedWaiters.splice(0)) resolve();
+	}
+
+	/**
+	 * Applies an update that is about to be stored (throws when Yjs rejects it, changing nothing); the returned
+	 * function marks it stored, or given up when storing failed (the room is dropped then). The
+	 * state vector right after each apply is kept until every earlier update is stored too, so `savedVector`
+	 * can answer during a steady stream instead of waiting for a moment when nothing is in flight.
+	 */
+	storing(update: Uint8Array): () => void {
+		// Nothing in flight: everything in the document is stored (remote updates are stored before they come).
+		if (this.#storing.length === 0) this.#savedVector = Y.encodeStateVector(this.doc);
+		Y.applyUpdate(this.doc, update);
+		const entry = { vector: Y.encodeStateVector(this.doc), stored: false };
+		this.#storing.push(entry);
+		return () => {
+			entry.stored = true;
+			while (this.#storing[0]?.stored) this.#savedVector = this.#storing.shift()!.vector;
+		};
+	}
+
+	/** The state vector of what is stored: the whole document when nothing is in flight. */
+	savedVector(): Uint8Array {
+		return this.#storing.length === 0 || !this.#savedVector ? Y.encodeStateVector(this.doc) : this.#savedVector;
 	}
 
 	/** Sends a message to every member but one. */
@@ -172,21 +199,30 @@ export class Rooms {
 	#metrics: Metrics;
 	#logger: Logger;
 
-	constructor(options: { store: RoomStore; metrics: Metrics; logger: Logger }) {
+	#fanout: RoomFanout | undefined;
+
+	constructor(options: { store: RoomStore; metrics: Metrics; logger: Logger; fanout?: Fanout }) {
 		this.#store = options.store;
 		this.#metrics = options.metrics;
 		this.#logger = options.logger;
+		if (options.fanout) this.#fanout = new RoomFanout({ fanout: options.fanout, store: options.store, logger: options.logger });
 	}
 
-	/** The room, loaded from its stored updates (concurrent callers share one load). */
+	/**
+	 * The room, loaded from its stored updates (concurrent callers share one load). With other relay processes,
+	 * a room already in memory first reads what they stored that has not arrived yet, so a newcomer's first
+	 * sync holds everything committed.
+	 */
 	get(name: string): Promise<Room> {
 		let room = this.#rooms.get(name);
 		if (!room) {
 			room = this.#load(name);
 			this.#rooms.set(name, room);
 			room.catch(() => this.#rooms.delete(name));
+			return room;
 		}
-		return room;
+		const fanout = this.#fanout;
+		return fanout ? room.then(async (loaded) => (await fanout.catchUp(loaded), loaded)) : room;
 	}
 
 	/** The room if it is in memory now. */
@@ -203,6 +239,8 @@ export class Rooms {
 		const room = new Room(name);
 		room.tokenHash = info.tokenHash;
 		try {
+			// Hear the other processes before reading, so nothing they store meanwhile falls in between.
+			await this.#fanout?.join(room);
 			// Page by page: memory holds the live (garbage-collected) document and one page of stored rows.
 			for await (const page of this.#store.updates(name, LOAD_PAGE_BYTES)) {
 				// One merged apply per page is much faster than thousands of small ones.
@@ -214,9 +252,11 @@ export class Rooms {
 				}
 			}
 		} catch (error) {
+			await this.#fanout?.leave(room);
 			room.destroy();
 			throw error;
 		}
+		this.#fanout?.loaded(room);
 		this.#metrics.rooms.set(this.#rooms.size);
 		if (room.rows > 1 || room.bytes > COMPACT_SLACK_BYTES) {
 			// Whatever the room's history, check it once: it may hold deleted content stored before this relay compacted.
@@ -234,6 +274,7 @@ export class Rooms {
 		if (room.members.size > 0) return;
 		if ((await this.#rooms.get(room.name)?.catch(() => undefined)) !== room) return;
 		this.#rooms.delete(room.name);
+		void this.#fanout?.leave(room);
 		room.destroy();
 		this.#metrics.rooms.set(this.#rooms.size);
 	}
@@ -245,8 +286,9 @@ export class Rooms {
 	 */
 	async accept(room: Room, update: Uint8Array): Promise<void> {
 		room.inflight++;
+		let stored: () => void;
 		try {
-			Y.applyUpdate(room.doc, update);
+			stored = room.storing(update);
 		} catch (error) {
 			room.settled();
 			throw new UpdateRejected(error);
@@ -265,7 +307,9 @@ export class Rooms {
 		this.#metrics.updatesPersisted.inc();
 		room.rows++;
 		room.bytes += update.byteLength;
-		room.lastId = Math.max(room.lastId, id);
+		// Stored, so the other processes may hear of it; with them, lastId only passes ids whose rows are all here.
+		room.lastId = this.#fanout ? this.#fanout.stored(room, id, update) : Math.max(room.lastId, id);
+		stored();
 		room.settled();
 		room.dirty = true;
 		room.scheduleCompaction(() => this.compact(room));
@@ -275,6 +319,7 @@ export class Rooms {
 		for (const member of [...room.members]) member.close(code, 'storage failed');
 		room.members.clear();
 		if ((await this.#rooms.get(room.name)?.catch(() => undefined)) === room) this.#rooms.delete(room.name);
+		void this.#fanout?.leave(room);
 		room.destroy();
 		this.#metrics.rooms.set(this.#rooms.size);
 	}
@@ -298,7 +343,7 @@ export class Rooms {
 			// Rows appended while the snapshot was written stay; count them on top of the snapshot.
 			room.rows = 1 + (room.rows - before.rows);
 			room.bytes = snapshot.byteLength + (room.bytes - before.bytes);
-			room.lastId = Math.max(room.lastId, id);
+			room.lastId = this.#fanout ? this.#fanout.compacted(room, upTo, id) : Math.max(room.lastId, id);
 			this.#metrics.compactions.inc();
 		} catch (error) {
 			room.dirty = true;
@@ -314,6 +359,7 @@ export class Rooms {
 			room.members.clear();
 			await room.settle();
 			this.#rooms.delete(name);
+			void this.#fanout?.leave(room);
 			room.destroy();
 			this.#metrics.rooms.set(this.#rooms.size);
 		}
@@ -330,5 +376,6 @@ export class Rooms {
 			room.destroy();
 		}
 		this.#rooms.clear();
+		await this.#fanout?.close();
 	}
 }

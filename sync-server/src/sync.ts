@@ -12,6 +12,8 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { CLOSE, ROOM_PATTERN, TOKEN_PATTERN, type CloseReason } from './shared/protocol.js';
 import { Rooms } from './rooms.js';
+import type { Fanout } from './fanout/types.js';
+import { memoryRateLimits, type RateLimits } from './rate-limits.js';
 import type { RoomStore } from './store/types.js';
 
 /** The path prefix of rooms. */
@@ -34,31 +36,28 @@ export function roomOf(pathname: string): string | undefined {
 }
 
 /** Creates the sync endpoint over a room store. */
-export function createSync(options: { store: RoomStore; limits: RelayLimits; metrics: Metrics; logger: Logger }) {
+export function createSync(options: {
+	store: RoomStore;
+	limits: RelayLimits;
+	metrics: Metrics;
+	logger: Logger;
+	/** Other relay processes sharing the store (REDIS_URL); undefined for one process. */
+	fanout?: Fanout;
+	/** Where room creations per address are counted; this process's memory when absent. */
+	rateLimits?: RateLimits;
+}) {
 	const { store, limits, metrics, logger } = options;
-	const rooms = new Rooms({ store, metrics, logger });
+	const rooms = new Rooms({ store, metrics, logger, fanout: options.fanout });
+	const roomCreations = (options.rateLimits ?? memoryRateLimits()).limit('room-creations', limits.roomsPerMinutePerAddress, ROOM_CREATION_WINDOW_MS);
 	const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false });
 	const connections = new Set<Connection>();
 	const perAddress = new Map<string, number>();
-	const roomsCreated = new Map<string, number[]>();
 	let closing = false;
 
 	function refuse(ws: WebSocket, reason: CloseReason, detail: string, room?: string): void {
 		metrics.refusals.inc({ reason });
 		logger.info({ reason, detail, room }, 'connection refused');
 		ws.close(CLOSE[reason], reason);
-	}
-
-	function mayCreateRoom(address: string): boolean {
-		const now = Date.now();
-		const recent = (roomsCreated.get(address) ?? []).filter((time) => now - time < ROOM_CREATION_WINDOW_MS);
-		if (recent.length >= limits.roomsPerMinutePerAddress) {
-			roomsCreated.set(address, recent);
-			return false;
-		}
-		recent.push(now);
-		roomsCreated.set(address, recent);
-		return true;
 	}
 
 	async function join(ws: WebSocket, url: URL, address: string, takeEarly: () => [unknown, boolean][]): Promise<void> {
@@ -94,7 +93,7 @@ export function createSync(options: { store: RoomStore; limits: RelayLimits; met
 		}
 		const tokenHash = hashToken(token);
 		if (!room.tokenHash) {
-			if (!mayCreateRoom(address)) {
+			if ((await roomCreations.take(address)) > 0) {
 				uncount();
 				void rooms.release(room);
 				return refuse(ws, 'ROOM_CREATION_LIMITED', 'rooms per minute', name);

@@ -1,7 +1,10 @@
 // `npm run bench:relay`: N connections across M rooms against this relay and, in the same run with the same
 // clients, the stock @y/websocket-server 0.1.1. Flags: --connections 2000 --rooms 200 --rate 500 --seconds 10
+// `npm run bench:relay -- --cluster`: the same load against one SQLite process, one PostgreSQL process and two
+// PostgreSQL+Redis processes side by side, with CPU counted over every process involved, then each setup's
+// saturation point (the highest rate with p99 ≤ 50 ms).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,7 +20,8 @@ const { values: flags } = parseArgs({
 		connections: { type: 'string', default: '2000' },
 		rooms: { type: 'string', default: '200' },
 		rate: { type: 'string', default: '500' },
-		seconds: { type: 'string', default: '10' }
+		seconds: { type: 'string', default: '10' },
+		cluster: { type: 'boolean', default: false }
 	}
 });
 const CONNECTIONS = Number(flags.connections);
@@ -28,8 +32,12 @@ const CLOCK_TICKS = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1
 
 interface Server {
 	name: string;
-	child: ChildProcess;
-	syncUrl: string;
+	/** Every relay process of the setup. */
+	children: ChildProcess[];
+	/** One sync URL per process; connections are spread over them. */
+	syncUrls: string[];
+	/** Processes besides the relays whose CPU counts too (PostgreSQL, Redis). */
+	otherPids(): Promise<number[]>;
 	stop(): Promise<void>;
 }
 
@@ -55,13 +63,13 @@ async function waitForPort(port: number): Promise<void> {
 	throw new Error(`nothing listens on ${port}`);
 }
 
-async function startServer(name: 'fieldbook' | 'stock'): Promise<Server> {
+async function startProcess(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; syncUrl: string; dataDir: string }> {
 	const port = await freePort();
 	const dataDir = mkdtempSync(join(tmpdir(), 'fieldbook-bench-'));
-	const script = name === 'fieldbook' ? resolve('sync-server/dist/server.js') : resolve('node_modules/@y/websocket-server/src/server.js');
 	const child = spawn(process.execPath, [script], {
 		env: {
 			...process.env,
+			...env,
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			DATA_DIR: dataDir,
@@ -74,21 +82,75 @@ async function startServer(name: 'fieldbook' | 'stock'): Promise<Server> {
 		stdio: ['ignore', 'ignore', 'inherit']
 	});
 	await waitForPort(port);
+	return { child, syncUrl: `ws://127.0.0.1:${port}/sync`, dataDir };
+}
+
+/** Pids of every process whose command is `name` (PostgreSQL's backends, redis-server). */
+function pidsNamed(name: string): number[] {
+	const pids: number[] = [];
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name) pids.push(Number(entry));
+		} catch {
+			// The process ended while we looked.
+		}
+	}
+	return pids;
+}
+
+/** A process's command line as `ps` shows it (PostgreSQL names its helper processes there). */
+function commandLine(pid: number): string {
+	try {
+		return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+	} catch {
+		return '';
+	}
+}
+
+/** A setup of `count` processes of `script` (each with `env`); `done` runs after they stopped. */
+async function startSetup(
+	name: string,
+	script: string,
+	count: number,
+	env: Record<string, string>,
+	options: { otherPids?: () => Promise<number[]>; done?: () => Promise<void> } = {}
+): Promise<Server> {
+	const processes = await Promise.all(Array.from({ length: count }, () => startProcess(script, env)));
 	return {
 		name,
-		child,
-		syncUrl: `ws://127.0.0.1:${port}/sync`,
+		children: processes.map((p) => p.child),
+		syncUrls: processes.map((p) => p.syncUrl),
+		otherPids: options.otherPids ?? (async () => []),
 		stop: async () => {
-			child.kill('SIGTERM');
-			await new Promise((done) => child.once('exit', done));
-			rmSync(dataDir, { recursive: true, force: true });
+			await Promise.all(
+				processes.map(async ({ child, dataDir }) => {
+					child.kill('SIGTERM');
+					await new Promise((done) => child.once('exit', done));
+					rmSync(dataDir, { recursive: true, force: true });
+				})
+			);
+			await options.done?.();
 		}
 	};
 }
 
-/** CPU seconds and resident memory of a process, from /proc. */
+const RELAY = resolve('sync-server/dist/server.js');
+const STOCK = resolve('node_modules/@y/websocket-server/src/server.js');
+
+async function startServer(name: 'fieldbook' | 'stock'): Promise<Server> {
+	return startSetup(name, name === 'fieldbook' ? RELAY : STOCK, 1, {});
+}
+
+/** CPU seconds and resident memory of a process, from /proc (nothing for a process that ended). */
 function usage(pid: number): { cpu: number; rss: number } {
-	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+	let text: string;
+	try {
+		text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	} catch {
+		return { cpu: 0, rss: 0 };
+	}
+	const stat = text.split(') ')[1]!.split(' ');
 	const cpu = (Number(stat[11]) + Number(stat[12])) / CLOCK_TICKS;
 	const rssPages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
 	return { cpu, rss: rssPages * 4096 };
@@ -99,20 +161,28 @@ function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** CPU seconds of every process of a setup (relays and, for PostgreSQL and Redis setups, those services). */
+function setupCpu(server: Server, others: number[]): number {
+	return [...server.children.map((child) => child.pid!), ...others].reduce((sum, pid) => sum + usage(pid).cpu, 0);
+}
+
 interface Result {
 	p50: number;
 	p99: number;
 	sentPerSecond: number;
 	deliveredPerSecond: number;
 	cpuPercent: number;
+	/** CPU seconds of every process involved per 1,000 delivered updates. */
+	cpuPer1000: number;
 	mbPerIdleConnection: number;
 	failedConnections: number;
 }
 
-async function run(server: Server): Promise<Result> {
-	const pid = server.child.pid!;
+async function run(server: Server, rate = RATE, seconds = SECONDS): Promise<Result> {
+	const pid = server.children[0]!.pid!;
 	await new Promise((r) => setTimeout(r, 500));
 	const before = usage(pid);
+	let opened = 0;
 	const rooms = Array.from({ length: ROOMS }, () => ({ name: randomRoom(), token: randomToken(), sentAt: 0 }));
 	const sockets: WebSocket[] = [];
 	const latencies: number[] = [];
@@ -124,7 +194,9 @@ async function run(server: Server): Promise<Result> {
 	const open = (roomIndex: number, receiver: boolean) =>
 		new Promise<WebSocket | undefined>((done) => {
 			const room = rooms[roomIndex]!;
-			const socket = new WebSocket(`${server.syncUrl}/${room.name}?token=${room.token}`, { perMessageDeflate: false });
+			// Spread over the setup's processes: a room's writer and receivers meet on different processes.
+			const syncUrl = server.syncUrls[opened++ % server.syncUrls.length]!;
+			const socket = new WebSocket(`${syncUrl}/${room.name}?token=${room.token}`, { perMessageDeflate: false });
 			socket.binaryType = 'nodebuffer';
 			socket.once('open', () => done(socket));
 			socket.once('error', () => {
@@ -158,11 +230,13 @@ async function run(server: Server): Promise<Result> {
 	// Writers: RATE small updates per second in total, round robin over the rooms.
 	const docs = rooms.map(() => new Y.Doc());
 	measuring = true;
+	const others = await server.otherPids();
 	const cpuStart = usage(pid).cpu;
+	const allCpuStart = setupCpu(server, others);
 	const started = performance.now();
 	let sent = 0;
-	const interval = 1000 / RATE;
-	while (performance.now() - started < SECONDS * 1000) {
+	const interval = 1000 / rate;
+	while (performance.now() - started < seconds * 1000) {
 		const roomIndex = sent % ROOMS;
 		const writer = writers[roomIndex];
 		const doc = docs[roomIndex]!;
@@ -182,6 +256,7 @@ async function run(server: Server): Promise<Result> {
 	measuring = false;
 	const elapsed = (performance.now() - started) / 1000;
 	const cpuPercent = ((usage(pid).cpu - cpuStart) / elapsed) * 100;
+	const allCpu = setupCpu(server, others) - allCpuStart;
 	for (const socket of [...sockets, ...writers]) socket?.terminate();
 	latencies.sort((a, b) => a - b);
 	return {
@@ -190,9 +265,15 @@ async function run(server: Server): Promise<Result> {
 		sentPerSecond: sent / (elapsed - 1),
 		deliveredPerSecond: delivered / (elapsed - 1),
 		cpuPercent,
+		cpuPer1000: (allCpu / Math.max(1, delivered)) * 1000,
 		mbPerIdleConnection,
 		failedConnections: failed
 	};
+}
+
+if (flags.cluster) {
+	await runCluster();
+	process.exit(0);
 }
 
 const results: Record<string, Result> = {};
@@ -229,3 +310,99 @@ const rows: BenchRow[] = [
 ];
 printTable(rows);
 process.exit(0);
+
+/** The cluster comparison: one SQLite process, one PostgreSQL process, two PostgreSQL+Redis processes. */
+async function runCluster(): Promise<void> {
+	/** Rates tried for the saturation point, up from the standard load. */
+	const SATURATION_RATES = [500, 1000, 1500, 2000, 3000, 4000];
+	/** Seconds per saturation step (shorter than the main run; each step opens every connection again). */
+	const SATURATION_SECONDS = 5;
+	const { findPostgres, createTestDatabase } = await import('../helpers/postgres');
+	const { findRedis } = await import('../helpers/redis');
+	const pg = (await import('pg')).default;
+	/** The PostgreSQL backends serving this database (not other users of the server), and Redis when used. */
+	const servicePids = (databaseUrl: string, withRedis: boolean) => async () => {
+		const client = new pg.Client({ connectionString: databaseUrl });
+		await client.connect();
+		try {
+			const name = new URL(databaseUrl).pathname.slice(1);
+			const backends = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+			// Every commit also costs the server's WAL writer (and, later, its checkpointer and background writer).
+			const writers = pidsNamed('postgres').filter((pid) => /walwriter|checkpointer|background writer/.test(commandLine(pid)));
+			return [...backends.rows.map((row) => row.pid), ...writers, ...(withRedis ? pidsNamed('redis-server') : [])];
+		} finally {
+			await client.end();
+		}
+	};
+	const postgres = await findPostgres();
+	const redis = await findRedis();
+	if (!postgres || !redis) throw new Error('the cluster benchmark needs PostgreSQL (DATABASE_URL or 127.0.0.1:5432) and Redis (REDIS_URL or 127.0.0.1:6379)');
+	const setups: { name: string; start(): Promise<Server> }[] = [
+		{ name: '1 × SQLite', start: () => startSetup('1 × SQLite', RELAY, 1, {}) },
+		{
+			name: '1 × PostgreSQL',
+			start: async () => {
+				const database = await createTestDatabase(postgres);
+				return startSetup('1 × PostgreSQL', RELAY, 1, { DATABASE_URL: database.url }, { otherPids: servicePids(database.url, false), done: database.drop });
+			}
+		},
+		{
+			name: '2 × PostgreSQL+Redis',
+			start: async () => {
+				const database = await createTestDatabase(postgres);
+				return startSetup('2 × PostgreSQL+Redis', RELAY, 2, { DATABASE_URL: database.url, REDIS_URL: redis }, {
+					otherPids: servicePids(database.url, true),
+					done: database.drop
+				});
+			}
+		}
+	];
+	const results: { name: string; result: Result; saturation: number | undefined }[] = [];
+	for (const setup of setups) {
+		const server = await setup.start();
+		try {
+			const result = await run(server);
+			let saturation: number | undefined;
+			for (const rate of SATURATION_RATES) {
+				const step = await run(server, rate, SATURATION_SECONDS);
+				if (step.p99 > 50 || step.sentPerSecond < rate * 0.9) break;
+				saturation = rate;
+			}
+			results.push({ name: setup.name, result, saturation });
+		} finally {
+			await server.stop();
+		}
+	}
+	const [sqlite, single, cluster] = results.map((r) => r.result) as [Result, Result, Result];
+	const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : `${(a / b).toFixed(2)}×`);
+	const side = (format: (r: Result) => string) => results.map((r) => format(r.result)).join(' / ');
+	console.log(
+		`\n${CONNECTIONS} connections across ${ROOMS} rooms, ${RATE} updates/s for ${SECONDS} s; ${results.map((r) => r.name).join(' / ')}.` +
+			'\nCPU counts every process involved: the relays, the PostgreSQL backends serving them with the WAL writer and checkpointer, and Redis. This machine has 2 cores, shared with the load generator.\n'
+	);
+	const rows: BenchRow[] = [
+		{ benchmark: 'fan-out p50', result: side((r) => `${r.p50.toFixed(1)} ms`) },
+		{ benchmark: 'fan-out p99', result: side((r) => `${r.p99.toFixed(1)} ms`) },
+		{
+			benchmark: 'p99, 2 × PostgreSQL+Redis vs 1 × SQLite',
+			result: ratio(cluster.p99, sqlite.p99),
+			target: '≤ 2×',
+			ok: cluster.p99 <= sqlite.p99 * 2
+		},
+		{ benchmark: 'deliveries/s', result: side((r) => r.deliveredPerSecond.toFixed(0)) },
+		{ benchmark: 'CPU s per 1,000 delivered updates', result: side((r) => r.cpuPer1000.toFixed(3)) },
+		{
+			benchmark: 'CPU per delivery, 2 × PostgreSQL+Redis vs 1 × SQLite',
+			result: ratio(cluster.cpuPer1000, sqlite.cpuPer1000),
+			target: '≤ 2×',
+			ok: cluster.cpuPer1000 <= sqlite.cpuPer1000 * 2
+		},
+		{ benchmark: '1 × PostgreSQL p99 vs 1 × SQLite', result: ratio(single.p99, sqlite.p99) },
+		{
+			benchmark: 'saturation (highest rate with p99 ≤ 50 ms)',
+			result: results.map((r) => (r.saturation === undefined ? `< ${SATURATION_RATES[0]}/s` : `${r.saturation}/s`)).join(' / ')
+		},
+		{ benchmark: 'failed connections', result: side((r) => String(r.failedConnections)) }
+	];
+	printTable(rows);
+}

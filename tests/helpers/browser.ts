@@ -40,9 +40,9 @@ export async function launchPersistentPhone(): Promise<{ context: BrowserContext
 /** A phone-sized viewport: every screen must work at 360 px wide. */
 export const PHONE_VIEWPORT = { width: 360, height: 740 };
 
-/** Starts Debian's Chromium headless. */
-export function launchBrowser(): Promise<Browser> {
-	return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+/** Starts Debian's Chromium headless; `extraArgs` add flags (e.g. where a host name resolves). */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+	return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /** An isolated profile (its own IndexedDB, service worker and storage) at phone size, in English by default. */

@@ -44,10 +44,13 @@ export interface TwoMembers {
 	close(): Promise<void>;
 }
 
-/** Sets up two isolated browser profiles that share one group, both with their service worker ready. */
-export async function twoMembers(browser: Browser, baseUrl: string, groupName: string): Promise<TwoMembers> {
+/**
+ * Sets up two isolated browser profiles that share one group, both with their service worker ready. With
+ * `browserB`, B's profile lives in another browser (one that reaches another relay process, say).
+ */
+export async function twoMembers(browser: Browser, baseUrl: string, groupName: string, browserB = browser): Promise<TwoMembers> {
 	const contextA = await newPhoneContext(browser);
-	const contextB = await newPhoneContext(browser);
+	const contextB = await newPhoneContext(browserB);
 	const a = await contextA.newPage();
 	const b = await contextB.newPage();
 	await firstStart(a, baseUrl, 'Alice');

@@ -32,3 +32,17 @@ export function spawnRelay(env: Record<string, string>): Promise<RelayProcess> {
 		void exited.then((code) => reject(new Error(`relay exited (${code}) before listening:\n${output}`)));
 	});
 }
+
+/** Stops a relay process: SIGTERM, then waits for it to exit. */
+export async function stopRelay(relay: RelayProcess): Promise<void> {
+	if (relay.child.exitCode !== null || relay.child.signalCode !== null) return;
+	relay.child.kill('SIGTERM');
+	await relay.exited;
+}
+
+/** Starts `count` relay processes sharing one PostgreSQL database and one Redis, as a scaled-out deployment. */
+export function spawnCluster(count: number, shared: { databaseUrl: string; redisUrl: string }, env: Record<string, string> = {}): Promise<RelayProcess[]> {
+	return Promise.all(
+		Array.from({ length: count }, () => spawnRelay({ DATABASE_URL: shared.databaseUrl, REDIS_URL: shared.redisUrl, ...env }))
+	);
+}

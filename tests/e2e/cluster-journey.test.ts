@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { BUILD_DIR } from '../helpers/app';
+import { launchBrowser } from '../helpers/browser';
+import { twoMembers, waitForSyncStatus } from '../helpers/flows';
+import { findPostgres, useTestDatabase } from '../helpers/postgres';
+import { findRedis } from '../helpers/redis';
+import { freePort } from '../helpers/redis';
+import { fetchMetrics, TEST_METRICS_TOKEN } from '../helpers/relay';
+import { spawnRelay, stopRelay, type RelayProcess } from '../helpers/relay-process';
+
+const postgres = await findPostgres();
+const redis = await findRedis();
+
+function body(page: Page) {
+	return page.getByRole('textbox', { name: 'Guide body' });
+}
+
+/** The body's text without other people's caret labels. */
+function bodyText(page: Page): Promise<string> {
+	return body(page).evaluate((element) => {
+		const copy = element.cloneNode(true) as HTMLElement;
+		for (const caret of copy.querySelectorAll('.collaboration-carets__caret')) caret.remove();
+		return copy.textContent ?? '';
+	});
+}
+
+async function typeAtEnd(page: Page, text: string): Promise<void> {
+	await body(page).click();
+	await page.keyboard.press('Control+End');
+	await page.keyboard.type(text);
+}
+
+/** The deployment's one public name; each browser resolves it to a different relay process, as a load balancer would route them. */
+const HOST_NAME = 'fieldbook.test';
+/** Loopback addresses of the two processes (Linux routes all of 127.0.0.0/8 to lo). */
+const ADDRESSES = ['127.0.0.2', '127.0.0.3'];
+
+// The app's journey on a scaled-out deployment: each phone reaches a different relay process.
+describe.skipIf(!postgres || !redis)('two relay processes behind one deployment, in the browser', () => {
+	const database = useTestDatabase(postgres!);
+	let processes: RelayProcess[] = [];
+	const browsers: Browser[] = [];
+	let baseUrl: string;
+
+	beforeAll(async () => {
+		const port = await freePort();
+		baseUrl = `http://${HOST_NAME}:${port}`;
+		processes = await Promise.all(
+			ADDRESSES.map((host) =>
+				spawnRelay({
+					HOST: host,
+					PORT: String(port),
+					DATABASE_URL: database.current.url,
+					REDIS_URL: redis!,
+					STATIC_DIR: BUILD_DIR,
+					METRICS_TOKEN: TEST_METRICS_TOKEN
+				})
+			)
+		);
+		for (const address of ADDRESSES) {
+			browsers.push(
+				await launchBrowser([`--host-resolver-rules=MAP ${HOST_NAME} ${address}`, `--unsafely-treat-insecure-origin-as-secure=${baseUrl}`])
+			);
+		}
+	});
+	afterAll(async () => {
+		await Promise.all(browsers.map((browser) => browser.close()));
+		await Promise.all(processes.map(stopRelay));
+	});
+
+	it('invite, guide, offline edit and reconnect with Alice on process A and Bashir on process B', async () => {
+		const m = await twoMembers(browsers[0]!, baseUrl, 'Cluster circle', browsers[1]!);
+
+		await m.a.goto(`${m.groupUrlA}/guides`);
+		await m.a.getByRole('button', { name: 'New guide' }).click();
+		await m.a.getByRole('textbox', { name: 'Title' }).fill('Blockade checklist');
+		await typeAtEnd(m.a, 'Bring water.');
+		await waitForSyncStatus(m.a, 'Saved to relay');
+		const guidePath = new URL(m.a.url()).pathname;
+
+		await m.b.goto(`${baseUrl}${guidePath.replace(new URL(m.groupUrlA).pathname, new URL(m.groupUrlB).pathname)}`);
+		await m.b.getByRole('button', { name: 'Edit' }).click();
+		await expect.poll(() => bodyText(m.b), { timeout: 30_000 }).toContain('Bring water.');
+
+		await m.contextB.setOffline(true);
+		await waitForSyncStatus(m.b, 'Offline');
+		await typeAtEnd(m.b, ' Offline note from Bashir.');
+		await typeAtEnd(m.a, ' Online note from Alice.');
+		await waitForSyncStatus(m.a, 'Saved to relay');
+
+		await m.contextB.setOffline(false);
+		await waitForSyncStatus(m.b, 'Saved to relay');
+		await expect
+			.poll(
+				async () => {
+					const [textA, textB] = await Promise.all([bodyText(m.a), bodyText(m.b)]);
+					return textA === textB && textA.includes('Offline note from Bashir.') && textA.includes('Online note from Alice.');
+				},
+				{ timeout: 30_000 }
+			)
+			.toBe(true);
+		// Each phone's sync really went through its own process.
+		for (const relay of processes) expect(await fetchMetrics(relay.url)).toMatch(/^fieldbook_connections [1-9]/m);
+		await m.close();
+	});
+});
