@@ -44,6 +44,8 @@ export class PresenceChannel {
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	#dirty = false;
 	#closed = false;
+	/** Counts publications, so a state signed late never replaces a newer one. */
+	#generation = 0;
 	/** Opened presence states by client, kept while unchanged: a state is opened (and verified) once. */
 	#opened = new Map<number, { sealed: string; state: PresenceState | undefined }>();
 
@@ -76,7 +78,7 @@ export class PresenceChannel {
 		}, PRESENCE_INTERVAL_MS);
 	}
 
-	/** Seals and publishes this device's presence now. */
+	/** Seals and publishes this device's presence now (the newest state wins if signing overlaps). */
 	publish(): void {
 		if (this.#closed) return;
 		const self = this.#self();
@@ -86,9 +88,15 @@ export class PresenceChannel {
 			publicKey: toBase64Url(self.publicKey),
 			...(open ? { docId: open.docId, doc: open.awareness.getLocalState() } : {})
 		};
-		const sealed = this.#sealer.seal(PRESENCE_DOC_ID, utf8(JSON.stringify(state)));
-		// All the relay and other rooms' members can see: one opaque field.
-		this.#room.setLocalState({ e: toBase64Url(sealed) });
+		const generation = ++this.#generation;
+		this.#sealer.seal(PRESENCE_DOC_ID, utf8(JSON.stringify(state))).then(
+			(sealed) => {
+				// All the relay and other rooms' members can see: one opaque field.
+				if (generation === this.#generation && !this.#closed) this.#room.setLocalState({ e: toBase64Url(sealed) });
+			},
+			// Signing cannot fail with a valid device key; a failure leaves the last published state.
+			() => undefined
+		);
 	}
 
 	/** Opens one member's sealed presence; undefined when it does not open or is not theirs. */
@@ -97,7 +105,7 @@ export class PresenceChannel {
 		if (known?.sealed === sealed) return known.state;
 		let state: PresenceState | undefined;
 		try {
-			const opened = this.#sealer.open(PRESENCE_DOC_ID, fromBase64Url(sealed));
+			const opened = this.#sealer.openNow(PRESENCE_DOC_ID, fromBase64Url(sealed));
 			const parsed = JSON.parse(fromUtf8(opened.plaintext)) as PresenceState;
 			if (typeof parsed.name === 'string' && parsed.publicKey === opened.author) state = parsed;
 		} catch {

@@ -21,7 +21,7 @@ import {
 	type SyncStatus
 } from './api';
 import { toBase64Url } from './bytes';
-import { newDocId, relayCredentials, type DeviceKeys, type GroupKey } from './crypto';
+import { newDocId, relayCredentials, type DeviceKeys, type GroupKey, type Signatures } from './crypto';
 import { DocIndex } from './doc-index';
 import { SealError } from './sealed';
 import { Sealer } from './sealer';
@@ -75,6 +75,8 @@ export interface VaultOptions {
 	/** Reports a blob that could not be opened (tampered, wrong key). */
 	onRefusedBlob?: (docId: string, error: SealError) => void;
 	batchDelayMs?: number;
+	/** The Ed25519 implementation for everyday seals; the platform's best when left out (benchmarks compare). */
+	signatures?: Signatures;
 	/**
 	 * A synchronous store for blobs sealed while the page is going away (localStorage in the browser), because
 	 * IndexedDB writes started during unload may never finish. It only ever holds sealed blobs.
@@ -96,6 +98,12 @@ interface InnerDoc {
 	holders: number;
 	/** Local updates not sealed yet. */
 	pending: Uint8Array[];
+	/** Local updates merged and being signed; a synchronous seal (unload) takes them over. */
+	signing: Uint8Array | undefined;
+	/** The seals of this doc, one after another, so its blobs keep the order of its changes. */
+	sealing: Promise<void>;
+	/** Blobs being opened (verified off the main thread), one batch after another. */
+	applying: Promise<void>;
 	timer: ReturnType<typeof setTimeout> | undefined;
 	/** Blobs already applied (or refused), so none is opened twice. */
 	seen: WeakSet<Uint8Array>;
@@ -178,8 +186,11 @@ export class Vault implements GroupVault {
 		const savedState = await this.#options.relayState.load();
 		this.#replayJournal();
 		this.outer.on('afterTransaction', (transaction: Y.Transaction) => this.#onOuterTransaction(transaction));
-		this.#meta = this.#acquire(META_DOC_ID).doc;
-		this.#index = new DocIndex(this.#acquire(INDEX_DOC_ID).doc);
+		const meta = this.#acquire(META_DOC_ID);
+		const index = this.#acquire(INDEX_DOC_ID);
+		await Promise.all([meta.applying, index.applying]);
+		this.#meta = meta.doc;
+		this.#index = new DocIndex(index.doc);
 		this.#connect(savedState);
 		return this;
 	}
@@ -243,24 +254,45 @@ export class Vault implements GroupVault {
 		return this.outer.getArray<Uint8Array>(arrayName(docId));
 	}
 
-	/** Applies the blobs of a doc not applied yet, in array order. */
-	#applyBlobs(inner: InnerDoc): void {
-		const blobs = this.#blobs(inner.docId).toArray();
+	/** Applies the blobs of a doc not applied yet, in array order, once they are opened; `applying` settles after. */
+	#applyBlobs(inner: InnerDoc): Promise<void> {
+		inner.applying = inner.applying.then(() => this.#applyNew(inner));
+		return inner.applying;
+	}
+
+	async #applyNew(inner: InnerDoc): Promise<void> {
+		const blobs = this.#blobs(inner.docId)
+			.toArray()
+			.filter((blob) => !inner.seen.has(blob));
+		if (blobs.length === 0) return;
+		for (const blob of blobs) inner.seen.add(blob);
+		// Verified together: WebCrypto works on them in parallel, off the main thread.
+		const results = await Promise.all(
+			blobs.map((blob) =>
+				this.#sealer.open(inner.docId, blob).then(
+					({ plaintext }) => ({ blob, plaintext }),
+					(error: unknown) => ({ blob, error: error instanceof SealError ? error : new SealError('decrypt') })
+				)
+			)
+		);
+		if (this.#docs.get(inner.docId) !== inner) return;
 		let refused = false;
 		Y.transact(
 			inner.doc,
 			() => {
-				for (const blob of blobs) {
-					if (inner.seen.has(blob)) continue;
-					inner.seen.add(blob);
-					try {
-						const { plaintext } = this.#sealer.open(inner.docId, blob);
-						Y.applyUpdate(inner.doc, plaintext, FROM_VAULT);
-						inner.opened.add(blob);
-					} catch (error) {
+				for (const result of results) {
+					if ('error' in result) {
 						refused = true;
-						const sealError = error instanceof SealError ? error : new SealError('decrypt');
-						this.#options.onRefusedBlob?.(inner.docId, sealError);
+						this.#options.onRefusedBlob?.(inner.docId, result.error);
+						continue;
+					}
+					try {
+						Y.applyUpdate(inner.doc, result.plaintext, FROM_VAULT);
+						inner.opened.add(result.blob);
+					} catch {
+						// A signed blob whose content is not a Yjs update: refused like a tampered one.
+						refused = true;
+						this.#options.onRefusedBlob?.(inner.docId, new SealError('decrypt'));
 					}
 				}
 			},
@@ -280,7 +312,7 @@ export class Vault implements GroupVault {
 				const name = Y.findRootTypeKey(type);
 				if (!name.startsWith(DOC_PREFIX)) continue;
 				const inner = this.#docs.get(name.slice(DOC_PREFIX.length));
-				if (inner) this.#applyBlobs(inner);
+				if (inner) void this.#applyBlobs(inner);
 			}
 		}
 		this.#queueStatus();
@@ -299,6 +331,9 @@ export class Vault implements GroupVault {
 			awareness: new Awareness(doc),
 			holders: 1,
 			pending: [],
+			signing: undefined,
+			sealing: Promise.resolve(),
+			applying: Promise.resolve(),
 			timer: undefined,
 			seen: new WeakSet(),
 			opened: new WeakSet(),
@@ -306,12 +341,13 @@ export class Vault implements GroupVault {
 			compactedBytes: 0
 		};
 		this.#docs.set(docId, inner);
-		this.#applyBlobs(inner);
+		void this.#applyBlobs(inner);
 		const state = inner;
 		doc.on('update', (update: Uint8Array, origin: unknown) => {
 			if (origin === FROM_VAULT) return;
 			state.pending.push(update);
-			if (state.pending.length >= MAX_PENDING_UPDATES) this.#trySeal(state);
+			// A paste or a script, not typing: sealed now, so a loop that never yields keeps few updates in memory.
+			if (state.pending.length >= MAX_PENDING_UPDATES) this.#trySealNow(state);
 			else this.#scheduleSeal(state);
 			this.#queueStatus();
 		});
@@ -336,32 +372,80 @@ export class Vault implements GroupVault {
 
 	/** Seals, keeping the changes pending (and the status saying why) when storage refuses. */
 	#trySeal(inner: InnerDoc): void {
-		try {
-			this.#seal(inner);
-		} catch {
+		this.#seal(inner).catch(() => {
 			// Reported through the status; retried at the next change or flush.
+			this.#scheduleSeal(inner);
+		});
+	}
+
+	/** Seals synchronously, keeping the changes pending when storage refuses (reported in the status). */
+	#trySealNow(inner: InnerDoc): void {
+		try {
+			this.#sealNow(inner);
+		} catch {
 			this.#scheduleSeal(inner);
 		}
 	}
 
-	/** Seals a doc's pending local changes into one blob now. */
-	#seal(inner: InnerDoc): void {
+	/** Seals a doc's pending local changes into one blob, after the seals before it. */
+	#seal(inner: InnerDoc): Promise<void> {
 		clearTimeout(inner.timer);
 		inner.timer = undefined;
+		const run = inner.sealing.then(() => this.#sealPending(inner));
+		inner.sealing = run.catch(() => undefined);
+		return run;
+	}
+
+	async #sealPending(inner: InnerDoc): Promise<void> {
 		if (inner.pending.length === 0 || this.#closed) return;
 		const merged = inner.pending.length === 1 ? inner.pending[0]! : Y.mergeUpdates(inner.pending);
-		const blob = this.#sealer.seal(inner.docId, merged);
+		inner.pending = [];
+		inner.signing = merged;
+		let blob: Uint8Array;
+		try {
+			blob = await this.#sealer.seal(inner.docId, merged);
+		} catch (error) {
+			if (inner.signing === merged) this.#putBack(inner, merged);
+			throw error;
+		}
+		// Sealed synchronously meanwhile (the page went away, or the vault closed): that blob holds it.
+		if (inner.signing !== merged) return;
+		inner.signing = undefined;
+		this.#push(inner, blob, merged);
+	}
+
+	/** Seals a doc's pending and signing changes now, synchronously (noble): the page may not live to wait. */
+	#sealNow(inner: InnerDoc): void {
+		clearTimeout(inner.timer);
+		inner.timer = undefined;
+		const updates = [...(inner.signing ? [inner.signing] : []), ...inner.pending];
+		if (updates.length === 0 || this.#closed) return;
+		const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+		inner.signing = undefined;
+		inner.pending = [];
+		this.#push(inner, this.#sealer.sealNow(inner.docId, merged), merged);
+	}
+
+	/** Keeps changes whose seal failed pending, ahead of newer ones. */
+	#putBack(inner: InnerDoc, merged: Uint8Array): void {
+		inner.signing = undefined;
+		inner.pending.unshift(merged);
+		this.#queueStatus();
+	}
+
+	/** Adds a sealed blob to the outer doc; on a storage error the changes stay pending. */
+	#push(inner: InnerDoc, blob: Uint8Array, merged: Uint8Array): void {
 		try {
 			this.outer.transact(() => {
 				const blobs = this.#blobs(inner.docId);
 				blobs.push([blob]);
 				this.#markOwn(inner, blobs, 1);
 			}, LOCAL);
-			inner.pending = [];
 		} catch (error) {
 			// The changes stay pending in memory and are sealed again at the next change or flush.
 			this.#unsealedFailures++;
 			if (error instanceof DOMException && error.name === 'QuotaExceededError') this.#problem = 'storageFull';
+			this.#putBack(inner, merged);
 			throw error;
 		} finally {
 			this.#queueStatus();
@@ -388,7 +472,7 @@ export class Vault implements GroupVault {
 		for (const inner of this.#docs.values()) {
 			try {
 				const before = this.#blobs(inner.docId).length;
-				this.#seal(inner);
+				this.#sealNow(inner);
 				if (unloading && this.#options.journal) {
 					const blobs = this.#blobs(inner.docId).toArray();
 					for (const blob of blobs.slice(before)) this.#options.journal.append({ docId: inner.docId, blob });
@@ -418,7 +502,7 @@ export class Vault implements GroupVault {
 	compact(docId: string): void {
 		const inner = this.#docs.get(docId);
 		if (!inner || this.#closed) return;
-		this.#seal(inner);
+		this.#sealNow(inner);
 		const blobs = this.#blobs(docId);
 		const mergeable = blobs.toArray().filter((blob) => inner.opened.has(blob));
 		if (mergeable.length < 2) return;
@@ -427,10 +511,10 @@ export class Vault implements GroupVault {
 		if (snapshot.byteLength <= MAX_BLOB_BYTES) {
 			replacements = [snapshot];
 		} else {
-			const updates = mergeable.map((blob) => this.#sealer.open(docId, blob).plaintext);
+			const updates = mergeable.map((blob) => this.#sealer.openNow(docId, blob).plaintext);
 			replacements = planRuns(updates.map((update) => update.byteLength)).map((run) => Y.mergeUpdates(run.map((index) => updates[index]!)));
 		}
-		const sealed = replacements.map((update) => this.#sealer.seal(docId, update));
+		const sealed = replacements.map((update) => this.#sealer.sealNow(docId, update));
 		const merged = new Set(mergeable);
 		this.outer.transact(() => {
 			const current = blobs.toArray();
@@ -447,12 +531,13 @@ export class Vault implements GroupVault {
 
 	async open(docId: string): Promise<OpenDoc> {
 		const inner = this.#acquire(docId);
+		await inner.applying;
 		let closed = false;
 		return {
 			docId,
 			doc: inner.doc,
 			awareness: inner.awareness,
-			flush: async () => this.#seal(inner),
+			flush: () => this.#seal(inner),
 			focus: () => {
 				if (closed || this.#focused === inner) return;
 				this.#focused = inner;
@@ -461,14 +546,17 @@ export class Vault implements GroupVault {
 			close: async () => {
 				if (closed) return;
 				closed = true;
-				this.#release(inner);
+				await this.#release(inner);
 			}
 		};
 	}
 
-	#release(inner: InnerDoc): void {
-		this.#seal(inner);
+	async #release(inner: InnerDoc): Promise<void> {
 		inner.holders--;
+		if (inner.holders === 0) {
+			// Sealed from the merged update alone, so the doc can go while the signature is made.
+			await this.#seal(inner).catch(() => undefined);
+		}
 		if (inner.holders > 0 || inner.docId === META_DOC_ID || inner.docId === INDEX_DOC_ID) return;
 		clearTimeout(inner.compactTimer);
 		inner.awareness.destroy();
@@ -510,7 +598,7 @@ export class Vault implements GroupVault {
 			// Arrays that arrived remotely are untyped until asked for by type.
 			if (name.startsWith(DOC_PREFIX)) pending += uncovered(this.outer.getArray<Uint8Array>(name), onRelay);
 		}
-		for (const inner of this.#docs.values()) if (inner.pending.length > 0) pending++;
+		for (const inner of this.#docs.values()) if (inner.pending.length > 0 || inner.signing) pending++;
 		const online = this.#options.online?.() ?? true;
 		const state = syncState({ online, synced: link?.synced ?? false, connecting: link?.connecting ?? false }, pending);
 		const status: SyncStatus = { state, pending };
@@ -536,7 +624,7 @@ export class Vault implements GroupVault {
 
 	isPendingOnRelay(docId: string): boolean {
 		const inner = this.#docs.get(docId);
-		if (inner && inner.pending.length > 0) return true;
+		if (inner && (inner.pending.length > 0 || inner.signing)) return true;
 		return uncovered(this.#blobs(docId), this.#link?.onRelay() ?? new Map()) > 0;
 	}
 
