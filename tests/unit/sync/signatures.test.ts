@@ -11,6 +11,8 @@ import {
 	type Signatures
 } from '../../../src/lib/sync/crypto';
 import { open, openAsync, seal, sealAsync, SealError, SIGNATURE_BYTES, VerdictCache } from '../../../src/lib/sync/sealed';
+import { Sealer } from '../../../src/lib/sync/sealer';
+import * as Y from 'yjs';
 
 const groupId = newGroupId();
 const key = newGroupKey(groupId, 1);
@@ -168,5 +170,24 @@ describe('the verdict cache', () => {
 		blob[100_000]! ^= 1;
 		expect(await refusal(blob, signer, verdicts)).toBe('signature');
 		expect(signer.verified).toBe(2);
+	});
+});
+
+describe("a vault's sealer", () => {
+	it('verifies the blobs of a document once: reopening it (same outer items) verifies nothing again', async () => {
+		const signer = counting(web);
+		const sealer = new Sealer({ groupId, epoch: 1, currentKey: key, keys, device: author, signatures: signer });
+		// The blobs as the outer doc holds them: Yjs keeps one Uint8Array per item and hands out that object.
+		const outer = new Y.Doc();
+		const blobs = outer.getArray<Uint8Array>('d/guide');
+		for (let i = 0; i < 5; i++) blobs.push([await sealer.seal('guide', new TextEncoder().encode(`batch ${i}`))]);
+		for (let visit = 0; visit < 3; visit++) {
+			for (const blob of blobs.toArray()) await sealer.open('guide', blob);
+		}
+		expect(signer.verified).toBe(5);
+		// A sealed-now (noble) blob from the unload path opens with WebCrypto like any other.
+		blobs.push([sealer.sealNow('guide', new TextEncoder().encode('at unload'))]);
+		expect(new TextDecoder().decode((await sealer.open('guide', blobs.get(5))).plaintext)).toBe('at unload');
+		expect(signer.verified).toBe(6);
 	});
 });
