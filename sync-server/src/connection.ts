@@ -21,12 +21,8 @@ import {
 	type CloseReason
 } from './shared/protocol.js';
 import { encodeDeleteSet, encodeFrame, planFrames } from './frames.js';
+import { awarenessMessage, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage } from './messages.js';
 import { StorageFailed, UpdateRejected, type Room, type RoomMember, type Rooms } from './rooms.js';
-
-/** y-protocols sync message subtypes. */
-const SYNC_STEP_1 = 0;
-const SYNC_STEP_2 = 1;
-const SYNC_UPDATE = 2;
 
 /** Batch "saved" answers: one per burst of updates is enough for the client's status. */
 const SAVED_STATE_DELAY_MS = 30;
@@ -39,21 +35,6 @@ class Refusal extends Error {
 	) {
 		super(message);
 	}
-}
-
-function syncMessage(subtype: number, payload: Uint8Array): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MESSAGE_SYNC);
-	encoding.writeVarUint(encoder, subtype);
-	encoding.writeVarUint8Array(encoder, payload);
-	return encoding.toUint8Array(encoder);
-}
-
-function awarenessMessage(update: Uint8Array): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-	encoding.writeVarUint8Array(encoder, update);
-	return encoding.toUint8Array(encoder);
 }
 
 /** Options shared by every connection of a relay. */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { BUILD_DIR } from '../helpers/app';
 import { launchBrowser } from '../helpers/browser';
-import { twoMembers, waitForSyncStatus } from '../helpers/flows';
+import { guideBodyText, twoMembers, typeAtGuideEnd, waitForSyncStatus } from '../helpers/flows';
 import { findPostgres, useTestDatabase } from '../helpers/postgres';
 import { findRedis } from '../helpers/redis';
 import { freePort } from '../helpers/redis';
@@ -11,25 +11,6 @@ import { spawnRelay, stopRelay, type RelayProcess } from '../helpers/relay-proce
 
 const postgres = await findPostgres();
 const redis = await findRedis();
-
-function body(page: Page) {
-	return page.getByRole('textbox', { name: 'Guide body' });
-}
-
-/** The body's text without other people's caret labels. */
-function bodyText(page: Page): Promise<string> {
-	return body(page).evaluate((element) => {
-		const copy = element.cloneNode(true) as HTMLElement;
-		for (const caret of copy.querySelectorAll('.collaboration-carets__caret')) caret.remove();
-		return copy.textContent ?? '';
-	});
-}
-
-async function typeAtEnd(page: Page, text: string): Promise<void> {
-	await body(page).click();
-	await page.keyboard.press('Control+End');
-	await page.keyboard.type(text);
-}
 
 /** The deployment's one public name; each browser resolves it to a different relay process, as a load balancer would route them. */
 const HOST_NAME = 'fieldbook.test';
@@ -75,18 +56,18 @@ describe.skipIf(!postgres || !redis)('two relay processes behind one deployment,
 		await m.a.goto(`${m.groupUrlA}/guides`);
 		await m.a.getByRole('button', { name: 'New guide' }).click();
 		await m.a.getByRole('textbox', { name: 'Title' }).fill('Blockade checklist');
-		await typeAtEnd(m.a, 'Bring water.');
+		await typeAtGuideEnd(m.a, 'Bring water.');
 		await waitForSyncStatus(m.a, 'Saved to relay');
 		const guidePath = new URL(m.a.url()).pathname;
 
 		await m.b.goto(`${baseUrl}${guidePath.replace(new URL(m.groupUrlA).pathname, new URL(m.groupUrlB).pathname)}`);
 		await m.b.getByRole('button', { name: 'Edit' }).click();
-		await expect.poll(() => bodyText(m.b), { timeout: 30_000 }).toContain('Bring water.');
+		await expect.poll(() => guideBodyText(m.b), { timeout: 30_000 }).toContain('Bring water.');
 
 		await m.contextB.setOffline(true);
 		await waitForSyncStatus(m.b, 'Offline');
-		await typeAtEnd(m.b, ' Offline note from Bashir.');
-		await typeAtEnd(m.a, ' Online note from Alice.');
+		await typeAtGuideEnd(m.b, ' Offline note from Bashir.');
+		await typeAtGuideEnd(m.a, ' Online note from Alice.');
 		await waitForSyncStatus(m.a, 'Saved to relay');
 
 		await m.contextB.setOffline(false);
@@ -94,7 +75,7 @@ describe.skipIf(!postgres || !redis)('two relay processes behind one deployment,
 		await expect
 			.poll(
 				async () => {
-					const [textA, textB] = await Promise.all([bodyText(m.a), bodyText(m.b)]);
+					const [textA, textB] = await Promise.all([guideBodyText(m.a), guideBodyText(m.b)]);
 					return textA === textB && textA.includes('Offline note from Bashir.') && textA.includes('Online note from Alice.');
 				},
 				{ timeout: 30_000 }

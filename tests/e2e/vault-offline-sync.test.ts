@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser';
 import { startAppRelay, type AppRelay } from '../helpers/app';
-import { twoMembers, waitForSyncStatus } from '../helpers/flows';
+import { guideBodyText, twoMembers, typeAtGuideEnd, waitForSyncStatus } from '../helpers/flows';
 
 let relay: AppRelay;
 let browser: Browser;
@@ -17,25 +17,6 @@ afterAll(async () => {
 	await relay?.close();
 });
 
-function body(page: Page) {
-	return page.getByRole('textbox', { name: 'Guide body' });
-}
-
-/** The body's text without other people's caret labels. */
-function bodyText(page: Page): Promise<string> {
-	return body(page).evaluate((element) => {
-		const copy = element.cloneNode(true) as HTMLElement;
-		for (const caret of copy.querySelectorAll('.collaboration-carets__caret')) caret.remove();
-		return copy.textContent ?? '';
-	});
-}
-
-async function typeAtEnd(page: Page, text: string): Promise<void> {
-	await body(page).click();
-	await page.keyboard.press('Control+End');
-	await page.keyboard.type(text);
-}
-
 describe('sealed vault sync in the browser', () => {
 	it('an offline member and an online member both edit, and end equal; an offline reload keeps every edit', async () => {
 		const m = await twoMembers(browser, relay.url, 'Sync circle');
@@ -44,29 +25,29 @@ describe('sealed vault sync in the browser', () => {
 		await a.goto(`${m.groupUrlA}/guides`);
 		await a.getByRole('button', { name: 'New guide' }).click();
 		await a.getByRole('textbox', { name: 'Title' }).fill('Blockade checklist');
-		await typeAtEnd(a, 'Bring water.');
+		await typeAtGuideEnd(a, 'Bring water.');
 		await waitForSyncStatus(a, 'Saved to relay');
 		const guidePath = new URL(a.url()).pathname;
 
 		await b.goto(`${relay.url}${guidePath.replace(new URL(m.groupUrlA).pathname, new URL(m.groupUrlB).pathname)}`);
 		await b.getByRole('button', { name: 'Edit' }).click();
-		await expect.poll(() => bodyText(b), { timeout: 30_000 }).toContain('Bring water.');
+		await expect.poll(() => guideBodyText(b), { timeout: 30_000 }).toContain('Bring water.');
 
 		await m.contextB.setOffline(true);
 		await waitForSyncStatus(b, 'Offline');
-		await typeAtEnd(b, ' Offline note from Bashir.');
+		await typeAtGuideEnd(b, ' Offline note from Bashir.');
 		await b.reload();
 		await b.getByRole('button', { name: 'Edit' }).click();
-		await expect.poll(() => bodyText(b), { timeout: 15_000 }).toContain('Offline note from Bashir.');
+		await expect.poll(() => guideBodyText(b), { timeout: 15_000 }).toContain('Offline note from Bashir.');
 
-		await typeAtEnd(a, ' Online note from Alice.');
+		await typeAtGuideEnd(a, ' Online note from Alice.');
 		await waitForSyncStatus(a, 'Saved to relay');
 
 		await m.contextB.setOffline(false);
 		await waitForSyncStatus(b, 'Saved to relay');
 		await expect
 			.poll(async () => {
-				const [textA, textB] = await Promise.all([bodyText(a), bodyText(b)]);
+				const [textA, textB] = await Promise.all([guideBodyText(a), guideBodyText(b)]);
 				return textA === textB && textA?.includes('Offline note from Bashir.') && textA.includes('Online note from Alice.');
 			}, { timeout: 30_000 })
 			.toBe(true);

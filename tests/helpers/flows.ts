@@ -98,3 +98,24 @@ export async function startDiscussion(page: Page, groupUrl: string, title: strin
 		await page.getByRole('list', { name: 'Messages' }).getByText(text).waitFor();
 	}
 }
+
+/** The guide editor's body. */
+export function guideBody(page: Page) {
+	return page.getByRole('textbox', { name: 'Guide body' });
+}
+
+/** The guide body's text without other people's caret labels. */
+export function guideBodyText(page: Page): Promise<string> {
+	return guideBody(page).evaluate((element) => {
+		const copy = element.cloneNode(true) as HTMLElement;
+		for (const caret of copy.querySelectorAll('.collaboration-carets__caret')) caret.remove();
+		return copy.textContent ?? '';
+	});
+}
+
+/** Types `text` at the end of the guide body. */
+export async function typeAtGuideEnd(page: Page, text: string): Promise<void> {
+	await guideBody(page).click();
+	await page.keyboard.press('Control+End');
+	await page.keyboard.type(text);
+}

@@ -2,34 +2,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { connectClient, eventually, randomRoom, randomToken, type TestClient } from '../helpers/clients';
 import { spawnRelay } from '../helpers/relay-process';
+import { savedWriter } from '../helpers/saved';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'fieldbook-durability-'));
 const LIMITS = { UPDATES_PER_SECOND: '5000', UPDATE_BURST: '5000' };
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-/** A writer that records the relay's saved-state answers (extension message 100). */
-function writer(syncUrl: string, room: string, token: string, doc?: Y.Doc) {
-	const client = connectClient(syncUrl, room, token, { params: { saved: '1' }, doc });
-	const confirmed = { clock: 0 };
-	client.provider.messageHandlers[100] = (_encoder, decoder) => {
-		const saved = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
-		confirmed.clock = Math.max(confirmed.clock, saved.get(client.doc.clientID) ?? 0);
-	};
-	client.provider.messageHandlers[101] = (_encoder, decoder) => void decoding.readVarUint(decoder);
-	return { client, confirmed };
-}
-
 describe('durability', () => {
 	it('keeps every update it confirmed as saved when SIGKILLed mid-stream, and replicas converge after restart', async () => {
 		const room = randomRoom();
 		const token = randomToken();
 		const first = await spawnRelay({ DATA_DIR: dataDir, ...LIMITS });
-		const writers = Array.from({ length: 3 }, () => writer(first.syncUrl, room, token));
+		const writers = Array.from({ length: 3 }, () => savedWriter(first.syncUrl, room, token));
 		await Promise.all(writers.map(({ client }) => client.synced()));
 
 		let running = true;
@@ -57,7 +45,7 @@ describe('durability', () => {
 		}
 
 		// The writers come back with what they had locally; everyone ends identical.
-		const again = writers.map(({ client }) => writer(second.syncUrl, room, token, client.doc));
+		const again = writers.map(({ client }) => savedWriter(second.syncUrl, room, token, client.doc));
 		await Promise.all(again.map(({ client }) => client.synced()));
 		const all = [reader, ...again.map(({ client }) => client)];
 		const content = (client: TestClient) => JSON.stringify(client.doc.getArray('log').toArray().slice().sort());

@@ -7,17 +7,13 @@
  */
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as encoding from 'lib0/encoding';
 import type { Logger } from '../logger.js';
-import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../shared/protocol.js';
+import { awarenessMessage, SYNC_UPDATE, syncMessage } from '../messages.js';
 import type { RoomStore } from '../store/types.js';
 import type { Fanout, FanoutMessage } from './types.js';
 
 /** Origin of changes that came from another process: they are applied and broadcast, never published again. */
 export const REMOTE = Symbol('another relay process');
-
-/** y-protocols sync "update" subtype. */
-const SYNC_UPDATE = 2;
 
 /**
  * How long an id may stay missing before it is read from the store: updates of one room published by two
@@ -38,21 +34,6 @@ export interface FanoutRoom {
 	rows: number;
 	bytes: number;
 	broadcast(message: Uint8Array): void;
-}
-
-function syncUpdateMessage(update: Uint8Array): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MESSAGE_SYNC);
-	encoding.writeVarUint(encoder, SYNC_UPDATE);
-	encoding.writeVarUint8Array(encoder, update);
-	return encoding.toUint8Array(encoder);
-}
-
-function awarenessMessage(update: Uint8Array): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-	encoding.writeVarUint8Array(encoder, update);
-	return encoding.toUint8Array(encoder);
 }
 
 /** Per room: ids seen above `lastId` whose predecessors have not all been seen yet. */
@@ -139,7 +120,7 @@ export class RoomFanout {
 					const before = Y.encodeStateVector(room.doc);
 					Y.applyUpdate(room.doc, page.length === 1 ? page[0]!.update : Y.mergeUpdates(page.map((row) => row.update)), REMOTE);
 					const news = Y.encodeStateAsUpdate(room.doc, before);
-					if (news.byteLength > 2) room.broadcast(syncUpdateMessage(news));
+					if (news.byteLength > 2) room.broadcast(syncMessage(SYNC_UPDATE, news));
 					for (const row of page) {
 						room.lastId = Math.max(room.lastId, row.id);
 						room.rows++;
@@ -167,7 +148,7 @@ export class RoomFanout {
 					this.#scheduleCatchUp(room, 0);
 					return;
 				}
-				room.broadcast(syncUpdateMessage(message.update));
+				room.broadcast(syncMessage(SYNC_UPDATE, message.update));
 				room.rows++;
 				room.bytes += message.update.byteLength;
 				this.#note(room, message.id);
