@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { collectCspViolations, firstStart, launchBrowser, newPhoneContext, seriousAxeViolations, waitForServiceWorker } from '../helpers/browser';
 import { startAppRelay, type AppRelay } from '../helpers/app';
-import { createGroup, readInviteLink } from '../helpers/flows';
+import { createGroup, readInviteLink, twoMembers, waitForSyncStatus } from '../helpers/flows';
 import { quickLock, setLock, unlock } from '../helpers/lock';
 
 let relay: AppRelay;
@@ -97,6 +97,30 @@ describe('the strict Content-Security-Policy', () => {
 			expect(violations).toEqual([]);
 		} finally {
 			await context.close();
+		}
+	});
+
+	it('reports no violation while two people edit one guide and see each other\'s caret and selection', async () => {
+		const m = await twoMembers(browser, relay.url, 'Together');
+		try {
+			const onA = await collectCspViolations(m.contextA);
+			const onB = await collectCspViolations(m.contextB);
+			await m.a.goto(`${m.groupUrlA}/guides`);
+			await m.a.getByRole('button', { name: 'New guide' }).click();
+			await m.a.getByRole('textbox', { name: 'Title' }).fill('Shared plan');
+			await m.a.getByRole('textbox', { name: 'Guide body' }).click();
+			await m.a.keyboard.type('Everyone meets at noon.');
+			await waitForSyncStatus(m.a, 'Saved to relay');
+			await m.b.goto(`${m.groupUrlB}/guides/${new URL(m.a.url()).pathname.split('/').pop()}`);
+			await m.b.getByRole('button', { name: 'Edit' }).click();
+			await m.b.getByRole('textbox', { name: 'Guide body' }).click();
+			// A selects a word: B paints A's selection and caret.
+			await m.a.keyboard.press('Shift+Control+ArrowLeft');
+			await m.b.locator('.collaboration-carets__caret').first().waitFor({ timeout: 30_000 });
+			await m.b.locator('.ProseMirror-yjs-selection').first().waitFor({ timeout: 30_000 });
+			expect([...onA, ...onB]).toEqual([]);
+		} finally {
+			await m.close();
 		}
 	});
 });

@@ -59,13 +59,8 @@ export function createGuideEditor(options: GuideEditorOptions): Editor {
 			Markdown,
 			CaretBlock,
 			Collaboration.configure({ fragment: options.body }),
-			CollaborationCaret.configure({
-				provider: { awareness: options.awareness },
-				user: options.user,
-				// The default paints another person's selection with a style attribute, which the strict CSP
-				// refuses; a class keeps it visible (prose.css).
-				selectionRender: () => ({ class: 'collaboration-carets__selection' })
-			})
+			// Carets and selections are painted through element.style (CSSOM), which the strict CSP allows.
+			CollaborationCaret.configure({ provider: { awareness: options.awareness }, user: options.user })
 		],
 		// TipTap would add its base rules as a <style> element, which the CSP refuses: they are in prose.css.
 		injectCSS: false,
