@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, seriousAxeViolations } from '../helpers/browser';
 import { startAppRelay, type AppRelay } from '../helpers/app';
-import { twoMembers, waitForSyncStatus } from '../helpers/flows';
+import { startDiscussion, twoMembers, waitForSyncStatus } from '../helpers/flows';
 
 let relay: AppRelay;
 let browser: Browser;
@@ -51,6 +51,33 @@ async function sharedGuide(a: Page, b: Page, groupUrlA: string, groupUrlB: strin
 }
 
 describe('guides in two browsers', () => {
+	it("carets are sent after home has loaded: A visits home, then the guide, and B sees A's caret", async () => {
+		const m = await twoMembers(browser, relay.url, 'Carets');
+		try {
+			// A discussion, so that home has threads to count (it used to open them all, and presence stayed on one).
+			await startDiscussion(m.a, m.groupUrlA, 'Logistics', ['Who brings the banner?']);
+			const docId = await sharedGuide(m.a, m.b, m.groupUrlA, m.groupUrlB, 'Meeting notes');
+
+			// A goes home, then walks to the guide inside the app (no reload).
+			await m.a.getByRole('link', { name: 'Home' }).click();
+			await m.a.getByRole('link', { name: 'Carets', exact: true }).click();
+			await m.a.getByRole('heading', { level: 1, name: 'Carets' }).waitFor();
+			await m.a.getByRole('link', { name: 'Guides', exact: true }).click();
+			await m.a.getByRole('link', { name: /Meeting notes/ }).click();
+			await m.a.getByRole('heading', { level: 1, name: 'Meeting notes' }).waitFor();
+			expect(m.a.url()).toContain(docId);
+
+			await m.b.getByRole('button', { name: 'Edit' }).click();
+			const editA = m.a.getByRole('button', { name: 'Edit' });
+			if (await editA.isVisible()) await editA.click();
+			await typeAtEnd(m.a, ' Time.');
+			// Waits until A's labelled caret is in B's editor (it fails when A's presence is about another doc).
+			await m.b.locator('.collaboration-carets__caret', { hasText: 'Alice' }).waitFor({ timeout: 30_000 });
+		} finally {
+			await m.close();
+		}
+	});
+
 	it('two people edit one guide at the same time and end with the same text', async () => {
 		const m = await twoMembers(browser, relay.url, 'Guides together');
 		await sharedGuide(m.a, m.b, m.groupUrlA, m.groupUrlB, 'Action day');
