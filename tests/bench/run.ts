@@ -4,6 +4,7 @@ import { guideBench } from './guide';
 import { talkBench } from './talk';
 import { vaultBench } from './vault';
 import { searchBench } from './search';
+import { soakBench } from './soak';
 import { printTable, type BenchRow } from './table';
 
 const rows: BenchRow[] = [];
@@ -13,6 +14,7 @@ rows.push(...(await vaultBench()));
 rows.push(...(await guideBench()));
 rows.push(...(await talkBench()));
 rows.push(...(await searchBench()));
+rows.push(...(await soakBench()));
 printTable(rows);
 // Open handles (fake-indexeddb timers, sockets closing) must not keep the table from returning.
 process.exit(0);

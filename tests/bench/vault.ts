@@ -16,17 +16,17 @@ const COMPACT_EVERY = 200;
 /** The vault's batching window on the simulated clock. */
 const BATCH_MS = 500;
 
-interface SequentialTrace {
+export interface SequentialTrace {
 	startContent: string;
 	endContent: string;
 	txns: { patches: [number, number, string][] }[];
 }
 
-function loadTrace(name: string): SequentialTrace {
+export function loadTrace(name: string): SequentialTrace {
 	return JSON.parse(gunzipSync(readFileSync(`tests/fixtures/traces/${name}.json.gz`)).toString()) as SequentialTrace;
 }
 
-function applyPatches(text: Y.Text, patches: [number, number, string][]): void {
+export function applyPatches(text: Y.Text, patches: [number, number, string][]): void {
 	for (const [position, deleteCount, insert] of patches) {
 		if (deleteCount > 0) text.delete(position, deleteCount);
 		if (insert) text.insert(position, insert);
@@ -34,7 +34,7 @@ function applyPatches(text: Y.Text, patches: [number, number, string][]): void {
 }
 
 /** Vault state kept in memory between "sessions", so the benchmark measures the sync core, not fake-indexeddb. */
-function memoryPersistence() {
+export function memoryPersistence() {
 	const saved = new Map<string, Uint8Array>();
 	return async (room: string, doc: Y.Doc) => {
 		const state = saved.get(room);
