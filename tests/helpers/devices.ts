@@ -41,3 +41,13 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
 		await new Promise((resolve) => setTimeout(resolve, 25));
 	}
 }
+
+/** Takes a device off the network (its vaults disconnect) or puts it back (they reconnect at once). */
+export async function setOnline(device: TestDevice, online: boolean): Promise<void> {
+	device.online = online;
+	for (const record of device.workspace.groups()) {
+		const vault = await device.workspace.vault(record.id);
+		if (online) vault.reconnect();
+		else vault.disconnect();
+	}
+}

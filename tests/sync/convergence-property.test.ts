@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { startTestRelay, type TestRelay } from '../helpers/relay';
-import { newDevice, until, type TestDevice } from '../helpers/devices';
+import { newDevice, setOnline, until } from '../helpers/devices';
 import type { OpenDoc } from '../../src/lib/sync';
 
 let relay: TestRelay;
@@ -30,15 +30,6 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('compact' as const), who: fc.nat(2) }) },
 	{ weight: 1, arbitrary: fc.constant({ kind: 'pause' as const }) }
 );
-
-async function setOnline(device: TestDevice, online: boolean): Promise<void> {
-	device.online = online;
-	for (const record of device.workspace.groups()) {
-		const vault = await device.workspace.vault(record.id);
-		if (online) vault.reconnect();
-		else vault.disconnect();
-	}
-}
 
 describe('three replicas with offline periods and compactions', () => {
 	it('always converge to identical content, and no note is ever lost', async () => {

@@ -6,7 +6,7 @@ import { EditorState, TextSelection } from '@tiptap/pm/state';
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
 import { absolutePositionToRelativePosition, initProseMirrorDoc, relativePositionToAbsolutePosition, updateYFragment } from '@tiptap/y-tiptap';
 import { startTestRelay, type TestRelay } from '../helpers/relay';
-import { newDevice, until, type TestDevice } from '../helpers/devices';
+import { newDevice, setOnline, until } from '../helpers/devices';
 import { guideNodes } from '../../src/lib/guides/extensions';
 import { guideBody } from '../../src/lib/guides/schema';
 import type { OpenDoc } from '../../src/lib/sync';
@@ -112,15 +112,6 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('compact' as const), who: fc.nat(1) }) },
 	{ weight: 2, arbitrary: fc.constant({ kind: 'pause' as const }) }
 );
-
-async function setOnline(device: TestDevice, online: boolean): Promise<void> {
-	device.online = online;
-	for (const record of device.workspace.groups()) {
-		const vault = await device.workspace.vault(record.id);
-		if (online) vault.reconnect();
-		else vault.disconnect();
-	}
-}
 
 /** The other member's paragraphs are the ones before the local person's first; it edits only those. */
 function remoteParagraphs(body: Y.XmlFragment): Y.XmlText[] {
