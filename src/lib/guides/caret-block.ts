@@ -9,7 +9,7 @@
  * next frame) is inserted, but Chromium leaves the DOM caret before it, ProseMirror takes that caret, and the
  * rest of the line lands in front of the first letter ("alpha" stored as "lphaa"). The busier the phone (a
  * collaborator's presence or connection changing), the likelier a keystroke beats the frame. A block holding
- * the caret is always laid out, so its text is edited like any other. tests/e2e/chromium-content-visibility
+ * the caret is always laid out, so its text is edited like any other. tests/e2e/chromium-content-visibility.test.ts
  * keeps the browser's behaviour in view.
  */
 import { Extension } from '@tiptap/core';
