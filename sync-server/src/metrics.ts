@@ -45,6 +45,17 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
 			registers: [registry]
 		}),
 		compactions: new Counter({ name: 'fieldbook_compactions_total', help: 'Room compactions', registers: [registry] }),
+		fanoutReceived: new Counter({
+			name: 'fieldbook_fanout_received_total',
+			help: 'Room messages received from other relay processes, by kind',
+			labelNames: ['kind'] as const,
+			registers: [registry]
+		}),
+		fanoutCatchUps: new Counter({
+			name: 'fieldbook_fanout_catch_ups_total',
+			help: 'Reads from the store of rows another process stored that did not arrive through the fan-out',
+			registers: [registry]
+		}),
 		commonsRequests: new Counter({
 			name: 'fieldbook_commons_requests_total',
 			help: 'Commons API requests, by route and answered status',

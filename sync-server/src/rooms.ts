@@ -205,7 +205,7 @@ export class Rooms {
 		this.#store = options.store;
 		this.#metrics = options.metrics;
 		this.#logger = options.logger;
-		if (options.fanout) this.#fanout = new RoomFanout({ fanout: options.fanout, store: options.store, logger: options.logger });
+		if (options.fanout) this.#fanout = new RoomFanout({ fanout: options.fanout, store: options.store, logger: options.logger, metrics: options.metrics });
 	}
 
 	/**

@@ -5,6 +5,7 @@ import { CLOSE } from '../../sync-server/src/shared/protocol';
 import { connectClient, eventually, randomRoom, randomToken, type TestClient } from '../helpers/clients';
 import { findPostgres, useTestDatabase } from '../helpers/postgres';
 import { findRedis, startRedis } from '../helpers/redis';
+import { fetchMetrics, TEST_METRICS_TOKEN } from '../helpers/relay';
 import { spawnCluster, stopRelay, type RelayProcess } from '../helpers/relay-process';
 import { savedWriter, type SavedWriter } from '../helpers/saved';
 
@@ -22,7 +23,10 @@ describe.skipIf(!postgres || !redis)('two relay processes', () => {
 	let b: RelayProcess;
 
 	beforeAll(async () => {
-		[a, b] = (await spawnCluster(2, { databaseUrl: database.current.url, redisUrl: redis! }, LIMITS)) as [RelayProcess, RelayProcess];
+		[a, b] = (await spawnCluster(2, { databaseUrl: database.current.url, redisUrl: redis! }, { ...LIMITS, METRICS_TOKEN: TEST_METRICS_TOKEN })) as [
+			RelayProcess,
+			RelayProcess
+		];
 	});
 	afterAll(async () => {
 		await Promise.all([a, b].filter(Boolean).map(stopRelay));
@@ -48,6 +52,12 @@ describe.skipIf(!postgres || !redis)('two relay processes', () => {
 		onA.destroy();
 		await eventually(() => JSON.stringify(names(onB)) === JSON.stringify(['Bob on B']), 'A gone on B');
 		onB.destroy();
+		// Each process counts what it heard from the other in its own /metrics.
+		for (const relay of [a, b]) {
+			const metrics = await fetchMetrics(relay.url);
+			expect(metrics).toMatch(/^fieldbook_fanout_received_total\{kind="update"\} [1-9]/m);
+			expect(metrics).toMatch(/^fieldbook_fanout_received_total\{kind="awareness"\} [1-9]/m);
+		}
 	});
 
 	it('two first connections to a new room with different tokens on A and B: exactly one token wins', async () => {

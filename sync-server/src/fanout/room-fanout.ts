@@ -8,6 +8,7 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import { awarenessMessage, SYNC_UPDATE, syncMessage } from '../messages.js';
 import type { RoomStore } from '../store/types.js';
 import type { Fanout, FanoutMessage } from './types.js';
@@ -50,8 +51,10 @@ export class RoomFanout {
 	#store: RoomStore;
 	#logger: Logger;
 	#links = new Map<FanoutRoom, Link>();
+	#metrics: Metrics;
 
-	constructor(options: { fanout: Fanout; store: RoomStore; logger: Logger }) {
+	constructor(options: { fanout: Fanout; store: RoomStore; logger: Logger; metrics: Metrics }) {
+		this.#metrics = options.metrics;
 		this.#fanout = options.fanout;
 		this.#store = options.store;
 		this.#logger = options.logger;
@@ -116,6 +119,7 @@ export class RoomFanout {
 		if (!link) return Promise.resolve();
 		link.catchingUp ??= (async () => {
 			try {
+				this.#metrics.fanoutCatchUps.inc();
 				for await (const page of this.#store.updates(room.name, CATCH_UP_PAGE_BYTES, room.lastId)) {
 					const before = Y.encodeStateVector(room.doc);
 					Y.applyUpdate(room.doc, page.length === 1 ? page[0]!.update : Y.mergeUpdates(page.map((row) => row.update)), REMOTE);
@@ -138,6 +142,7 @@ export class RoomFanout {
 	}
 
 	#deliver(room: FanoutRoom, message: FanoutMessage): void {
+		this.#metrics.fanoutReceived.inc({ kind: message.kind });
 		switch (message.kind) {
 			case 'update': {
 				if (message.id <= room.lastId) return;
