@@ -48,8 +48,8 @@ async function firstSync(room: string, token: string): Promise<{ bytes: number; 
 }
 
 /**
- * Waits until a fresh client sees `check` hold: the relay applied those updates, and with SQLite (which appends
- * synchronously right after the relay applies an update) stored them.
+ * Waits until a fresh client sees `check` hold: the relay answers a first sync only once everything it applied
+ * is stored, so the writes are in storage then.
  */
 async function relayHas(room: string, token: string, check: (doc: Y.Doc) => boolean): Promise<void> {
 	const witness = connectClient(relay.syncUrl, room, token);
