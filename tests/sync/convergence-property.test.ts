@@ -19,7 +19,7 @@ type Step =
 	| { kind: 'note'; who: number }
 	| { kind: 'offline'; who: number }
 	| { kind: 'online'; who: number }
-	| { kind: 'compact'; who: number }
+	| { kind: 'compact'; who: number; full: boolean }
 	| { kind: 'pause' };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -27,7 +27,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 	{ weight: 3, arbitrary: fc.record({ kind: fc.constant('note' as const), who: fc.nat(2) }) },
 	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('offline' as const), who: fc.nat(2) }) },
 	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('online' as const), who: fc.nat(2) }) },
-	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('compact' as const), who: fc.nat(2) }) },
+	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('compact' as const), who: fc.nat(2), full: fc.boolean() }) },
 	{ weight: 1, arbitrary: fc.constant({ kind: 'pause' as const }) }
 );
 
@@ -55,7 +55,7 @@ describe('three replicas with offline periods and compactions', () => {
 						docs[s.who]!.doc.getArray<string>('notes').push([note]);
 					} else if (s.kind === 'offline') await setOnline(devices[s.who]!, false);
 					else if (s.kind === 'online') await setOnline(devices[s.who]!, true);
-					else if (s.kind === 'compact') (await devices[s.who]!.workspace.vault(vaults[s.who]!.id)).compact(first.docId);
+					else if (s.kind === 'compact') (await devices[s.who]!.workspace.vault(vaults[s.who]!.id)).compact(first.docId, s.full);
 					else await new Promise((resolve) => setTimeout(resolve, 30));
 				}
 				for (const device of devices) await setOnline(device, true);

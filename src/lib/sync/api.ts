@@ -57,6 +57,8 @@ export interface SyncStatus {
 	pending: number;
 	/** While a first sync streams in: bytes received of expected; otherwise undefined. */
 	progress?: { received: number; total: number };
+	/** While this device's changes leave for the relay in pieces (after time offline): bytes sent of queued. */
+	upload?: { sent: number; total: number };
 	/** A problem the user must know about (storage full, relay refused the room), else undefined. */
 	problem?: 'storageFull' | 'relayRefused' | 'tampered';
 }

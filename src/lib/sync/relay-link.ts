@@ -4,8 +4,12 @@
  */
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as broadcast from 'lib0/broadcastchannel';
+import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
+import { UPLOAD_PIECE_BYTES, uploadPieces } from './upload';
 
 import {
 	isPermanentRefusal,
@@ -18,6 +22,8 @@ export { MESSAGE_SAVED_STATE, MESSAGE_SYNC_PROGRESS };
 /** y-protocols sync subtypes that carry an update (step 2 and update). */
 const SYNC_STEP_2 = 1;
 const SYNC_UPDATE = 2;
+/** How often an upload's progress is read from the socket's send buffer. */
+const UPLOAD_WATCH_MS = 250;
 /** Reconnect attempts back off up to this; a phone coming back online retries within seconds. */
 const MAX_BACKOFF_MS = 5_000;
 
@@ -39,6 +45,10 @@ export class RelayLink {
 	/** Clocks of what arrived from the relay: it broadcasts only what it stored, so these are on it too. */
 	#received = new Map<number, number>();
 	#progress: { received: number; total: number } | undefined;
+	/** While pieces of an upload are still leaving the device: the socket, and the bytes queued on it. */
+	#upload: { total: number; socket: WebSocket } | undefined;
+	#uploadTimer: ReturnType<typeof setTimeout> | undefined;
+	#events: RelayLinkEvents;
 
 	constructor(options: {
 		relayUrl: string;
@@ -53,6 +63,7 @@ export class RelayLink {
 		events: RelayLinkEvents;
 	}) {
 		const { events, outer } = options;
+		this.#events = events;
 		this.#relayState = options.relayState;
 		if (options.savedState) this.#savedState = Y.decodeStateVector(options.savedState);
 		const base = options.relayUrl.replace(/^http/, 'ws').replace(/\/+$/, '') + '/sync';
@@ -80,11 +91,23 @@ export class RelayLink {
 				this.#progress = { ...this.#progress, received: this.#progress.received + decoder.arr.byteLength };
 				events.onChange();
 			}
+			// The relay's sync step 1 asks for everything it lacks: answered in bounded pieces, not one frame.
+			if (emitSynced && this.#answerStep1(encoder, decoder)) return;
 			// y-websocket passes emitSynced only for websocket messages; other tabs' (BroadcastChannel) do not
 			// prove anything about the relay.
 			if (emitSynced) this.#noteReceived(decoder);
 			syncHandler(encoder, decoder, p, emitSynced, type);
 		};
+		// Local transactions above a piece (a compaction of a large document) leave in pieces too.
+		const stockUpdateHandler = provider._updateHandler;
+		outer.off('update', stockUpdateHandler);
+		provider._updateHandler = (update: Uint8Array, origin: unknown) => {
+			if (origin === provider || update.byteLength <= UPLOAD_PIECE_BYTES) return stockUpdateHandler(update, origin);
+			const from = new Map(Y.decodeStateVector(Y.encodeStateVector(outer)));
+			for (const [client, clock] of Y.parseUpdateMeta(update).from) from.set(client, clock);
+			this.#sendPieces(uploadPieces(outer, from), syncProtocol.messageYjsUpdate);
+		};
+		outer.on('update', provider._updateHandler);
 		provider.on('status', () => events.onChange());
 		provider.on('sync', (synced: boolean) => {
 			if (synced) this.#progress = undefined;
@@ -120,6 +143,72 @@ export class RelayLink {
 		for (const [client, clock] of meta.to) {
 			if (clock > (this.#received.get(client) ?? 0)) this.#received.set(client, clock);
 		}
+	}
+
+	/**
+	 * Answers a sync step 1 from the relay with what it lacks, cut into pieces below the frame limit: all but
+	 * the last leave as update messages at once, the last is the step 2 reply the stock handler would have
+	 * written. Returns false (leaving the message unread) for any other sync message.
+	 */
+	#answerStep1(encoder: encoding.Encoder, decoder: decoding.Decoder): boolean {
+		const peek = decoding.clone(decoder);
+		if (decoding.readVarUint(peek) !== syncProtocol.messageYjsSyncStep1) return false;
+		const stateVector = Y.decodeStateVector(decoding.readVarUint8Array(peek));
+		const pieces = uploadPieces(this.#provider.doc, stateVector);
+		const last = pieces.pop()!;
+		this.#sendPieces(pieces, syncProtocol.messageYjsUpdate);
+		encoding.writeVarUint(encoder, MESSAGE_SYNC);
+		encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+		encoding.writeVarUint8Array(encoder, last);
+		decoder.pos = peek.pos;
+		return true;
+	}
+
+	/** Sends updates as sync messages of their own, to the relay and to this device's other tabs. */
+	#sendPieces(pieces: Uint8Array[], syncType: number): void {
+		if (pieces.length === 0) return;
+		const provider = this.#provider;
+		const socket = provider.ws;
+		const open = provider.wsconnected && socket !== null && socket.readyState === socket.OPEN;
+		let bytes = 0;
+		for (const piece of pieces) {
+			const encoder = encoding.createEncoder();
+			encoding.writeVarUint(encoder, MESSAGE_SYNC);
+			encoding.writeVarUint(encoder, syncType);
+			encoding.writeVarUint8Array(encoder, piece);
+			const message = encoding.toUint8Array(encoder);
+			bytes += message.byteLength;
+			if (open) socket.send(message);
+			if (provider.bcconnected) broadcast.publish(provider.bcChannel, message, provider);
+		}
+		if (!open) return;
+		const total = (this.#upload?.socket === socket ? this.#upload.total : 0) + bytes;
+		this.#upload = { total, socket };
+		this.#watchUpload();
+	}
+
+	/** Follows the socket's send buffer until the upload has left, telling the status as it goes. */
+	#watchUpload(): void {
+		if (this.#uploadTimer) return;
+		this.#events.onChange();
+		this.#uploadTimer = setTimeout(() => {
+			this.#uploadTimer = undefined;
+			const upload = this.#upload;
+			if (!upload) return;
+			if (upload.socket !== this.#provider.ws || upload.socket.bufferedAmount === 0) {
+				this.#upload = undefined;
+				this.#events.onChange();
+				return;
+			}
+			this.#watchUpload();
+		}, UPLOAD_WATCH_MS);
+	}
+
+	/** An upload's progress while its pieces leave the device. */
+	get upload(): { sent: number; total: number } | undefined {
+		const upload = this.#upload;
+		if (!upload) return undefined;
+		return { sent: Math.max(0, upload.total - upload.socket.bufferedAmount), total: upload.total };
 	}
 
 	/** The room's awareness, where sealed presence states travel. */
@@ -164,6 +253,8 @@ export class RelayLink {
 	}
 
 	destroy(): void {
+		clearTimeout(this.#uploadTimer);
+		this.#upload = undefined;
 		this.#provider.destroy();
 	}
 }

@@ -34,7 +34,9 @@ function sameStatus(a: SyncStatus | undefined, b: SyncStatus): boolean {
 		a.state === b.state &&
 		a.pending === b.pending &&
 		a.problem === b.problem &&
-		a.progress?.received === b.progress?.received
+		a.progress?.received === b.progress?.received &&
+		a.upload?.sent === b.upload?.sent &&
+		a.upload?.total === b.upload?.total
 	);
 }
 

@@ -28,11 +28,12 @@ import { Sealer } from './sealer';
 import { RelayLink } from './relay-link';
 import { StatusReporter, syncState, uncovered } from './sync-status';
 import { PresenceChannel } from './presence';
-import { COMPACT_JITTER_MS, MAX_BLOB_BYTES, planRuns, shouldCompact } from './compaction';
+import { COMPACT_JITTER_MS, MAX_BLOB_BYTES, planCompaction, type CompactionPlan } from './compaction';
+import { uploadPieces } from './upload';
 import type { StorageEvents } from '../storage/vault-store';
 
 export { MESSAGE_SAVED_STATE, MESSAGE_SYNC_PROGRESS } from './relay-link';
-export { COMPACT_BLOBS, COMPACT_BYTES, COMPACT_JITTER_MS, MAX_BLOB_BYTES } from './compaction';
+export { COMPACT_JITTER_MS, MAX_BLOB_BYTES } from './compaction';
 export { PRESENCE_INTERVAL_MS } from './presence';
 
 /** Local changes are sealed after this pause, so typing makes one blob per pause, not per keystroke. */
@@ -110,8 +111,6 @@ interface InnerDoc {
 	/** Blobs that opened; only these may ever be merged away by compaction. */
 	opened: WeakSet<Uint8Array>;
 	compactTimer: ReturnType<typeof setTimeout> | undefined;
-	/** Bytes of the doc's blobs right after its last compaction here: the byte threshold is relative to it. */
-	compactedBytes: number;
 }
 
 function arrayName(docId: string): string {
@@ -337,8 +336,7 @@ export class Vault implements GroupVault {
 			timer: undefined,
 			seen: new WeakSet(),
 			opened: new WeakSet(),
-			compactTimer: undefined,
-			compactedBytes: 0
+			compactTimer: undefined
 		};
 		this.#docs.set(docId, inner);
 		void this.#applyBlobs(inner);
@@ -483,11 +481,15 @@ export class Vault implements GroupVault {
 		}
 	}
 
+	/** What the planner would do with a doc's blobs now. */
+	#plan(inner: InnerDoc): { plan: CompactionPlan; blobs: Uint8Array[] } {
+		const blobs = this.#blobs(inner.docId).toArray();
+		return { plan: planCompaction(blobs.map((blob) => ({ bytes: blob.byteLength, opened: inner.opened.has(blob) }))), blobs };
+	}
+
 	#maybeCompact(inner: InnerDoc): void {
 		if (inner.compactTimer || this.#closed) return;
-		const blobs = this.#blobs(inner.docId);
-		const bytes = blobs.toArray().reduce((sum, blob) => sum + blob.byteLength, 0);
-		if (!shouldCompact({ count: blobs.length, bytes, bytesAfterLastCompaction: inner.compactedBytes })) return;
+		if (this.#plan(inner).plan.kind === 'none') return;
 		inner.compactTimer = setTimeout(() => {
 			inner.compactTimer = undefined;
 			if (this.#docs.get(inner.docId) === inner) this.compact(inner.docId);
@@ -495,36 +497,38 @@ export class Vault implements GroupVault {
 	}
 
 	/**
-	 * Compacts an open doc: one snapshot of everything opened replaces exactly the blobs it merged, in one
-	 * outer transaction. Blobs that could not be opened are never deleted; blobs that arrive meanwhile are
-	 * untouched. When the snapshot would exceed MAX_BLOB_BYTES, runs of blobs are merged instead.
+	 * Performs the compaction plan of an open doc (compaction.ts), in one outer transaction: the merged blob
+	 * (or the snapshot, in parts when above MAX_BLOB_BYTES) is inserted and exactly the blobs it merged are
+	 * deleted. Blobs that could not be opened are never merged; blobs that arrive meanwhile are untouched.
+	 * With `full`, everything opened is rewritten as a snapshot whatever the plan says.
 	 */
-	compact(docId: string): void {
+	compact(docId: string, full = false): void {
 		const inner = this.#docs.get(docId);
 		if (!inner || this.#closed) return;
 		this.#sealNow(inner);
-		const blobs = this.#blobs(docId);
-		const mergeable = blobs.toArray().filter((blob) => inner.opened.has(blob));
-		if (mergeable.length < 2) return;
-		const snapshot = Y.encodeStateAsUpdate(inner.doc);
+		const { plan: planned, blobs: current } = this.#plan(inner);
+		const mergeAll = current.flatMap((blob, index) => (inner.opened.has(blob) ? [index] : []));
+		const plan: CompactionPlan = full && mergeAll.length >= 2 ? { kind: 'snapshot', merge: mergeAll } : planned;
+		if (plan.kind === 'none') return;
+		const merged = plan.merge.map((index) => current[index]!);
 		let replacements: Uint8Array[];
-		if (snapshot.byteLength <= MAX_BLOB_BYTES) {
-			replacements = [snapshot];
+		if (plan.kind === 'snapshot') {
+			const snapshot = Y.encodeStateAsUpdate(inner.doc);
+			replacements = snapshot.byteLength <= MAX_BLOB_BYTES ? [snapshot] : uploadPieces(inner.doc, new Map(), MAX_BLOB_BYTES);
 		} else {
-			const updates = mergeable.map((blob) => this.#sealer.openNow(docId, blob).plaintext);
-			replacements = planRuns(updates.map((update) => update.byteLength)).map((run) => Y.mergeUpdates(run.map((index) => updates[index]!)));
+			replacements = [Y.mergeUpdates(merged.map((blob) => this.#sealer.openNow(docId, blob).plaintext))];
 		}
 		const sealed = replacements.map((update) => this.#sealer.sealNow(docId, update));
-		const merged = new Set(mergeable);
+		const mergedSet = new Set(merged);
+		const blobs = this.#blobs(docId);
 		this.outer.transact(() => {
-			const current = blobs.toArray();
-			for (let index = current.length - 1; index >= 0; index--) {
-				if (merged.has(current[index]!)) blobs.delete(index, 1);
+			const now = blobs.toArray();
+			for (let index = now.length - 1; index >= 0; index--) {
+				if (mergedSet.has(now[index]!)) blobs.delete(index, 1);
 			}
 			blobs.push(sealed);
 			this.#markOwn(inner, blobs, sealed.length);
 		}, LOCAL);
-		inner.compactedBytes = blobs.toArray().reduce((sum, blob) => sum + blob.byteLength, 0);
 	}
 
 	// ——— GroupVault ———
@@ -604,6 +608,8 @@ export class Vault implements GroupVault {
 		const status: SyncStatus = { state, pending };
 		const progress = link?.progress;
 		if (progress) status.progress = progress;
+		const upload = link?.upload;
+		if (upload) status.upload = upload;
 		if (this.#problem) status.problem = this.#problem;
 		return status;
 	}

@@ -70,7 +70,8 @@ export function combineStatus(statuses: SyncStatus[], online: boolean): SyncStat
 	const rank = { offline: 0, syncing: 1, savedLocal: 2, savedRelay: 3 } as const;
 	const state = online ? statuses.map((status) => status.state).sort((a, b) => rank[a] - rank[b])[0]! : 'offline';
 	const progress = statuses.find((status) => status.progress)?.progress;
-	return { state, pending, ...(problem ? { problem } : {}), ...(progress ? { progress } : {}) };
+	const upload = statuses.find((status) => status.upload)?.upload;
+	return { state, pending, ...(problem ? { problem } : {}), ...(progress ? { progress } : {}), ...(upload ? { upload } : {}) };
 }
 
 class LocalWorkspace implements Workspace {
