@@ -27,6 +27,8 @@ export interface RelayConfig {
 	metricsPort: number | undefined;
 	/** Other relays' origins the app may connect to (Content-Security-Policy `connect-src`), besides this one. */
 	connectOrigins: string[];
+	/** Believe the rightmost `X-Forwarded-For` address (TRUST_PROXY): set only behind a reverse proxy that appends it. */
+	trustProxy: boolean;
 	limits: RelayLimits;
 	commons: CommonsLimits;
 }
@@ -39,8 +41,12 @@ export interface CommonsLimits {
 	writesPerMinute: number;
 	/** Reports per client address per hour (`429 rate_limited`). */
 	reportsPerHour: number;
-	/** Distinct reporters that hide an entry until an admin decides. */
+	/** Distinct client addresses whose reports hide an entry until an admin decides. */
 	reportThreshold: number;
+	/** How long a report counts and its salted address hash is kept (COMMONS_REPORT_WINDOW_HOURS). */
+	reportWindowMs: number;
+	/** Secret salt of the address hashes; undefined: a random one per process (COMMONS_REPORT_SALT). */
+	reportSalt: string | undefined;
 }
 
 /** Limits that protect the relay and its rooms; each one has a named close code in protocol.ts. */
@@ -74,6 +80,23 @@ export class ConfigError extends Error {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 type Env = Record<string, string | undefined>;
+
+const HOUR_MS = 3_600_000;
+
+/** A yes/no variable: unset, empty, `0` or `false` is no; `1` or `true` is yes; anything else stops the start. */
+function flag(env: Env, name: string): boolean {
+	const raw = env[name]?.trim().toLowerCase();
+	if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+	if (raw === '1' || raw === 'true') return true;
+	throw new ConfigError(name, 'must be 1, true, 0 or false');
+}
+
+/** Several relay processes sharing PostgreSQL must hash addresses alike, so they share the salt. */
+function reportSalt(env: Env): string | undefined {
+	const salt = env.COMMONS_REPORT_SALT?.trim() || undefined;
+	if (salt !== undefined && salt.length < 16) throw new ConfigError('COMMONS_REPORT_SALT', 'must be at least 16 characters');
+	return salt;
+}
 
 function integer(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
 	const raw = env[name];
@@ -151,6 +174,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
 		metricsToken,
 		metricsPort,
 		connectOrigins: relayOrigins(env.RELAY_ORIGINS),
+		trustProxy: flag(env, 'TRUST_PROXY'),
 		limits: {
 			maxFrameBytes: integer(env, 'MAX_FRAME_BYTES', DEFAULT_MAX_FRAME_BYTES, 1024),
 			updatesPerSecond: integer(env, 'UPDATES_PER_SECOND', 50, 1),
@@ -166,7 +190,9 @@ export function loadConfig(env: Env = process.env): RelayConfig {
 			maxEntryBytes: integer(env, 'COMMONS_MAX_ENTRY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
 			writesPerMinute: integer(env, 'COMMONS_WRITES_PER_MINUTE', 30, 1),
 			reportsPerHour: integer(env, 'COMMONS_REPORTS_PER_HOUR', 20, 1),
-			reportThreshold: integer(env, 'COMMONS_REPORT_THRESHOLD', 3, 1)
+			reportThreshold: integer(env, 'COMMONS_REPORT_THRESHOLD', 3, 1),
+			reportWindowMs: integer(env, 'COMMONS_REPORT_WINDOW_HOURS', 7 * 24, 1, 366 * 24) * HOUR_MS,
+			reportSalt: reportSalt(env)
 		}
 	};
 }

@@ -73,11 +73,12 @@ export async function startRelay(
 	const backends = await openBackends(config, logger, options);
 	const { store, commonsStore } = backends;
 	const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
-	const sync = createSync({ store, limits: config.limits, metrics, logger, fanout: backends.fanout, rateLimits: backends.rateLimits });
+	const sync = createSync({ store, limits: config.limits, metrics, logger, fanout: backends.fanout, rateLimits: backends.rateLimits, trustProxy: config.trustProxy });
 	const commons = createCommonsHandler({
 		store: commonsStore,
 		limits: config.commons,
 		adminToken: config.commonsAdminToken,
+		trustProxy: config.trustProxy,
 		metrics,
 		logger,
 		rateLimits: backends.rateLimits

@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { clientAddress } from './client-address.js';
 import type { RelayLimits } from './config.js';
 import { Connection } from './connection.js';
 import type { Logger } from './logger.js';
@@ -45,6 +46,8 @@ export function createSync(options: {
 	fanout?: Fanout;
 	/** Where room creations per address are counted; this process's memory when absent. */
 	rateLimits?: RateLimits;
+	/** TRUST_PROXY: per-address limits use the rightmost X-Forwarded-For address. */
+	trustProxy?: boolean;
 }) {
 	const { store, limits, metrics, logger } = options;
 	const rooms = new Rooms({ store, metrics, logger, fanout: options.fanout });
@@ -154,7 +157,7 @@ export function createSync(options: {
 				socket.destroy();
 				return true;
 			}
-			const address = req.socket.remoteAddress ?? 'unknown';
+			const address = clientAddress(req, options.trustProxy ?? false);
 			wss.handleUpgrade(req, socket, head, (ws) => {
 				// Until the room is joined, early messages would be lost: hold them and replay after join.
 				const early: [unknown, boolean][] = [];

@@ -310,7 +310,7 @@ export function runCommonsStoreContractTests(name: string, setup: () => Promise<
 			withStore(async (store) => {
 				await store.publish(write(guide(1, 1)));
 				await store.publish(write(guide(2, 1)));
-				const report = (reporter: string, id = idOf(1)) => store.report({ id, reporter, reason: `from ${reporter}`, at: T0, threshold: 3 });
+				const report = (reporter: string, id = idOf(1)) => store.report({ id, reporter, reason: `from ${reporter}`, at: T0, threshold: 3, since: 0 });
 				expect(await report('reporter-1')).toEqual({ status: 'counted', hidden: false });
 				expect(await report('reporter-1')).toEqual({ status: 'counted', hidden: false });
 				expect(await report('reporter-2')).toEqual({ status: 'counted', hidden: false });
@@ -330,9 +330,9 @@ export function runCommonsStoreContractTests(name: string, setup: () => Promise<
 				await store.publish(write(guide(1, 1)));
 				await store.publish(write(guide(2, 1)));
 				await store.publish(write(guide(3, 1)));
-				await store.report({ id: idOf(1), reporter: 'reporter-1', reason: 'spam', at: T0 + 1, threshold: 2 });
-				await store.report({ id: idOf(2), reporter: 'reporter-1', reason: 'doxxing', at: T0 + 2, threshold: 2 });
-				await store.report({ id: idOf(2), reporter: 'reporter-2', reason: 'doxxing too', at: T0 + 3, threshold: 2 });
+				await store.report({ id: idOf(1), reporter: 'reporter-1', reason: 'spam', at: T0 + 1, threshold: 2, since: 0 });
+				await store.report({ id: idOf(2), reporter: 'reporter-1', reason: 'doxxing', at: T0 + 2, threshold: 2, since: 0 });
+				await store.report({ id: idOf(2), reporter: 'reporter-2', reason: 'doxxing too', at: T0 + 3, threshold: 2, since: 0 });
 				const reported = await store.reported();
 				expect(reported.map((item) => [item.summary.id, item.hidden])).toEqual([
 					[idOf(2), true],
@@ -348,21 +348,49 @@ export function runCommonsStoreContractTests(name: string, setup: () => Promise<
 		it('restore clears the reports and shows the entry again', () =>
 			withStore(async (store) => {
 				await store.publish(write(guide(1, 1)));
-				for (const reporter of ['r-1', 'r-2']) await store.report({ id: idOf(1), reporter, reason: '', at: T0, threshold: 2 });
+				for (const reporter of ['r-1', 'r-2']) await store.report({ id: idOf(1), reporter, reason: '', at: T0, threshold: 2, since: 0 });
 				expect(await store.get(idOf(1))).toEqual({ status: 'hidden' });
 				expect(await store.decide(idOf(1), 'restore')).toBe('visible');
 				expect(await store.get(idOf(1))).toMatchObject({ status: 'visible' });
 				expect(await ids(store)).toEqual([idOf(1)]);
 				expect(await store.reported()).toEqual([]);
-				// The count starts again from nothing.
-				expect(await store.report({ id: idOf(1), reporter: 'r-1', reason: '', at: T0, threshold: 2 })).toEqual({ status: 'counted', hidden: false });
+				// The count starts again from nothing, and the reporters already heard are not heard again.
+				for (const reporter of ['r-1', 'r-2']) {
+					expect(await store.report({ id: idOf(1), reporter, reason: '', at: T0 + 1, threshold: 2, since: 0 })).toEqual({ status: 'counted', hidden: false });
+				}
+				expect(await store.get(idOf(1))).toMatchObject({ status: 'visible' });
+				expect(await store.reported()).toEqual([]);
+				expect(await store.report({ id: idOf(1), reporter: 'r-3', reason: 'new', at: T0 + 2, threshold: 2, since: 0 })).toEqual({ status: 'counted', hidden: false });
+				expect(await store.report({ id: idOf(1), reporter: 'r-4', reason: 'new too', at: T0 + 3, threshold: 2, since: 0 })).toEqual({ status: 'counted', hidden: true });
+				expect((await store.reported())[0]?.reports).toEqual([
+					{ reason: 'new', at: T0 + 2 },
+					{ reason: 'new too', at: T0 + 3 }
+				]);
 				expect(await store.decide(idOf(9), 'restore')).toBe('not_found');
+			}));
+
+		it('forgets reports older than the window: they stop counting and their reporters count again', () =>
+			withStore(async (store) => {
+				await store.publish(write(guide(1, 1)));
+				await store.report({ id: idOf(1), reporter: 'r-1', reason: 'old', at: T0, threshold: 2, since: 0 });
+				await store.decide(idOf(1), 'restore');
+				await store.report({ id: idOf(1), reporter: 'r-2', reason: 'old too', at: T0 + 10, threshold: 2, since: 0 });
+				// Both earlier reports fall out of the window: r-2 alone is not enough, and r-1 is heard again.
+				expect(await store.report({ id: idOf(1), reporter: 'r-3', reason: 'late', at: T0 + 100, threshold: 2, since: T0 + 50 })).toEqual({
+					status: 'counted',
+					hidden: false
+				});
+				expect((await store.reported())[0]?.reports).toEqual([{ reason: 'late', at: T0 + 100 }]);
+				expect(await store.report({ id: idOf(1), reporter: 'r-1', reason: 'again', at: T0 + 101, threshold: 2, since: T0 + 50 })).toEqual({
+					status: 'counted',
+					hidden: true
+				});
 			}));
 
 		it('remove keeps the entry hidden for good, through updates, unpublish and republish', () =>
 			withStore(async (store) => {
 				await store.publish(write(guide(1, 1)));
-				await store.report({ id: idOf(1), reporter: 'r-1', reason: 'bad', at: T0, threshold: 3 });
+				await store.report({ id: idOf(1), reporter: 'r-1', reason: 'bad', at: T0, threshold: 3, since: 0 });
 				expect(await store.decide(idOf(1), 'remove')).toBe('removed');
 				expect(await store.get(idOf(1))).toEqual({ status: 'hidden' });
 				expect(await store.reported()).toEqual([]);
@@ -372,7 +400,7 @@ export function runCommonsStoreContractTests(name: string, setup: () => Promise<
 				await store.unpublish(unpublishWrite(1, 3));
 				await store.publish(write(guide(1, 4)));
 				expect(await store.get(idOf(1))).toEqual({ status: 'hidden' });
-				expect(await store.report({ id: idOf(1), reporter: 'r-2', reason: '', at: T0, threshold: 3 })).toEqual({ status: 'counted', hidden: true });
+				expect(await store.report({ id: idOf(1), reporter: 'r-2', reason: '', at: T0, threshold: 3, since: 0 })).toEqual({ status: 'counted', hidden: true });
 				expect(await store.reported()).toEqual([]);
 			}));
 
@@ -381,7 +409,7 @@ export function runCommonsStoreContractTests(name: string, setup: () => Promise<
 			await store.publish(write(guide(1, 1, { title: 'Durable' }), T0, KEY_A, 'body words'));
 			await store.publish(write(guide(2, 1)));
 			await store.unpublish(unpublishWrite(2, 2));
-			await store.report({ id: idOf(1), reporter: 'r-1', reason: 'why', at: T0, threshold: 3 });
+			await store.report({ id: idOf(1), reporter: 'r-1', reason: 'why', at: T0, threshold: 3, since: 0 });
 			await store.close();
 			const again = await reopen();
 			try {

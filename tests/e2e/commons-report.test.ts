@@ -26,14 +26,19 @@ async function titlesShown(page: Page): Promise<string[]> {
 }
 
 beforeAll(async () => {
-	relay = await startTestRelay({ staticDir: BUILD_DIR, commons: { reportThreshold: THRESHOLD } });
+	// A report counts once per client address; both phones share 127.0.0.1 here, so the relay stands behind a
+	// (pretend) reverse proxy and each phone's requests carry the address such a proxy would append.
+	relay = await startTestRelay({ staticDir: BUILD_DIR, trustProxy: true, commons: { reportThreshold: THRESHOLD } });
 	const api = commonsApi(relay.url);
 	const publisher = newPublisher();
 	id = newEntryId();
 	expect((await api.publish(publisher, guidePayload(id, 1, { title: TITLE }))).status).toBe(201);
 	expect((await api.publish(publisher, guidePayload(newEntryId(), 1, { title: OTHER }))).status).toBe(201);
 	browser = await launchBrowser();
-	[contextA, contextB] = await Promise.all([newPhoneContext(browser), newPhoneContext(browser)]);
+	[contextA, contextB] = await Promise.all([
+		newPhoneContext(browser, undefined, { 'x-forwarded-for': '198.51.100.1' }),
+		newPhoneContext(browser, undefined, { 'x-forwarded-for': '198.51.100.2' })
+	]);
 });
 
 afterAll(async () => {

@@ -46,12 +46,13 @@ export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
 }
 
 /** An isolated profile (its own IndexedDB, service worker and storage) at phone size, in English by default. */
-export function newPhoneContext(browser: Browser, locale = 'en-GB'): Promise<BrowserContext> {
+export function newPhoneContext(browser: Browser, locale = 'en-GB', headers?: Record<string, string>): Promise<BrowserContext> {
 	return browser.newContext({
 		viewport: PHONE_VIEWPORT,
 		locale,
 		hasTouch: true,
-		serviceWorkers: 'allow'
+		serviceWorkers: 'allow',
+		extraHTTPHeaders: headers
 	});
 }
 

@@ -143,8 +143,9 @@ export function commonsApi(baseUrl: string) {
 		get: (id: string) => call(`/entries/${id}`),
 		list: (query: Record<string, string | number> = {}) =>
 			call(`/entries?${new URLSearchParams(Object.entries(query).map(([key, value]) => [key, String(value)]))}`),
-		report: (id: string, reporter: string, reason = 'Shares personal data') =>
-			call(`/entries/${id}/reports`, json('POST', { reason, reporter })),
+		/** Reports `id`; `from` is sent as X-Forwarded-For, which only a relay with TRUST_PROXY believes. */
+		report: (id: string, reporter: string, reason = 'Shares personal data', from?: string) =>
+			call(`/entries/${id}/reports`, json('POST', { reason, reporter }, from === undefined ? {} : { 'x-forwarded-for': from })),
 		adminReports: (token?: string) => call('/admin/reports', { headers: token === undefined ? {} : bearer(token) }),
 		decide: (id: string, decision: string, token?: string) =>
 			call(`/admin/entries/${id}`, json('POST', { decision }, token === undefined ? {} : bearer(token))),

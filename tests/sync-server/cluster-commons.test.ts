@@ -14,23 +14,27 @@ describe.skipIf(!server)('commons across two relays sharing PostgreSQL', () => {
 	let b: TestRelay;
 
 	beforeAll(async () => {
-		const commons = { writesPerMinute: 10_000, reportsPerHour: 10_000, reportThreshold: 2 };
-		a = await startTestRelay({ databaseUrl: database.current.url, commonsAdminToken: ADMIN_TOKEN, commons });
-		b = await startTestRelay({ databaseUrl: database.current.url, commonsAdminToken: ADMIN_TOKEN, commons });
+		// Processes of one deployment share the salt, so one address hashes alike whichever process it reaches.
+		const commons = { writesPerMinute: 10_000, reportsPerHour: 10_000, reportThreshold: 2, reportSalt: 'shared-report-salt-0123456789' };
+		const shared = { databaseUrl: database.current.url, commonsAdminToken: ADMIN_TOKEN, trustProxy: true, commons };
+		a = await startTestRelay(shared);
+		b = await startTestRelay(shared);
 	});
 	afterAll(async () => {
 		await Promise.all([a?.close(), b?.close()]);
 	});
 
-	it('an entry published through A is found by search through B; a report on A and one on B add up', async () => {
+	it('an entry published through A is found by search through B; reports on A and B count one per address', async () => {
 		const viaA = commonsApi(a.url);
 		const viaB = commonsApi(b.url);
 		const id = newEntryId();
 		expect((await viaA.publish(newPublisher(), guidePayload(id, 1, { title: 'Kettling survival notes' }))).status).toBe(201);
 		const found = await viaB.list({ q: 'kettl' });
 		expect(found.body.entries.map((entry: { id: string }) => entry.id)).toEqual([id]);
-		expect((await viaA.report(id, 'reporter-on-a')).body).toEqual({ hidden: false });
-		expect((await viaB.report(id, 'reporter-on-b')).body).toEqual({ hidden: true });
+		expect((await viaA.report(id, 'reporter-on-a', 'spam', '198.51.100.1')).body).toEqual({ hidden: false });
+		// The same address again through the other process is the same reporter.
+		expect((await viaB.report(id, 'reporter-on-b', 'spam', '198.51.100.1')).body).toEqual({ hidden: false });
+		expect((await viaB.report(id, 'reporter-on-b', 'spam', '198.51.100.2')).body).toEqual({ hidden: true });
 		expect((await viaA.get(id)).status).toBe(451);
 		expect((await viaB.get(id)).status).toBe(451);
 	});

@@ -3,8 +3,9 @@
  * filtered lists, reports and the admin moderation endpoints. Every answer is JSON; every error is
  * `{ error, message }` with the status COMMONS.md names.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { clientAddress } from '../client-address.js';
 import type { CommonsLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -59,6 +60,8 @@ export interface CommonsHandlerOptions {
 	limits: CommonsLimits;
 	/** COMMONS_ADMIN_TOKEN; undefined answers 404 on the admin endpoints. */
 	adminToken: string | undefined;
+	/** TRUST_PROXY: count the rightmost X-Forwarded-For address instead of the socket's peer. */
+	trustProxy?: boolean;
 	metrics: Metrics;
 	logger: Logger;
 	/** Where the per-address limits are counted (memory for one process, Redis for several); memory when absent. */
@@ -132,11 +135,14 @@ export function createCommonsHandler(options: CommonsHandlerOptions) {
 	const rateLimits = options.rateLimits ?? memoryRateLimits();
 	const writes = rateLimits.limit('commons-writes', limits.writesPerMinute, MINUTE_MS);
 	const reports = rateLimits.limit('commons-reports', limits.reportsPerHour, HOUR_MS);
+	const trustProxy = options.trustProxy ?? false;
+	// Only the salted hash of an address is stored; without a configured salt, a fresh one each start.
+	const reportSalt = limits.reportSalt ?? randomBytes(32).toString('base64url');
 	const adminDigest = options.adminToken === undefined ? undefined : sha256(options.adminToken);
 	const signedCap = requestByteCap(limits.maxEntryBytes);
 
 	async function limit(limiter: RateLimit, req: IncomingMessage, what: string): Promise<void> {
-		const wait = await limiter.take(req.socket.remoteAddress ?? 'unknown');
+		const wait = await limiter.take(clientAddress(req, trustProxy));
 		if (wait > 0) throw new HttpError(429, 'rate_limited', `too many ${what} from this address; try again in ${wait} s`, { 'Retry-After': String(wait) });
 	}
 
@@ -232,8 +238,11 @@ export function createCommonsHandler(options: CommonsHandlerOptions) {
 	async function report(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
 		await limit(reports, req, 'reports');
 		entryId(id);
-		const { reason, reporter } = validateReport(await readJson(req, SMALL_BODY_BYTES));
-		const outcome = await store.report({ id, reporter, reason, at: Date.now(), threshold: limits.reportThreshold });
+		// The app's own reporter id is still accepted, but anyone can make up ids: a report counts per address.
+		const { reason } = validateReport(await readJson(req, SMALL_BODY_BYTES));
+		const reporter = createHmac('sha256', reportSalt).update(clientAddress(req, trustProxy)).digest('base64url');
+		const at = Date.now();
+		const outcome = await store.report({ id, reporter, reason, at, threshold: limits.reportThreshold, since: at - limits.reportWindowMs });
 		if (outcome.status === 'not_found') throw new HttpError(404, 'not_found', 'no entry under this id');
 		if (outcome.status === 'unpublished') throw new HttpError(410, 'unpublished', 'the publisher unpublished this entry');
 		sendJson(res, 202, { hidden: outcome.hidden });

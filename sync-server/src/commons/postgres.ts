@@ -49,6 +49,14 @@ export const COMMONS_MIGRATIONS: readonly Migration[] = [
 				PRIMARY KEY (entry, reporter)
 			);
 		`
+	},
+	{
+		version: 2,
+		name: 'reports set aside by a restore, forgotten after the counting window',
+		sql: `
+			ALTER TABLE commons_reports ADD COLUMN cleared BOOLEAN NOT NULL DEFAULT false;
+			CREATE INDEX commons_reports_at ON commons_reports (at);
+		`
 	}
 ];
 
@@ -215,11 +223,12 @@ export async function createPostgresCommonsStore(url: string): Promise<CommonsSt
 				if (row.state !== 'published') return { status: 'unpublished' } as const;
 				// A removal is final: later reports change nothing and are not kept.
 				if (row.moderation === 'removed') return { status: 'counted', hidden: true } as const;
+				await client.query('DELETE FROM commons_reports WHERE at < $1', [write.since]);
 				await client.query(
 					'INSERT INTO commons_reports (entry, reporter, reason, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
 					[write.id, write.reporter, write.reason, write.at]
 				);
-				const count = (await client.query<{ n: number }>('SELECT count(*)::float8 AS n FROM commons_reports WHERE entry = $1', [write.id]))
+				const count = (await client.query<{ n: number }>('SELECT count(*)::float8 AS n FROM commons_reports WHERE entry = $1 AND NOT cleared', [write.id]))
 					.rows[0]?.n;
 				if (row.moderation === 'none' && (count ?? 0) >= write.threshold) {
 					await client.query("UPDATE commons_entries SET moderation = 'hidden' WHERE id = $1", [write.id]);
@@ -232,13 +241,13 @@ export async function createPostgresCommonsStore(url: string): Promise<CommonsSt
 			const rows = (
 				await db.query<EntryRow>(
 					`SELECT ${ROW} FROM commons_entries e WHERE e.state = 'published' AND e.moderation != 'removed'
-					 AND (e.moderation = 'hidden' OR EXISTS (SELECT 1 FROM commons_reports r WHERE r.entry = e.id))`
+					 AND (e.moderation = 'hidden' OR EXISTS (SELECT 1 FROM commons_reports r WHERE r.entry = e.id AND NOT r.cleared))`
 				)
 			).rows;
 			if (rows.length === 0) return [];
 			const reports = (
 				await db.query<{ entry: string; reason: string; at: number }>(
-					'SELECT entry, reason, at::float8 AS at FROM commons_reports WHERE entry = ANY ($1) ORDER BY at, n',
+					'SELECT entry, reason, at::float8 AS at FROM commons_reports WHERE entry = ANY ($1) AND NOT cleared ORDER BY at, n',
 					[rows.map((row) => row.id)]
 				)
 			).rows;
@@ -255,7 +264,9 @@ export async function createPostgresCommonsStore(url: string): Promise<CommonsSt
 				await lockId(client, id);
 				const row = await selectEntry(client, id);
 				if (!row) return 'not_found' as const;
-				await client.query('DELETE FROM commons_reports WHERE entry = $1', [id]);
+				// A restore keeps the reports (until the window ends) so the reporters already heard cannot hide it again.
+				if (decision === 'remove') await client.query('DELETE FROM commons_reports WHERE entry = $1', [id]);
+				else await client.query('UPDATE commons_reports SET cleared = true WHERE entry = $1', [id]);
 				await client.query('UPDATE commons_entries SET moderation = $1 WHERE id = $2', [decision === 'remove' ? 'removed' : 'none', id]);
 				if (decision === 'remove') return 'removed' as const;
 				return row.state === 'published' ? ('visible' as const) : ('unpublished' as const);

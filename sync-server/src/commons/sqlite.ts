@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS reports (
 	reporter TEXT NOT NULL,
 	reason TEXT NOT NULL,
 	at INTEGER NOT NULL,
+	cleared INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (entry, reporter)
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5(
@@ -91,6 +92,10 @@ export function createSqliteCommonsStore(dataDir: string): CommonsStore {
 		}
 	})();
 	db.exec('CREATE INDEX IF NOT EXISTS entries_located ON entries (lat, lon)');
+	// Reports of a release without `cleared` were counted by client-chosen ids: they age out of the window.
+	const reportColumns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('reports')").all();
+	if (!reportColumns.some((column) => column.name === 'cleared')) db.exec('ALTER TABLE reports ADD COLUMN cleared INTEGER NOT NULL DEFAULT 0');
+	db.exec('CREATE INDEX IF NOT EXISTS reports_at ON reports (at)');
 
 	const selectEntry = db.prepare<[string], EntryRow>('SELECT * FROM entries WHERE id = ?');
 	const insertEntry = db.prepare(
@@ -112,14 +117,16 @@ export function createSqliteCommonsStore(dataDir: string): CommonsStore {
 	);
 	const setModeration = db.prepare('UPDATE entries SET moderation = ? WHERE id = ?');
 	const insertReport = db.prepare('INSERT OR IGNORE INTO reports (entry, reporter, reason, at) VALUES (?, ?, ?, ?)');
-	const countReports = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM reports WHERE entry = ?');
+	const forgetReports = db.prepare('DELETE FROM reports WHERE at < ?');
+	const countReports = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM reports WHERE entry = ? AND cleared = 0');
 	const deleteReports = db.prepare('DELETE FROM reports WHERE entry = ?');
+	const clearReports = db.prepare('UPDATE reports SET cleared = 1 WHERE entry = ?');
 	const selectReports = db.prepare<[string], { reason: string; at: number }>(
-		'SELECT reason, at FROM reports WHERE entry = ? ORDER BY at, rowid'
+		'SELECT reason, at FROM reports WHERE entry = ? AND cleared = 0 ORDER BY at, rowid'
 	);
 	const selectReported = db.prepare<[], EntryRow>(
 		`SELECT e.* FROM entries e WHERE e.state = 'published' AND e.moderation != 'removed'
-		 AND (e.moderation = 'hidden' OR EXISTS (SELECT 1 FROM reports r WHERE r.entry = e.id))`
+		 AND (e.moderation = 'hidden' OR EXISTS (SELECT 1 FROM reports r WHERE r.entry = e.id AND r.cleared = 0))`
 	);
 
 	const publish = db.transaction((write: PublishWrite): PublishOutcome => {
@@ -168,6 +175,7 @@ export function createSqliteCommonsStore(dataDir: string): CommonsStore {
 		if (row.state !== 'published') return { status: 'unpublished' };
 		// A removal is final: later reports change nothing and are not kept.
 		if (row.moderation === 'removed') return { status: 'counted', hidden: true };
+		forgetReports.run(write.since);
 		insertReport.run(write.id, write.reporter, write.reason, write.at);
 		if (row.moderation === 'none' && (countReports.get(write.id)?.n ?? 0) >= write.threshold) {
 			setModeration.run('hidden', write.id);
@@ -179,11 +187,13 @@ export function createSqliteCommonsStore(dataDir: string): CommonsStore {
 	const decide = db.transaction((id: string, decision: Decision): DecisionStatus | 'not_found' => {
 		const row = selectEntry.get(id);
 		if (!row) return 'not_found';
-		deleteReports.run(id);
 		if (decision === 'remove') {
+			deleteReports.run(id);
 			setModeration.run('removed', id);
 			return 'removed';
 		}
+		// Kept (until the window ends) so the reporters already heard cannot hide it again.
+		clearReports.run(id);
 		setModeration.run('none', id);
 		return row.state === 'published' ? 'visible' : 'unpublished';
 	});

@@ -159,12 +159,14 @@ export interface CommonsPage {
 /** A report to record. */
 export interface ReportWrite {
 	id: string;
-	/** Random id the reporting app keeps; a reporter counts once per entry. */
+	/** Salted hash of the reporting client's address; a reporter counts once per entry. */
 	reporter: string;
 	reason: string;
 	at: number;
-	/** Distinct reports that hide the entry. */
+	/** Distinct reporters that hide the entry. */
 	threshold: number;
+	/** Reports made before this time no longer count and are forgotten, with their reporter hashes. */
+	since: number;
 }
 
 /** Outcome of a report: counted (or already counted) with the entry's hidden state, or no such entry. */
@@ -197,11 +199,17 @@ export interface CommonsStore {
 	get(id: string): Promise<CommonsLookup>;
 	/** Visible entries matching the filter: nearest first with `near`, by relevance with `q`, else newest `updatedAt` first. */
 	list(filter: CommonsFilter): Promise<CommonsPage>;
-	/** Records a report once per reporter; hides the entry once `threshold` distinct reporters reported it. */
+	/**
+	 * Forgets reports made before `since`, then records this one once per reporter; hides the entry once
+	 * `threshold` distinct reporters reported it since the last restore.
+	 */
 	report(write: ReportWrite): Promise<ReportOutcome>;
 	/** Published entries with reports or hidden, awaiting a decision: hidden first, then most reported. */
 	reported(): Promise<ReportedEntry[]>;
-	/** `restore` clears the reports and shows the entry; `remove` hides it for good, even after updates. */
+	/**
+	 * `restore` shows the entry and sets its reports aside: they no longer count, and their reporters cannot
+	 * report it again while they are kept. `remove` hides it for good, even after updates.
+	 */
 	decide(id: string, decision: Decision): Promise<DecisionStatus | 'not_found'>;
 	/** Resolves true when the storage answers. */
 	healthy(): Promise<boolean>;
