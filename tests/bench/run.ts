@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark of the app, printed as one table. Builds first when the build is stale.
-import { measureCommonsEntryBundle, measureHomeBundle } from './bundle';
+import { measureCommonsEntryBundle, measureFirstStartBundle, measureHomeBundle } from './bundle';
 import { guideBench } from './guide';
 import { talkBench } from './talk';
 import { vaultBench } from './vault';
@@ -8,6 +8,7 @@ import { soakBench } from './soak';
 import { printTable, type BenchRow } from './table';
 
 const rows: BenchRow[] = [];
+rows.push(...(await measureFirstStartBundle()));
 rows.push(...(await measureHomeBundle()));
 rows.push(...(await measureCommonsEntryBundle()));
 rows.push(...(await vaultBench()));

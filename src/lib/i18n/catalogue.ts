@@ -1,29 +1,26 @@
-import type { Locale } from './types';
-import { shell } from './messages/shell';
-import { groups } from './messages/groups';
-import { guides } from './messages/guides';
-import { talk } from './messages/talk';
-import { commons } from './messages/commons';
-import { finding } from './messages/finding';
-import { lock } from './messages/lock';
+import { en as shell } from './messages/shell';
+import { en as groups } from './messages/groups';
+import { en as guides } from './messages/guides';
+import { en as talk } from './messages/talk';
+import { en as commons } from './messages/commons';
+import { en as finding } from './messages/finding';
+import { en as lock } from './messages/lock';
 
 /**
- * Every feature's messages, merged. A feature adds one file under `messages/` and one entry here,
- * so features never edit the same catalogue file.
+ * Every feature's English messages, merged. A feature adds `messages/<feature>.ts` (English) and
+ * `messages/<feature>.sv.ts` (Swedish) and one entry here and in `catalogue-sv.ts`, so features never
+ * edit the same catalogue file. English is bundled with the app (it is the fallback); Swedish lives in
+ * files of its own so it becomes its own chunk, loaded only when it is the active language.
  */
-const features = [shell, groups, guides, talk, commons, finding, lock] as const;
+export const englishFeatures = [shell, groups, guides, talk, commons, finding, lock] as const;
 
-type Feature = (typeof features)[number];
-type KeysOf<F> = F extends { en: infer E } ? keyof E & string : never;
+type KeysOf<F> = F extends unknown ? keyof F & string : never;
 
 /** Every message key of the app. */
-export type MessageKey = KeysOf<Feature>;
+export type MessageKey = KeysOf<(typeof englishFeatures)[number]>;
 
-/** The merged catalogue per locale. */
-export const catalogues: Record<Locale, Record<MessageKey, string>> = {
-	en: Object.assign({}, ...features.map((f) => f.en)),
-	sv: Object.assign({}, ...features.map((f) => f.sv))
-};
+/** One language's messages: every key. */
+export type Catalogue = Record<MessageKey, string>;
 
-/** The feature catalogues one by one, for the key-parity test. */
-export const featureCatalogues: readonly { en: Record<string, string>; sv: Record<string, string> }[] = features;
+/** The English catalogue. */
+export const en: Catalogue = Object.assign({}, ...englishFeatures);

@@ -1,4 +1,4 @@
-import { catalogues, type MessageKey } from './catalogue';
+import { en, type Catalogue, type MessageKey } from './catalogue';
 import { isLocale, localeFromLanguages, type Locale } from './types';
 
 export { locales, isLocale, type Locale } from './types';
@@ -15,9 +15,23 @@ export function format(template: string, params?: Record<string, string | number
 	);
 }
 
-/** The app's language: browser default, persisted choice, `?lang=` override; keeps `<html lang>` in step. */
+/** Fetches a language's catalogue; only English is bundled, the other is a chunk of its own. */
+async function loadCatalogue(locale: Locale): Promise<Catalogue> {
+	if (locale === 'en') return en;
+	return (await import('./catalogue-sv')).sv;
+}
+
+/**
+ * The app's language: browser default, persisted choice, `?lang=` override; keeps `<html lang>` in step.
+ * The chosen language's catalogue is loaded before the first render (the root layout awaits `ready`).
+ */
 class I18n {
 	#locale = $state<Locale>('en');
+	#catalogue = $state.raw<Catalogue>(en);
+	/** The language most recently asked for, so a slower earlier load never overrides a later choice. */
+	#wanted: Locale = 'en';
+	/** Settles when the starting language's messages are in; the root layout waits for it. */
+	readonly ready: Promise<void> = Promise.resolve();
 
 	constructor() {
 		if (typeof window === 'undefined') return;
@@ -34,6 +48,7 @@ class I18n {
 		} else if (isLocale(stored)) this.#locale = stored;
 		else this.#locale = localeFromLanguages(navigator.languages ?? [navigator.language]);
 		document.documentElement.lang = this.#locale;
+		if (this.#locale !== 'en') this.ready = this.#use(this.#locale);
 	}
 
 	/** The current locale. */
@@ -41,16 +56,30 @@ class I18n {
 		return this.#locale;
 	}
 
-	/** Switches language, remembers it on this device and updates `<html lang>`. */
-	setLocale(locale: Locale): void {
-		this.#locale = locale;
+	/** Switches language once its messages are loaded, remembers it on this device and updates `<html lang>`. */
+	async setLocale(locale: Locale): Promise<void> {
 		this.#persist(locale);
+		await this.#use(locale);
+		if (this.#wanted !== locale) return;
+		this.#locale = locale;
 		if (typeof document !== 'undefined') document.documentElement.lang = locale;
 	}
 
 	/** The message for `key` in the current locale, with placeholders filled. */
 	t = (key: MessageKey, params?: Record<string, string | number>): string =>
-		format(catalogues[this.#locale][key], params);
+		format(this.#catalogue[key], params);
+
+	async #use(locale: Locale): Promise<void> {
+		this.#wanted = locale;
+		let catalogue: Catalogue;
+		try {
+			catalogue = await loadCatalogue(locale);
+		} catch {
+			// The chunk could not be fetched (offline before it was ever cached): English keeps the app usable.
+			catalogue = en;
+		}
+		if (this.#wanted === locale) this.#catalogue = catalogue;
+	}
 
 	#persist(locale: Locale): void {
 		try {

@@ -4,8 +4,6 @@ export const locales = ['en', 'sv'] as const;
 /** One of the shipped locales. */
 export type Locale = (typeof locales)[number];
 
-/** A feature's messages: the same keys in English and Swedish, `{name}` placeholders allowed. */
-export type FeatureMessages<K extends string = string> = { en: Record<K, string>; sv: Record<K, string> };
 
 /** Narrows an unknown string to a shipped locale. */
 export function isLocale(value: unknown): value is Locale {

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import ICAL from 'ical.js';
 import { campaignToIcs } from '../../../src/lib/actions/ics';
 import { campaignWhen } from '../../../src/lib/components/commons/format';
-import { catalogues } from '../../../src/lib/i18n/catalogue';
+import { en, type MessageKey } from '../../../src/lib/i18n/catalogue';
 
-const t = (key: keyof (typeof catalogues)['en'], params: Record<string, string> = {}) => catalogues.en[key].replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? '');
+const t = (key: MessageKey, params: Record<string, string> = {}) => en[key].replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? '');
 const base = { id: 'x'.repeat(22), title: 'Die-in', summary: 'Lie down', description: 'Bring signs', place: 'Lund', join: { contact: 'Signal' } };
 
 function event(text: string) {

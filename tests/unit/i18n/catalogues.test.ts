@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { catalogues, featureCatalogues } from '../../../src/lib/i18n/catalogue';
+import { en, englishFeatures } from '../../../src/lib/i18n/catalogue';
+import { sv, swedishFeatures } from '../../../src/lib/i18n/catalogue-sv';
+
+const catalogues = { en, sv };
+const featureCatalogues = englishFeatures.map((english, i) => ({ en: english, sv: swedishFeatures[i] ?? {} }));
 import { localeFromLanguages } from '../../../src/lib/i18n/types';
-import { format } from '../../../src/lib/i18n/index.svelte';
+import { format, i18n, t } from '../../../src/lib/i18n/index.svelte';
 
 function placeholders(text: string): string[] {
 	return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort();
@@ -9,6 +13,7 @@ function placeholders(text: string): string[] {
 
 describe('message catalogues', () => {
 	it('have the same keys in Swedish and English, feature by feature', () => {
+		expect(swedishFeatures.length).toBe(englishFeatures.length);
 		for (const feature of featureCatalogues) {
 			expect(Object.keys(feature.sv).sort()).toEqual(Object.keys(feature.en).sort());
 		}
@@ -48,5 +53,18 @@ describe('locale choice and formatting', () => {
 		expect(format('{count} changes', { count: 3 })).toBe('3 changes');
 		expect(format('Hi, {name}')).toBe('Hi, {name}');
 		expect(format('Hi, {name}', { other: 1 })).toBe('Hi, {name}');
+	});
+});
+
+describe('switching language', () => {
+	it('loads the Swedish catalogue on demand and switches only once it is in', async () => {
+		expect(t('nav.settings')).toBe(en['nav.settings']);
+		const switching = i18n.setLocale('sv');
+		expect(i18n.locale).toBe('en');
+		await switching;
+		expect(i18n.locale).toBe('sv');
+		expect(t('nav.settings')).toBe(sv['nav.settings']);
+		await i18n.setLocale('en');
+		expect(t('nav.settings')).toBe(en['nav.settings']);
 	});
 });

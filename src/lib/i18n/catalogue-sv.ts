@@ -1,0 +1,14 @@
+import type { Catalogue } from './catalogue';
+import { sv as shell } from './messages/shell.sv';
+import { sv as groups } from './messages/groups.sv';
+import { sv as guides } from './messages/guides.sv';
+import { sv as talk } from './messages/talk.sv';
+import { sv as commons } from './messages/commons.sv';
+import { sv as finding } from './messages/finding.sv';
+import { sv as lock } from './messages/lock.sv';
+
+/** Every feature's Swedish messages, in the same order as `englishFeatures`; loaded on demand. */
+export const swedishFeatures = [shell, groups, guides, talk, commons, finding, lock] as const;
+
+/** The Swedish catalogue (each feature file checks it has exactly the English keys). */
+export const sv: Catalogue = Object.assign({}, ...swedishFeatures);
