@@ -116,8 +116,8 @@ function relayStoredBytes(dataDir: string, room: string): number {
 }
 
 /**
- * The same trace through a vault connected to the relay: sealed every 0.5 s of simulated time, compacted
- * whenever the compaction planner says so (the vault's jittered timer, run at once on the simulated clock).
+ * The same trace through a vault: sealed every 0.5 s of simulated time, compacted whenever the compaction
+ * planner says so (the vault's jittered timer, run at once on the simulated clock), then sent to the relay.
  */
 async function throughVault(trace: SequentialTrace, relay: { url: string; dataDir: string }) {
 	const relayUrl = relay.url;
@@ -127,6 +127,8 @@ async function throughVault(trace: SequentialTrace, relay: { url: string; dataDi
 	const internals = await device.workspace.vault(vault.id);
 	internals.flushAll();
 	await until(() => vault.status().state === 'savedRelay', 'the new group on the relay', 60_000);
+	// Typed offline, as on a phone with bad signal: the relay gets the whole backlog in bounded pieces at the end.
+	internals.disconnect();
 	const opened = await vault.create('guide', () => undefined, { title: 'paper' });
 	await opened.flush();
 	let wireBytes = 0;
@@ -161,6 +163,7 @@ async function throughVault(trace: SequentialTrace, relay: { url: string; dataDi
 	const ms = performance.now() - started;
 	if (text.toString() !== trace.endContent) throw new Error('vault replay diverged');
 	const liveBytes = Y.encodeStateAsUpdate(internals.outer).byteLength;
+	internals.reconnect();
 	await until(() => vault.status().state === 'savedRelay' && vault.status().pending === 0, 'the trace on the relay', 300_000);
 	const relayBytes = relayStoredBytes(relay.dataDir, internals.room);
 	// A full compaction, for the size and reopening rows.
