@@ -12,6 +12,7 @@ import * as encoding from 'lib0/encoding';
 import type { Invite } from './api';
 import { fromBase64Url, toBase64Url } from './bytes';
 import { GROUP_ID_BYTES, GROUP_KEY_BYTES, KEY_ID_BYTES } from './crypto';
+import { relayRefusal } from './relay-url';
 
 /** The invite format this code writes and reads. */
 export const INVITE_VERSION = 1;
@@ -20,11 +21,14 @@ const CHECKSUM_BYTES = 4;
 const MIN_BYTES = 1 + GROUP_ID_BYTES + 1 + KEY_ID_BYTES + GROUP_KEY_BYTES + 1 + 1 + CHECKSUM_BYTES;
 
 /** Why an invite could not be read; the join page explains each one. */
-export type InviteErrorCode = 'malformed' | 'truncated' | 'checksum' | 'version' | 'foreign';
+export type InviteErrorCode = 'malformed' | 'truncated' | 'checksum' | 'version' | 'foreign' | 'cleartext';
 
-/** An invite link that cannot be used. */
+/** An invite link that cannot be used; `relayHost` names the relay when the relay is the problem. */
 export class InviteError extends Error {
-	constructor(readonly code: InviteErrorCode) {
+	constructor(
+		readonly code: InviteErrorCode,
+		readonly relayHost?: string
+	) {
 		super(`invite link ${code}`);
 		this.name = 'InviteError';
 	}
@@ -93,6 +97,8 @@ export function decodeInvite(text: string): Invite {
 		if (decoding.hasContent(decoder)) throw new InviteError('malformed');
 		const relay = new URL(relayUrl);
 		if (relay.protocol !== 'http:' && relay.protocol !== 'https:') throw new InviteError('malformed');
+		// The checksum is unkeyed, so a tampered invite passes it: the relay itself must be one we may use.
+		if (relayRefusal(relayUrl) === 'cleartext') throw new InviteError('cleartext', relay.host);
 		return { version: INVITE_VERSION, groupId, epoch, keyId, key, relayUrl, groupName };
 	} catch (error) {
 		if (error instanceof InviteError) throw error;

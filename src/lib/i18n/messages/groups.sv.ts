@@ -62,5 +62,8 @@ export const sv = {
 	'groups.invite.version': 'Inbjudan kommer från en nyare version av Fieldbook. Uppdatera appen och försök igen.',
 	'groups.invite.foreign': 'Det här är ingen inbjudningslänk till Fieldbook.',
 	'groups.invite.empty': 'Inbjudningslänken är tom. Be om hela länken.',
+	'groups.invite.cleartext':
+		'Inbjudan skulle synka genom {host} utan kryptering på vägen (http:). Fieldbook använder bara https:-reläer, eller http: på den här enheten själv. Be den som bjöd in dig om en ny länk.',
+	'groups.joinRelay': 'Gruppen synkar genom reläet {host}.',
 	'groups.homeOpen': 'Öppna {name}'
 } satisfies Record<keyof typeof en, string>;

@@ -60,5 +60,8 @@ export const en = {
 	'groups.invite.version': 'This invite comes from a newer version of Fieldbook. Update the app and try again.',
 	'groups.invite.foreign': 'This is not a Fieldbook invite link.',
 	'groups.invite.empty': 'This invite link is empty. Ask for the whole link.',
+	'groups.invite.cleartext':
+		'This invite would sync through {host} without encryption on the way (http:). Fieldbook only uses https: relays, or http: on this device itself. Ask the person who invited you for a new link.',
+	'groups.joinRelay': 'This group syncs through the relay {host}.',
 	'groups.homeOpen': 'Open {name}'
 };
