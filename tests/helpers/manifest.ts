@@ -23,8 +23,9 @@ export const SYNC_ENGINE_MODULES = ['src/lib/state/app-lock.svelte.ts', 'src/lib
 export const SYNC_ENGINE_NAMES = ['yjs', 'dexie', 'vault', 'crypto', 'workspace', 'y-indexeddb', 'catalogue'];
 
 /** Small shared chunks both the shell and the engine import (no sync code in them): the database-presence
- * check the shell uses to decide not to start the engine, and bundler helpers. */
-export const SHARED_HELPER_NAMES = ['presence', 'preload-helper', 'rolldown-runtime'];
+ * check the shell uses to decide not to start the engine, bundler helpers, and the primitives a commons page
+ * needs to check an entry's signature and fingerprint its key (Ed25519, SHA-256, base64url and lib0 bytes). */
+export const SHARED_HELPER_NAMES = ['presence', 'preload-helper', 'rolldown-runtime', 'ed25519', 'sha2', 'bytes', 'buffer', 'encoding'];
 
 function load(): Record<string, ManifestChunk> {
 	return JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')) as Record<string, ManifestChunk>;

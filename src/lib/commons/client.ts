@@ -5,6 +5,7 @@
  */
 import type { SignedRequest } from './sign';
 import { isEntry, isSummary, queryString, type Entry, type ListPage, type ListQuery } from './types';
+import { isVerifiedEntry } from './verify';
 
 /** Where the API lives below the relay's origin. */
 export const API_PATH = '/api/commons';
@@ -25,7 +26,8 @@ export type CommonsErrorCode =
 	| 'stale'
 	| 'too_large'
 	| 'rate_limited'
-	| 'unauthorized';
+	| 'unauthorized'
+	| 'forged';
 
 const RELAY_CODES = new Set<string>(['invalid', 'not_found', 'unpublished', 'hidden', 'wrong_key', 'stale', 'too_large', 'rate_limited', 'unauthorized']);
 
@@ -132,6 +134,8 @@ export function commonsClient(options: CommonsClientOptions = {}): CommonsClient
 			const { body } = await request(path(id));
 			const entry = (body as { entry?: unknown } | undefined)?.entry ?? body;
 			if (!isEntry(entry)) throw new CommonsError('bad_response', 'The entry answer is malformed');
+			// Checked here, at the wire, so nothing unsigned is shown, kept offline or copied into a group.
+			if (!isVerifiedEntry(entry)) throw new CommonsError('forged', 'The entry does not match its publisher signature');
 			return entry;
 		},
 		async publish(id, signed) {

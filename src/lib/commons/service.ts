@@ -8,6 +8,7 @@ import { commonsClient, CommonsError, type CommonsClient } from './client';
 import { queryString, type Entry, type ListPage, type ListQuery } from './types';
 import { deviceReportStore, rememberReported, reporterId, type ReportStore } from './reports';
 import { hasLocalData } from '../storage/presence';
+import { isVerifiedEntry } from './verify';
 
 let client: CommonsClient | undefined;
 let cache: CommonsCache | undefined;
@@ -45,13 +46,18 @@ export async function listEntries(query: ListQuery): Promise<Fetched<ListPage>> 
 }
 
 /** Answers after which an entry is gone from the commons for this device: forget the kept copy. */
-const GONE: ReadonlySet<string> = new Set(['unpublished', 'hidden', 'not_found']);
+const GONE: ReadonlySet<string> = new Set(['unpublished', 'hidden', 'not_found', 'forged']);
 
 /** One entry, fresh or as last viewed; an entry the relay says is gone is forgotten here too. */
 export async function readEntry(id: string): Promise<Fetched<Entry>> {
 	const kept = await offlineCopy();
 	try {
-		return await readThrough(() => commons().get(id), () => kept.getEntry(id), (entry, at) => kept.putEntry(entry, at));
+		// A copy kept by an older version was never checked: it is read only when its signature holds.
+		const keptVerified = async () => {
+			const copy = await kept.getEntry(id);
+			return copy && isVerifiedEntry(copy.value) ? copy : undefined;
+		};
+		return await readThrough(() => commons().get(id), keptVerified, (entry, at) => kept.putEntry(entry, at));
 	} catch (error) {
 		if (error instanceof CommonsError && GONE.has(error.code)) await kept.deleteEntry(id).catch(() => undefined);
 		throw error;
@@ -60,7 +66,8 @@ export async function readEntry(id: string): Promise<Fetched<Entry>> {
 
 /** Every entry kept on this device, for offline search; none when the copy cannot be read. */
 export async function keptEntries(): Promise<Entry[]> {
-	return (await offlineCopy()).entries().catch(() => []);
+	const entries = await (await offlineCopy()).entries().catch(() => []);
+	return entries.filter(isVerifiedEntry);
 }
 
 /**

@@ -2,16 +2,22 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commonsClient, CommonsError } from '../../../src/lib/commons/client';
+import { newPublisherKey, signPayload } from '../../../src/lib/commons/sign';
+import type { PublishPayload } from '../../../src/lib/commons/types';
 
 /** A real HTTP server answering each path with a canned status, headers and body. */
 let server: Server;
 let base: string;
 const seen: string[] = [];
 
-const guide = {
-	v: 1, id: 'g'.repeat(22), seq: 1, kind: 'guide', lang: 'en', title: 'T', summary: '', tags: [], publisher: 'P',
-	body: { type: 'doc', content: [] }, licence: 'CC-BY-SA-4.0', publicKey: 'k', signature: 's', signed: '{}', publishedAt: 1, updatedAt: 1
-};
+const payload = {
+	v: 1, id: 'g'.repeat(22), seq: 1, action: 'publish', kind: 'guide', lang: 'en', title: 'T', summary: '', tags: [], publisher: 'P',
+	body: { type: 'doc', content: [] }, licence: 'CC-BY-SA-4.0'
+} as const;
+const signedRequest = signPayload(payload as unknown as PublishPayload, newPublisherKey());
+const { action: _action, ...fields } = payload;
+/** The entry as a relay serves it: the signed fields, the signature, and the relay's own times. */
+const guide = { ...fields, publicKey: signedRequest.publicKey, signature: signedRequest.signature, signed: signedRequest.payload, publishedAt: 1, updatedAt: 1 };
 
 beforeAll(async () => {
 	server = createServer((request, response) => {
@@ -25,6 +31,9 @@ beforeAll(async () => {
 		if (url === '/api/commons/entries/gone') return json(410, { error: 'unpublished', message: 'Unpublished' });
 		if (url === '/api/commons/entries/busy') return json(429, { error: 'rate_limited', message: 'Slow down' }, { 'retry-after': '12' });
 		if (url === `/api/commons/entries/${guide.id}`) return json(200, { entry: guide });
+		if (url === '/api/commons/entries/changed') return json(200, { entry: { ...guide, title: 'Changed on the way' } });
+		if (url === '/api/commons/entries/added') return json(200, { entry: { ...guide, summary: 'Added on the way' } });
+		if (url === '/api/commons/entries/resigned') return json(200, { entry: { ...guide, signed: guide.signed.replace('"T"', '"U"'), title: 'U' } });
 		response.writeHead(404, { 'content-type': 'text/html' });
 		response.end('<!doctype html><title>app</title>');
 	});
@@ -53,6 +62,8 @@ describe('commons client', () => {
 	it('turns error codes into typed errors', async () => {
 		const client = commonsClient({ baseUrl: base });
 		expect((await failure(client.get('gone'))).code).toBe('unpublished');
+		// Changed after signing, in a served field or in the signed payload itself.
+		for (const path of ['changed', 'added', 'resigned']) expect((await failure(client.get(path))).code, path).toBe('forged');
 		const limited = await failure(client.get('busy'));
 		expect(limited.code).toBe('rate_limited');
 		expect(limited.retryAfter).toBe(12);

@@ -38,6 +38,7 @@ export const sv = {
 	'commons.tags': 'Taggar',
 	'commons.licence': 'Licens',
 	'commons.publisher': 'Publicerad av',
+	'commons.fingerprint': 'Utgivarens nyckel',
 	'commons.join': 'Så går du med',
 	'commons.joinContact': 'Kontakt',
 	'commons.joinLink': 'Webbsida',
@@ -133,6 +134,7 @@ export const sv = {
 	'commons.error.too_large': 'Det här är för stort för allmänningen.',
 	'commons.error.rate_limited': 'För många ändringar på kort tid. Vänta en minut och försök igen.',
 	'commons.error.unauthorized': 'Inte tillåtet.',
+	'commons.error.forged': 'Det här stämmer inte med utgivarens signatur: någon har ändrat det efter att det publicerades. Det visas inte och kan inte kopieras.',
 	'commons.licence.CC-BY-SA-4.0': 'CC BY-SA 4.0 (dela lika)',
 	'commons.licence.CC-BY-4.0': 'CC BY 4.0 (erkännande)',
 	'commons.licence.CC0-1.0': 'CC0 (allmän egendom)'

@@ -36,6 +36,7 @@ export const en = {
 	'commons.tags': 'Tags',
 	'commons.licence': 'Licence',
 	'commons.publisher': 'Published by',
+	'commons.fingerprint': 'Publisher key',
 	'commons.join': 'How to join',
 	'commons.joinContact': 'Contact',
 	'commons.joinLink': 'Web page',
@@ -131,6 +132,7 @@ export const en = {
 	'commons.error.too_large': 'This is too large for the commons.',
 	'commons.error.rate_limited': 'Too many changes in a short time. Wait a minute and try again.',
 	'commons.error.unauthorized': 'Not allowed.',
+	'commons.error.forged': 'This entry does not match its publisher’s signature: someone changed it after it was published. It is not shown and cannot be copied.',
 	'commons.licence.CC-BY-SA-4.0': 'CC BY-SA 4.0 (share alike)',
 	'commons.licence.CC-BY-4.0': 'CC BY 4.0 (attribution)',
 	'commons.licence.CC0-1.0': 'CC0 (public domain)'
