@@ -12,8 +12,12 @@ import { spawnRelay, stopRelay, type RelayProcess } from '../helpers/relay-proce
 const postgres = await findPostgres();
 const redis = await findRedis();
 
-/** The deployment's one public name; each browser resolves it to a different relay process, as a load balancer would route them. */
-const HOST_NAME = 'fieldbook.test';
+/**
+ * The deployment's one public name; each browser resolves it to a different relay process, as a load balancer
+ * would route them. It is `localhost` because the app syncs over plain http only with this machine
+ * (src/lib/sync/relay-url.ts); Chromium's resolver rules map even that name.
+ */
+const HOST_NAME = 'localhost';
 /** Loopback addresses of the two processes (Linux routes all of 127.0.0.0/8 to lo). */
 const ADDRESSES = ['127.0.0.2', '127.0.0.3'];
 
