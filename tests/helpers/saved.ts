@@ -21,3 +21,23 @@ export function savedWriter(syncUrl: string, room: string, token: string, doc?: 
 	client.provider.messageHandlers[MESSAGE_SYNC_PROGRESS] = (_encoder, decoder) => void decoding.readVarUint(decoder);
 	return { client, confirmed };
 }
+
+/**
+ * Each writer appends `w<index>-<n>` to its `log` array every `pauseMs` until `stop()`, which resolves once every
+ * loop has ended: a steady stream of small updates for durability and fan-out tests.
+ */
+export function streamWrites(writers: SavedWriter[], pauseMs = 1): { stop(): Promise<void> } {
+	let running = true;
+	const streams = writers.map(async ({ client }, index) => {
+		for (let i = 0; running; i++) {
+			client.doc.getArray<string>('log').push([`w${index}-${i}`]);
+			await new Promise((resolve) => setTimeout(resolve, pauseMs));
+		}
+	});
+	return {
+		async stop() {
+			running = false;
+			await Promise.all(streams);
+		}
+	};
+}

@@ -7,7 +7,7 @@ import { findPostgres, useTestDatabase } from '../helpers/postgres';
 import { findRedis, startRedis } from '../helpers/redis';
 import { fetchMetrics, TEST_METRICS_TOKEN } from '../helpers/relay';
 import { spawnCluster, stopRelay, type RelayProcess } from '../helpers/relay-process';
-import { savedWriter, type SavedWriter } from '../helpers/saved';
+import { savedWriter, streamWrites, type SavedWriter } from '../helpers/saved';
 
 const postgres = await findPostgres();
 const redis = await findRedis();
@@ -97,20 +97,13 @@ describe.skipIf(!postgres || !redis)('a relay process killed mid-stream', () => 
 		const writers: SavedWriter[] = [...onA, ...onB];
 		await Promise.all(writers.map(({ client }) => client.synced()));
 
-		let running = true;
-		const streams = writers.map(async ({ client }, index) => {
-			for (let i = 0; running; i++) {
-				client.doc.getArray<string>('log').push([`w${index}-${i}`]);
-				await new Promise((resolve) => setTimeout(resolve, 1));
-			}
-		});
+		const stream = streamWrites(writers);
 		await eventually(() => writers.every(({ confirmed }) => confirmed.clock > 300), 'hundreds of confirmed updates per writer', 60_000);
 		a.child.kill('SIGKILL');
 		expect(await a.exited).toBe('SIGKILL');
 		// B's writers keep writing a little while A's clients are cut off.
 		await eventually(() => onB.every(({ confirmed }) => confirmed.clock > 600), 'B keeps confirming', 60_000);
-		running = false;
-		await Promise.all(streams);
+		await stream.stop();
 		const confirmed = writers.map(({ client, confirmed }) => ({ clientId: client.doc.clientID, clock: confirmed.clock }));
 
 		// A's clients come back through the load balancer, to B, with what they hold.
@@ -145,13 +138,7 @@ describe.skipIf(!postgres || !redis)('Redis restarted during traffic', () => {
 			const token = randomToken();
 			const writers = [savedWriter(a.syncUrl, room, token), savedWriter(b.syncUrl, room, token)];
 			await Promise.all(writers.map(({ client }) => client.synced()));
-			let running = true;
-			const streams = writers.map(async ({ client }, index) => {
-				for (let i = 0; running; i++) {
-					client.doc.getArray<string>('log').push([`w${index}-${i}`]);
-					await new Promise((resolve) => setTimeout(resolve, 2));
-				}
-			});
+			const stream = streamWrites(writers, 2);
 			await eventually(() => writers.every(({ confirmed }) => confirmed.clock > 100), 'updates flowing', 60_000);
 			await ownRedis.stop();
 			const atStop = writers.map(({ confirmed }) => confirmed.clock);
@@ -162,8 +149,7 @@ describe.skipIf(!postgres || !redis)('Redis restarted during traffic', () => {
 			await eventually(() => writers.every(({ confirmed }, index) => confirmed.clock > atStop[index]! + 100), 'stored without Redis', 60_000);
 			await ownRedis.start();
 			await eventually(() => writers.every(({ confirmed }, index) => confirmed.clock > atStop[index]! + 200), 'flowing after Redis is back', 60_000);
-			running = false;
-			await Promise.all(streams);
+			await stream.stop();
 			const confirmed = writers.map(({ client, confirmed }) => ({ clientId: client.doc.clientID, clock: confirmed.clock }));
 			// Same processes, same connections: every replica ends identical, with every confirmed update.
 			const clients = writers.map(({ client }) => client);

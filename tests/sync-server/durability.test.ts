@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connectClient, eventually, randomRoom, randomToken, type TestClient } from '../helpers/clients';
 import { spawnRelay } from '../helpers/relay-process';
-import { savedWriter } from '../helpers/saved';
+import { savedWriter, streamWrites } from '../helpers/saved';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'fieldbook-durability-'));
 const LIMITS = { UPDATES_PER_SECOND: '5000', UPDATE_BURST: '5000' };
@@ -20,18 +20,11 @@ describe('durability', () => {
 		const writers = Array.from({ length: 3 }, () => savedWriter(first.syncUrl, room, token));
 		await Promise.all(writers.map(({ client }) => client.synced()));
 
-		let running = true;
-		const streams = writers.map(async ({ client }, index) => {
-			for (let i = 0; running; i++) {
-				client.doc.getArray<string>('log').push([`w${index}-${i}`]);
-				await new Promise((resolve) => setTimeout(resolve, 1));
-			}
-		});
+		const stream = streamWrites(writers);
 		await eventually(() => writers.every(({ confirmed }) => confirmed.clock > 300), 'hundreds of confirmed updates per writer', 30_000);
 		first.child.kill('SIGKILL');
 		expect(await first.exited).toBe('SIGKILL');
-		running = false;
-		await Promise.all(streams);
+		await stream.stop();
 		const confirmedAtKill = writers.map(({ client, confirmed }) => ({ clientId: client.doc.clientID, clock: confirmed.clock }));
 		for (const { client } of writers) client.provider.destroy();
 
