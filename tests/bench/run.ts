@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark of the app, printed as one table. Builds first when the build is stale.
 import { measureCommonsEntryBundle, measureFirstStartBundle, measureHomeBundle } from './bundle';
 import { guideBench } from './guide';
+import { returningHomeBench } from './returning';
 import { talkBench } from './talk';
 import { vaultBench } from './vault';
 import { searchBench } from './search';
@@ -10,6 +11,7 @@ import { printTable, type BenchRow } from './table';
 const rows: BenchRow[] = [];
 rows.push(...(await measureFirstStartBundle()));
 rows.push(...(await measureHomeBundle()));
+rows.push(...(await returningHomeBench()));
 rows.push(...(await measureCommonsEntryBundle()));
 rows.push(...(await vaultBench()));
 rows.push(...(await guideBench()));

@@ -1,0 +1,164 @@
+// Returning-member rows of `npm run bench`: a person with three groups (a guide in each) opens the installed
+// app in airplane mode on a slow phone (Chromium, CPU slowed 4× through DevTools), five times; and what the
+// home screen with groups loads, gzip-compressed.
+import { gzipSync } from 'node:zlib';
+import type { BrowserContext, Page } from 'playwright-core';
+import { firstStart, launchBrowser, newPhoneContext, waitForServiceWorker } from '../helpers/browser';
+import { startAppRelay } from '../helpers/app';
+import { writeGuide } from '../helpers/commons-app';
+import { createGroup } from '../helpers/flows';
+import { kb, type BenchRow } from './table';
+
+/** Opens measured; the median is reported. */
+const OPENS = 5;
+/** A typical phone against this machine's desktop CPU (Lighthouse's mobile preset uses the same factor). */
+const CPU_SLOWDOWN = 4;
+const GROUPS = ['Tenants north', 'Climate camp', 'Library defence'];
+
+/** Targets from the issue: the shell paints at once, the group list follows within a second. */
+export const RETURNING_FCP_TARGET_MS = 400;
+export const RETURNING_GROUP_LIST_TARGET_MS = 1_000;
+/** The home route's budget of JavaScript plus CSS, gzip-compressed, before the group list shows. */
+export const HOME_WITH_GROUPS_BUDGET_BYTES = 80 * 1024;
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/**
+ * Runs in the page before any of its scripts: records (in ms since the navigation started) when the first
+ * frame after every group's link is in the home list was produced — a rAF callback, then a task.
+ * A string, so tsx does not wrap it in helpers the page lacks.
+ */
+const IN_PAGE_WATCH_GROUP_LIST = `(names) => {
+	const done = () => {
+		const links = [...document.querySelectorAll('section[aria-labelledby="home-groups"] a')].map((a) => a.textContent.trim());
+		return names.every((name) => links.includes(name));
+	};
+	const observer = new MutationObserver(() => {
+		if (!done()) return;
+		observer.disconnect();
+		requestAnimationFrame(() => setTimeout(() => { window.__groupListAt = performance.now(); }, 0));
+	});
+	observer.observe(document, { childList: true, subtree: true, characterData: true });
+}`;
+
+const IN_PAGE_TIMES = `new Promise((resolve, reject) => {
+	const started = performance.now();
+	const check = () => {
+		const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+		if (window.__groupListAt !== undefined && fcp) resolve({ fcp: fcp.startTime, groupList: window.__groupListAt });
+		else if (performance.now() - started > 60000) reject(new Error('the group list never showed'));
+		else setTimeout(check, 50);
+	};
+	check();
+})`;
+
+/** A returning member's phone: first start done, three groups with a guide each, the service worker installed. */
+async function returningMember(context: BrowserContext, url: string): Promise<void> {
+	const page = await context.newPage();
+	await firstStart(page, url, 'Bench');
+	await waitForServiceWorker(page);
+	for (const name of GROUPS) {
+		const groupUrl = await createGroup(page, name);
+		await writeGuide(page, groupUrl, { title: `${name} handbook`, body: 'Meet at the square at noon. Bring water and a charged phone.' });
+	}
+	await page.close();
+}
+
+/** One open of the installed app, offline, CPU slowed: ms to first contentful paint and to the full group list. */
+async function openHome(context: BrowserContext, url: string): Promise<{ fcp: number; groupList: number }> {
+	const page = await context.newPage();
+	try {
+		const cdp = await context.newCDPSession(page);
+		await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+		await page.addInitScript(`(${IN_PAGE_WATCH_GROUP_LIST})(${JSON.stringify(GROUPS)})`);
+		await page.goto(`${url}/`, { waitUntil: 'commit' });
+		return await page.evaluate<{ fcp: number; groupList: number }>(IN_PAGE_TIMES);
+	} finally {
+		await page.close();
+	}
+}
+
+/** Sums the gzip size of every script and stylesheet `page` fetched until `ready` resolves. */
+async function loadedUntil(page: Page, go: () => Promise<unknown>): Promise<{ js: number; css: number }> {
+	const sizes = { js: 0, css: 0 };
+	const pending: Promise<void>[] = [];
+	page.on('response', (response) => {
+		const type = response.request().resourceType();
+		if (type !== 'script' && type !== 'stylesheet') return;
+		pending.push(
+			response
+				.body()
+				.then((body) => {
+					sizes[type === 'script' ? 'js' : 'css'] += gzipSync(body, { level: 9 }).length;
+				})
+				.catch(() => undefined)
+		);
+	});
+	await go();
+	await Promise.all(pending);
+	return { ...sizes };
+}
+
+/** Offline opens of a returning member's home (FCP, group list) and the JS+CSS that home loads. */
+export async function returningHomeBench(): Promise<BenchRow[]> {
+	const relay = await startAppRelay();
+	const browser = await launchBrowser();
+	try {
+		const context = await newPhoneContext(browser);
+		await returningMember(context, relay.url);
+		await context.setOffline(true);
+		// One open first, unmeasured: the service worker and the disk cache settle as after any earlier use.
+		await openHome(context, relay.url);
+		const opens: { fcp: number; groupList: number }[] = [];
+		for (let i = 0; i < OPENS; i++) opens.push(await openHome(context, relay.url));
+		const fcp = median(opens.map((open) => open.fcp));
+		const groupList = median(opens.map((open) => open.groupList));
+		await context.close();
+
+		// The bytes, read from network responses: a profile with the same data but the service worker kept out.
+		const sizesContext = await newPhoneContext(browser);
+		await returningMember(sizesContext, relay.url);
+		await sizesContext.route('**/sw.js', (route) => route.abort());
+		const page = await sizesContext.newPage();
+		const home = page.getByRole('heading', { level: 1, name: /Bench/ });
+		const lastGroup = page.getByRole('link', { name: GROUPS.at(-1)!, exact: true });
+		const critical = await loadedUntil(page, async () => {
+			await page.goto(`${relay.url}/?lang=en`);
+			await home.waitFor();
+			await lastGroup.waitFor();
+		});
+		const total = await loadedUntil(page, () => page.waitForLoadState('networkidle'));
+		await sizesContext.close();
+		const criticalBytes = critical.js + critical.css;
+		return [
+			{
+				benchmark: `returning member, offline, ${CPU_SLOWDOWN}× CPU, ${GROUPS.length} groups with guides: first contentful paint (median of ${OPENS} opens)`,
+				result: `${fcp.toFixed(0)} ms (${opens.map((open) => open.fcp.toFixed(0)).join(', ')})`,
+				target: `≤ ${RETURNING_FCP_TARGET_MS} ms`,
+				ok: fcp <= RETURNING_FCP_TARGET_MS
+			},
+			{
+				benchmark: `returning member, offline, ${CPU_SLOWDOWN}× CPU: group list shown (median of ${OPENS} opens)`,
+				result: `${groupList.toFixed(0)} ms (${opens.map((open) => open.groupList.toFixed(0)).join(', ')})`,
+				target: `≤ ${RETURNING_GROUP_LIST_TARGET_MS} ms`,
+				ok: groupList <= RETURNING_GROUP_LIST_TARGET_MS
+			},
+			{
+				benchmark: 'home with groups JS+CSS (gzip) until the group list shows',
+				result: `${kb(criticalBytes)} (JS ${kb(critical.js)}, CSS ${kb(critical.css)})`,
+				target: `≤ ${kb(HOME_WITH_GROUPS_BUDGET_BYTES)}`,
+				ok: criticalBytes <= HOME_WITH_GROUPS_BUDGET_BYTES
+			},
+			{
+				benchmark: 'home with groups JS+CSS (gzip) with every vault open (loaded after the list)',
+				result: `${kb(criticalBytes + total.js + total.css)} (JS ${kb(critical.js + total.js)}, CSS ${kb(critical.css + total.css)})`
+			}
+		];
+	} finally {
+		await browser.close();
+		await relay.close();
+	}
+}
