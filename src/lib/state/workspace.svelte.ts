@@ -71,7 +71,7 @@ class App {
 	}
 
 	/** This device's person, once first start is done. */
-	get identity(): { name: string; publicKey: string } | undefined {
+	get identity(): { name: string; publicKey: string; boxKey: string } | undefined {
 		void this.#identityVersion;
 		return this.#workspace?.identity;
 	}

@@ -41,6 +41,12 @@ export interface IdentityRow {
 	name: string;
 	publicKey: Uint8Array;
 	secretKey: Uint8Array;
+	/**
+	 * X25519 key pair for receiving group keys (key-box.ts), kept beside the signing key and sealed the same
+	 * way. Absent in identities made before it existed: the workspace adds one when it loads them.
+	 */
+	boxPublicKey?: Uint8Array;
+	boxSecretKey?: Uint8Array;
 }
 
 /** A group this device belongs to. */

@@ -143,8 +143,11 @@ export interface GroupVault {
 
 /** The device's whole local-first world: catalogue, identity and the open vaults. */
 export interface Workspace {
-	/** The device's display name and public key (base64url); undefined until `createIdentity`. */
-	readonly identity: { name: string; publicKey: string } | undefined;
+	/**
+	 * The device's display name, Ed25519 public key and X25519 box key (both base64url); undefined until
+	 * `createIdentity`.
+	 */
+	readonly identity: { name: string; publicKey: string; boxKey: string } | undefined;
 	createIdentity(name: string): Promise<void>;
 	/** Renames this device here and in the member list of every group. */
 	rename(name: string): Promise<void>;

@@ -12,6 +12,7 @@ import {
 } from './api';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
 import { keyIdOf, newDeviceKeys, newGroupId, newGroupKey, type DeviceKeys, type GroupKey } from './crypto';
+import { newBoxKeys, type BoxKeys } from './key-box';
 import { open as openBlob, seal } from './sealed';
 import { Vault, type VaultJournal, type VaultOptions } from './vault';
 import type { CatalogueDb, GroupRow } from '../storage/catalogue';
@@ -77,7 +78,7 @@ export function combineStatus(statuses: SyncStatus[], online: boolean): SyncStat
 class LocalWorkspace implements Workspace {
 	#db: CatalogueDb;
 	#options: WorkspaceOptions;
-	#identity: { name: string; keys: DeviceKeys } | undefined;
+	#identity: { name: string; keys: DeviceKeys; box: BoxKeys } | undefined;
 	#records: GroupRecord[] = [];
 	#vaults = new Map<string, Promise<Vault>>();
 	/** The vaults that finished opening, for synchronous work at unload. */
@@ -94,7 +95,16 @@ class LocalWorkspace implements Workspace {
 
 	async load(): Promise<this> {
 		const identity = await this.#db.identity.get('device');
-		if (identity) this.#identity = { name: identity.name, keys: { publicKey: identity.publicKey, secretKey: identity.secretKey } };
+		if (identity) {
+			let box: BoxKeys;
+			if (identity.boxPublicKey && identity.boxSecretKey) box = { publicKey: identity.boxPublicKey, secretKey: identity.boxSecretKey };
+			else {
+				// An identity from before box keys: it gets its own X25519 pair now (never derived from the signing key).
+				box = newBoxKeys();
+				await this.#db.identity.update('device', { boxPublicKey: box.publicKey, boxSecretKey: box.secretKey });
+			}
+			this.#identity = { name: identity.name, keys: { publicKey: identity.publicKey, secretKey: identity.secretKey }, box };
+		}
 		const rows = await this.#db.groups.orderBy('id').toArray();
 		rows.sort((a, b) => a.joinedAt - b.joinedAt);
 		this.#records = [];
@@ -132,19 +142,33 @@ class LocalWorkspace implements Workspace {
 		});
 	}
 
-	get identity(): { name: string; publicKey: string } | undefined {
-		return this.#identity && { name: this.#identity.name, publicKey: toBase64Url(this.#identity.keys.publicKey) };
+	get identity(): { name: string; publicKey: string; boxKey: string } | undefined {
+		return (
+			this.#identity && {
+				name: this.#identity.name,
+				publicKey: toBase64Url(this.#identity.keys.publicKey),
+				boxKey: toBase64Url(this.#identity.box.publicKey)
+			}
+		);
 	}
 
-	#device(): { name: string; keys: DeviceKeys } {
+	#device(): { name: string; keys: DeviceKeys; box: BoxKeys } {
 		if (!this.#identity) throw new Error('Create the device identity first');
 		return this.#identity;
 	}
 
 	async createIdentity(name: string): Promise<void> {
 		const keys = this.#identity?.keys ?? newDeviceKeys();
-		await this.#db.identity.put({ id: 'device', name, publicKey: keys.publicKey, secretKey: keys.secretKey });
-		this.#identity = { name, keys };
+		const box = this.#identity?.box ?? newBoxKeys();
+		await this.#db.identity.put({
+			id: 'device',
+			name,
+			publicKey: keys.publicKey,
+			secretKey: keys.secretKey,
+			boxPublicKey: box.publicKey,
+			boxSecretKey: box.secretKey
+		});
+		this.#identity = { name, keys, box };
 	}
 
 	async rename(name: string): Promise<void> {

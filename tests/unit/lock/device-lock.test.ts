@@ -58,7 +58,8 @@ describe('the device lock', () => {
 		void vault;
 
 		const raw = await rawBytes(ns + CATALOGUE_DB);
-		for (const secret of [keyRow.key, identity.secretKey, Buffer.from('hidden-value-42'), Buffer.from('Ada')]) {
+		expect(identity.boxSecretKey?.byteLength).toBe(32);
+		for (const secret of [keyRow.key, identity.secretKey, identity.boxSecretKey!, Buffer.from('hidden-value-42'), Buffer.from('Ada')]) {
 			expect(raw.includes(Buffer.from(secret))).toBe(false);
 			expect(raw.includes(Buffer.from(Buffer.from(secret).toString('base64')))).toBe(false);
 			expect(raw.includes(Buffer.from(Buffer.from(secret).toString('hex')))).toBe(false);
@@ -78,6 +79,9 @@ describe('the device lock', () => {
 		expect((await second.db.keys.toArray())[0]!.key).toEqual(keyRow.key);
 		const reopened = await openDeviceWorkspace({ namespace: ns, catalogue: second.db, connect: false, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket });
 		expect(reopened.identity?.name).toBe('Ada');
+		// The X25519 box key is kept beside the signing key, never derived from it.
+		expect(reopened.identity?.boxKey).toBe(Buffer.from(identity.boxPublicKey!).toString('base64url'));
+		expect(reopened.identity?.boxKey).not.toBe(reopened.identity?.publicKey);
 		expect(reopened.groups().map((group) => group.name)).toEqual(['Night watch']);
 		await reopened.close();
 	});
@@ -95,8 +99,15 @@ describe('the device lock', () => {
 
 		const { db } = await openDeviceCatalogue({ namespace: ns, crypto });
 		expect((await db.identity.get('device'))!.secretKey).toEqual(secret);
-		db.close();
-		expect((await rawBytes(ns + CATALOGUE_DB)).includes(Buffer.from(secret))).toBe(false);
+		// An identity from before box keys gets its X25519 pair when the workspace loads it, sealed like the rest.
+		const workspace = await openDeviceWorkspace({ namespace: ns, catalogue: db, connect: false, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket });
+		const boxKey = workspace.identity!.boxKey;
+		const row = (await db.identity.get('device'))!;
+		expect(Buffer.from(row.boxPublicKey!).toString('base64url')).toBe(boxKey);
+		await workspace.close();
+		const raw = await rawBytes(ns + CATALOGUE_DB);
+		expect(raw.includes(Buffer.from(secret))).toBe(false);
+		expect(raw.includes(Buffer.from(row.boxSecretKey!))).toBe(false);
 	});
 
 	it('answers duress for the duress passphrase, and a damaged wrapped key is reported', async () => {
