@@ -20,8 +20,11 @@ export type PostgresClient = pg.PoolClient;
 /** An open store database. */
 export interface PostgresStore {
 	pool: pg.Pool;
-	/** One statement outside a transaction; rejects once the store is closed. */
-	query<Row extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<Row>>;
+	/**
+	 * One statement outside a transaction; rejects once the store is closed. A `QueryConfig` with a `name`
+	 * is prepared once per connection and then only bound and executed (no parsing and planning per call).
+	 */
+	query<Row extends pg.QueryResultRow>(text: string | pg.QueryConfig, values?: unknown[]): Promise<pg.QueryResult<Row>>;
 	/** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
 	transaction<T>(work: (client: PostgresClient) => Promise<T>): Promise<T>;
 	/** Resolves true when the database answers. */
@@ -32,6 +35,12 @@ export interface PostgresStore {
 
 /** Connections per store and process: enough to overlap appends, loads and searches without crowding the server. */
 export const POOL_SIZE = 8;
+
+/**
+ * An idle pooled connection is closed after this long. Long enough that a relay under load keeps its
+ * connections (each new one costs the server a process start) and their prepared statements.
+ */
+export const IDLE_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * Key of the session advisory lock held while migrations run, so relay processes starting together apply
@@ -88,7 +97,7 @@ export async function openPostgresStore(
 	migrations: readonly Migration[],
 	options: { what: string; poolSize?: number }
 ): Promise<PostgresStore> {
-	const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? POOL_SIZE });
+	const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? POOL_SIZE, idleTimeoutMillis: IDLE_TIMEOUT_MS });
 	// An idle client whose server connection drops emits 'error' on the pool; without a listener that kills
 	// the process. The next checkout opens a fresh connection instead.
 	pool.on('error', () => {});
@@ -112,7 +121,8 @@ export async function openPostgresStore(
 
 	return {
 		pool,
-		query: (text, values) => (open ? track(pool.query(text, values)) : closed()),
+		query: <Row extends pg.QueryResultRow>(text: string | pg.QueryConfig, values?: unknown[]) =>
+			open ? track(typeof text === 'string' ? pool.query<Row>(text, values) : pool.query<Row>({ ...text, values })) : closed(),
 		transaction<T>(work: (client: PostgresClient) => Promise<T>): Promise<T> {
 			if (!open) return closed();
 			return track(

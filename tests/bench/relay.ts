@@ -161,9 +161,22 @@ function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** CPU seconds of every process of a setup (relays and, for PostgreSQL and Redis setups, those services). */
-function setupCpu(server: Server, others: number[]): number {
-	return [...server.children.map((child) => child.pid!), ...others].reduce((sum, pid) => sum + usage(pid).cpu, 0);
+/** CPU seconds so far of every process of a setup (relays and, for PostgreSQL and Redis setups, those services). */
+async function setupCpu(server: Server): Promise<Map<number, number>> {
+	const pids = [...server.children.map((child) => child.pid!), ...(await server.otherPids())];
+	return new Map(pids.map((pid) => [pid, usage(pid).cpu]));
+}
+
+/**
+ * CPU seconds spent between two readings of `setupCpu`: a process that appeared meanwhile counts whole, one
+ * that ended meanwhile cannot be read any more (counted in `ended`, so the table can say the figure is low).
+ */
+function cpuBetween(start: Map<number, number>, end: Map<number, number>): { cpu: number; ended: number } {
+	let cpu = 0;
+	let ended = 0;
+	for (const [pid, seconds] of end) cpu += seconds - (start.get(pid) ?? 0);
+	for (const pid of start.keys()) if (!end.has(pid)) ended++;
+	return { cpu, ended };
 }
 
 interface Result {
@@ -176,6 +189,8 @@ interface Result {
 	cpuPer1000: number;
 	mbPerIdleConnection: number;
 	failedConnections: number;
+	/** Processes that ended during the measurement (their CPU is missing from `cpuPer1000`). */
+	endedProcesses: number;
 }
 
 async function run(server: Server, rate = RATE, seconds = SECONDS): Promise<Result> {
@@ -230,9 +245,8 @@ async function run(server: Server, rate = RATE, seconds = SECONDS): Promise<Resu
 	// Writers: RATE small updates per second in total, round robin over the rooms.
 	const docs = rooms.map(() => new Y.Doc());
 	measuring = true;
-	const others = await server.otherPids();
 	const cpuStart = usage(pid).cpu;
-	const allCpuStart = setupCpu(server, others);
+	const allCpuStart = await setupCpu(server);
 	const started = performance.now();
 	let sent = 0;
 	const interval = 1000 / rate;
@@ -256,7 +270,8 @@ async function run(server: Server, rate = RATE, seconds = SECONDS): Promise<Resu
 	measuring = false;
 	const elapsed = (performance.now() - started) / 1000;
 	const cpuPercent = ((usage(pid).cpu - cpuStart) / elapsed) * 100;
-	const allCpu = setupCpu(server, others) - allCpuStart;
+	const allCpuEnd = await setupCpu(server);
+	const { cpu: allCpu, ended } = cpuBetween(allCpuStart, allCpuEnd);
 	for (const socket of [...sockets, ...writers]) socket?.terminate();
 	latencies.sort((a, b) => a - b);
 	return {
@@ -267,7 +282,8 @@ async function run(server: Server, rate = RATE, seconds = SECONDS): Promise<Resu
 		cpuPercent,
 		cpuPer1000: (allCpu / Math.max(1, delivered)) * 1000,
 		mbPerIdleConnection,
-		failedConnections: failed
+		failedConnections: failed,
+		endedProcesses: ended
 	};
 }
 
@@ -402,7 +418,8 @@ async function runCluster(): Promise<void> {
 			benchmark: 'saturation (highest rate with p99 ≤ 50 ms)',
 			result: results.map((r) => (r.saturation === undefined ? `< ${SATURATION_RATES[0]}/s` : `${r.saturation}/s`)).join(' / ')
 		},
-		{ benchmark: 'failed connections', result: side((r) => String(r.failedConnections)) }
+		{ benchmark: 'failed connections', result: side((r) => String(r.failedConnections)) },
+		{ benchmark: 'processes ended while measured (CPU not counted)', result: side((r) => String(r.endedProcesses)) }
 	];
 	printTable(rows);
 }

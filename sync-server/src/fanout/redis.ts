@@ -71,7 +71,8 @@ export async function createRedisFanout(url: string, options: { onError?: (error
 		maxRetriesPerRequest: 1,
 		lazyConnect: true
 	};
-	const publisher = new Redis(url, connection);
+	// Publishes of one turn (a group commit resolves many appends at once) leave in one write.
+	const publisher = new Redis(url, { ...connection, enableAutoPipelining: true });
 	// The subscriber re-subscribes itself; its commands wait for the connection instead of failing.
 	const subscriber = new Redis(url, { ...connection, enableOfflineQueue: true, maxRetriesPerRequest: null });
 	const rooms = new Map<string, (message: FanoutMessage) => void>();

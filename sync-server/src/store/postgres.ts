@@ -1,8 +1,9 @@
 /**
  * Rooms in PostgreSQL, shared by every relay process of a deployment. Each room numbers its rows itself
  * (`rooms.seq`), under the room row's lock, so ids are contiguous per room and commit in id order: a process
- * that sees id n+2 before n+1 knows it missed one and reads it back (see ../fanout). Appends that arrive in
- * the same turn of the event loop are committed together, in one statement, whatever their rooms.
+ * that sees id n+2 before n+1 knows it missed one and reads it back (see ../fanout). One commit runs at a time:
+ * appends that arrive in the same turn of the event loop, or while the previous commit is on its way, are
+ * committed together in one statement, whatever their rooms.
  */
 import { openPostgresStore, type Migration } from '../postgres.js';
 import type { RoomInfo, RoomStore, StoredUpdate } from './types.js';
@@ -34,24 +35,31 @@ const PAGE_PLAN_ROWS = 1_000;
 
 /**
  * One group commit: bump each room's counter by its number of rows (rooms in name order, so two processes'
- * batches lock rooms in the same order and never deadlock), then insert the rows under the new ids.
+ * batches lock rooms in the same order and never deadlock), then insert the rows under the new ids. The
+ * updates travel as one binary parameter ($2) cut by offsets and lengths: no hex text to build or parse.
+ * Prepared once per connection (a named statement), so each commit is only bound and executed.
  */
-const APPEND_BATCH = `
-	WITH counts AS (
-		SELECT name, count(*) AS n FROM unnest($1::text[]) AS u(name) GROUP BY name
+const APPEND_BATCH = {
+	name: 'fieldbook-room-append-v1',
+	text: `
+	WITH u AS (
+		SELECT name, substring($2::bytea FROM off + 1 FOR len) AS data, ord
+		FROM unnest($1::text[], $3::int[], $4::int[]) WITH ORDINALITY AS u(name, off, len, ord)
+	), counts AS (
+		SELECT name, count(*) AS n FROM u GROUP BY name
 	), heads AS (
 		INSERT INTO rooms AS r (name, seq, created_at)
-		SELECT name, n, $3 FROM counts ORDER BY name
+		SELECT name, n, $5 FROM counts ORDER BY name
 		ON CONFLICT (name) DO UPDATE SET seq = r.seq + EXCLUDED.seq
 		RETURNING r.name, r.seq
 	), rows AS (
-		SELECT u.name, u.data, row_number() OVER (PARTITION BY u.name ORDER BY u.ord) AS k
-		FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS u(name, data, ord)
+		SELECT u.name, u.data, row_number() OVER (PARTITION BY u.name ORDER BY u.ord) AS k FROM u
 	)
 	INSERT INTO room_updates (room, id, data)
 	SELECT rows.name, heads.seq - counts.n + rows.k, rows.data
 	FROM rows JOIN heads ON heads.name = rows.name JOIN counts ON counts.name = rows.name
-	RETURNING room, id`;
+	RETURNING room, id`
+};
 
 /** Key of the advisory lock that makes one process at a time compact a room. */
 const COMPACT_LOCK = "hashtextextended('fieldbook:compact:' || $1, 0)";
@@ -79,13 +87,39 @@ function bytes(value: Buffer): Uint8Array {
 export async function createPostgresStore(url: string): Promise<RoomStore> {
 	const db = await openPostgresStore(url, 'rooms', ROOM_MIGRATIONS, { what: 'room store' });
 	let batch: PendingAppend[] = [];
-	let flushing: Promise<void> = Promise.resolve();
+	/** The commit on its way to the server; appends arriving meanwhile wait for it and then go together. */
+	let committing: Promise<void> | undefined;
+	let scheduled = false;
+
+	/** Commits what is waiting, unless a commit is running (its end commits the rest). */
+	function flush(): void {
+		scheduled = false;
+		if (committing || batch.length === 0) return;
+		const appends = batch;
+		batch = [];
+		committing = commit(appends).finally(() => {
+			committing = undefined;
+			flush();
+		});
+	}
 
 	async function commit(appends: PendingAppend[]): Promise<void> {
 		try {
+			const offsets: number[] = [];
+			const lengths: number[] = [];
+			let offset = 0;
+			for (const { update } of appends) {
+				offsets.push(offset);
+				lengths.push(update.byteLength);
+				offset += update.byteLength;
+			}
+			const blob = Buffer.allocUnsafe(offset);
+			for (let i = 0; i < appends.length; i++) blob.set(appends[i]!.update, offsets[i]);
 			const result = await db.query<{ room: string; id: string }>(APPEND_BATCH, [
 				appends.map((append) => append.room),
-				appends.map((append) => Buffer.from(append.update.buffer, append.update.byteOffset, append.update.byteLength)),
+				blob,
+				offsets,
+				lengths,
 				Date.now()
 			]);
 			// Ids of a room were given in the order its rows were queued.
@@ -156,13 +190,11 @@ export async function createPostgresStore(url: string): Promise<RoomStore> {
 		append(room, update) {
 			return new Promise<number>((resolve, reject) => {
 				batch.push({ room, update, resolve, reject });
-				if (batch.length > 1) return;
-				// Everything appended in this turn joins one commit, after the previous commit finished.
-				setImmediate(() => {
-					const appends = batch;
-					batch = [];
-					flushing = flushing.then(() => commit(appends));
-				});
+				// Everything appended in this turn joins one commit; so does everything appended while the
+				// previous commit was on its way (group commit: one round trip per commit, not per turn).
+				if (scheduled || committing) return;
+				scheduled = true;
+				setImmediate(flush);
 			});
 		},
 		replaceWithSnapshot: (room, upTo, snapshot) =>
@@ -186,7 +218,8 @@ export async function createPostgresStore(url: string): Promise<RoomStore> {
 			}),
 		healthy: db.healthy,
 		async close() {
-			await flushing;
+			flush();
+			while (committing) await committing;
 			await db.close();
 		}
 	};
