@@ -42,6 +42,32 @@ describe.skipIf(!server)('PostgreSQL room store across processes', () => {
 		}
 	});
 
+	it('keeps ids contiguous and in call order when appends keep arriving over many turns while commits run', async () => {
+		const [a, b] = await twoStores();
+		try {
+			const appends: { store: 'a' | 'b'; room: number; id: Promise<number> }[] = [];
+			for (let i = 0; i < 300; i++) {
+				const store = i % 2 === 0 ? a : b;
+				appends.push({ store: i % 2 === 0 ? 'a' : 'b', room: i % 3, id: store.append(`room-${i % 3}`, new Uint8Array([i % 256])) });
+				if (i % 7 === 0) await new Promise((resolve) => setImmediate(resolve));
+			}
+			const ids = await Promise.all(appends.map((append) => append.id));
+			for (const room of [0, 1, 2]) {
+				const mine = ids.filter((_, i) => appends[i]!.room === room).sort((x, y) => x - y);
+				expect(mine).toEqual(Array.from({ length: mine.length }, (_, k) => k + 1));
+				for (const store of ['a', 'b']) {
+					const inCallOrder = ids.filter((_, i) => appends[i]!.room === room && appends[i]!.store === store);
+					expect(inCallOrder).toEqual([...inCallOrder].sort((x, y) => x - y));
+				}
+			}
+			const rows: number[] = [];
+			for await (const page of a.updates('room-0', 1024 * 1024)) rows.push(...page.map((row) => row.update[0]!));
+			expect(rows).toHaveLength(100);
+		} finally {
+			await Promise.all([a.close(), b.close()]);
+		}
+	});
+
 	it('two processes claiming a new room at the same moment: exactly one token wins', async () => {
 		const [a, b] = await twoStores();
 		try {
