@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { BUILD_DIR } from '../helpers/app';
 import { launchBrowser } from '../helpers/browser';
@@ -39,7 +39,8 @@ describe.skipIf(!postgres || !redis)('two relay processes behind one deployment,
 					DATABASE_URL: database.current.url,
 					REDIS_URL: redis!,
 					STATIC_DIR: BUILD_DIR,
-					METRICS_TOKEN: TEST_METRICS_TOKEN
+					METRICS_TOKEN: TEST_METRICS_TOKEN,
+					LOG_LEVEL: 'info'
 				})
 			)
 		);
@@ -55,7 +56,18 @@ describe.skipIf(!postgres || !redis)('two relay processes behind one deployment,
 	});
 
 	it('invite, guide, offline edit and reconnect with Alice on process A and Bashir on process B', async () => {
+		// What the relays and the two apps said is the first thing to read when this journey fails.
+		const consoleLines: string[] = [];
+		onTestFailed(() => {
+			for (const [index, relay] of processes.entries()) console.error(`relay ${ADDRESSES[index]} output:\n${relay.output()}`);
+			console.error(`the apps' warnings and errors:\n${consoleLines.join('\n')}`);
+		});
 		const m = await twoMembers(browsers[0]!, baseUrl, 'Cluster circle', browsers[1]!);
+		for (const [name, page] of [['Alice', m.a], ['Bashir', m.b]] as const) {
+			page.on('console', (message) => {
+				if (message.type() === 'error' || message.type() === 'warning') consoleLines.push(`${name}: ${message.text()}`);
+			});
+		}
 
 		await m.a.goto(`${m.groupUrlA}/guides`);
 		await m.a.getByRole('button', { name: 'New guide' }).click();

@@ -8,7 +8,12 @@ export interface RelayProcess {
 	child: ChildProcess;
 	/** Resolves with the exit code (or signal name) once the process ended. */
 	exited: Promise<number | string>;
+	/** Everything the process wrote so far (its warnings and errors), for a failing test to print. */
+	output: () => string;
 }
+
+/** How much of a relay process's latest output is kept for a failing test to print. */
+const OUTPUT_KEPT = 64 * 1024;
 
 /** Starts `sync-server/src/server.ts` in a child process on a free port; resolves once it listens. */
 export function spawnRelay(env: Record<string, string>): Promise<RelayProcess> {
@@ -17,18 +22,19 @@ export function spawnRelay(env: Record<string, string>): Promise<RelayProcess> {
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	const exited = new Promise<number | string>((done) => child.once('exit', (code, signal) => done(code ?? signal ?? -1)));
+	let output = '';
+	const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-OUTPUT_KEPT));
+	child.stdout?.on('data', keep);
+	child.stderr?.on('data', keep);
 	return new Promise((resolveStart, reject) => {
-		let output = '';
-		const onData = (chunk: Buffer) => {
-			output += chunk.toString();
+		const onData = () => {
 			const url = /Fieldbook is running at (http:\/\/\S+)/.exec(output)?.[1];
 			if (url) {
 				child.stdout?.off('data', onData);
-				resolveStart({ url, syncUrl: url.replace(/^http/, 'ws') + '/sync', child, exited });
+				resolveStart({ url, syncUrl: url.replace(/^http/, 'ws') + '/sync', child, exited, output: () => output });
 			}
 		};
 		child.stdout?.on('data', onData);
-		child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 		void exited.then((code) => reject(new Error(`relay exited (${code}) before listening:\n${output}`)));
 	});
 }
