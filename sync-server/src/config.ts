@@ -67,6 +67,16 @@ export interface RelayLimits {
 	syncFrameBytes: number;
 	/** Interval of websocket pings; a connection that misses one is closed. */
 	pingIntervalMs: number;
+	/** Structs one update may carry, counted before it is decoded (MAX_UPDATE_STRUCTS). */
+	maxUpdateStructs: number;
+	/** Estimated integration steps one update may take (update-cost.ts); more closes with UPDATE_TOO_COSTLY. */
+	maxUpdateWork: number;
+	/** Integration steps per second one room may spend (a bucket of twice this); more closes with WORK_LIMITED. */
+	roomWorkPerSecond: number;
+	/** Integration steps per second every room together may spend on updates above CHEAP_UPDATE_WORK. */
+	relayWorkPerSecond: number;
+	/** Bytes of structs and deletions waiting for missing dependencies a room may hold. */
+	maxPendingBytes: number;
 }
 
 /** A configuration problem, naming the variable. */
@@ -184,7 +194,12 @@ export function loadConfig(env: Env = process.env): RelayConfig {
 			connectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', 5000, 1),
 			roomsPerMinutePerAddress: integer(env, 'ROOMS_PER_MINUTE_PER_ADDRESS', 30, 1),
 			syncFrameBytes: integer(env, 'SYNC_FRAME_BYTES', DEFAULT_SYNC_FRAME_BYTES, 1024),
-			pingIntervalMs: integer(env, 'PING_INTERVAL_MS', 30_000, 100)
+			pingIntervalMs: integer(env, 'PING_INTERVAL_MS', 30_000, 100),
+			maxUpdateStructs: integer(env, 'MAX_UPDATE_STRUCTS', 20_000, 100),
+			maxUpdateWork: integer(env, 'MAX_UPDATE_WORK', 4_000_000, 1000),
+			roomWorkPerSecond: integer(env, 'ROOM_WORK_PER_SECOND', 4_000_000, 1000),
+			relayWorkPerSecond: integer(env, 'RELAY_WORK_PER_SECOND', 12_000_000, 1000),
+			maxPendingBytes: integer(env, 'MAX_PENDING_BYTES', 4 * 1024 * 1024, 1024)
 		},
 		commons: {
 			maxEntryBytes: integer(env, 'COMMONS_MAX_ENTRY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),

@@ -23,6 +23,7 @@ import {
 import { encodeDeleteSet, encodeFrame, planFrames } from './frames.js';
 import { awarenessMessage, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage } from './messages.js';
 import { StorageFailed, UpdateRejected, type Room, type RoomMember, type Rooms } from './rooms.js';
+import { CHEAP_UPDATE_WORK, countStructs, pendingBytes, updateCost, WorkBudget } from './update-cost.js';
 
 /** Batch "saved" answers: one per burst of updates is enough for the client's status. */
 const SAVED_STATE_DELAY_MS = 30;
@@ -43,6 +44,8 @@ export interface ConnectionContext {
 	limits: RelayLimits;
 	metrics: Metrics;
 	logger: Logger;
+	/** Integration steps every room together may spend on costly updates (RELAY_WORK_PER_SECOND). */
+	work: WorkBudget;
 }
 
 /** A websocket joined to a room. */
@@ -196,6 +199,14 @@ export class Connection implements RoomMember {
 
 	async #update(update: Uint8Array): Promise<void> {
 		let decoded: ReturnType<typeof Y.decodeUpdate>;
+		const { maxUpdateStructs } = this.#context.limits;
+		let structs: number;
+		try {
+			structs = countStructs(update, maxUpdateStructs);
+		} catch (error) {
+			throw new UpdateRejected(error);
+		}
+		if (structs > maxUpdateStructs) throw new Refusal('UPDATE_TOO_COSTLY', `more than ${maxUpdateStructs} structs`);
 		try {
 			// A full parse rejects malformed updates before anything touches the room.
 			decoded = Y.decodeUpdate(update);
@@ -207,9 +218,18 @@ export class Connection implements RoomMember {
 			this.#scheduleSavedState();
 			return;
 		}
-		if (this.#room.bytes + update.byteLength > this.#context.limits.maxRoomBytes) {
+		const { limits } = this.#context;
+		if (this.#room.bytes + update.byteLength > limits.maxRoomBytes) {
 			throw new Refusal('ROOM_TOO_LARGE', `room would hold ${this.#room.bytes + update.byteLength} bytes`);
 		}
+		// Bounded work on the one thread every room shares (update-cost.ts, PROTOCOL.md "Work per update").
+		const waiting = pendingBytes(this.#room.doc);
+		if (waiting > limits.maxPendingBytes) throw new Refusal('UPDATE_TOO_COSTLY', `${waiting} bytes wait for missing dependencies`);
+		const cost = updateCost(this.#room.doc, decoded, limits.maxUpdateWork);
+		if (cost > limits.maxUpdateWork) throw new Refusal('UPDATE_TOO_COSTLY', `integration estimated above ${cost} steps`);
+		this.#room.work ??= new WorkBudget(limits.roomWorkPerSecond);
+		if (!this.#room.work.take(cost)) throw new Refusal('WORK_LIMITED', `room work budget (${cost} steps)`);
+		if (cost > CHEAP_UPDATE_WORK && !this.#context.work.take(cost)) throw new Refusal('WORK_LIMITED', `relay work budget (${cost} steps)`);
 		await this.#context.rooms.accept(this.#room, update);
 		this.#room.broadcast(syncMessage(SYNC_UPDATE, update), this);
 		this.#scheduleSavedState();

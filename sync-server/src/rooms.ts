@@ -11,6 +11,7 @@ import { CLOSE } from './shared/protocol.js';
 import { RoomFanout } from './fanout/room-fanout.js';
 import type { Fanout } from './fanout/types.js';
 import type { RoomStore } from './store/types.js';
+import type { WorkBudget } from './update-cost.js';
 
 /** Yjs could not apply an update; it was not stored. */
 export class UpdateRejected extends Error {
@@ -90,6 +91,8 @@ export class Room {
 	#storedWaiters: (() => void)[] = [];
 	#storing: { vector: Uint8Array; stored: boolean }[] = [];
 	#savedVector: Uint8Array | undefined;
+	/** Integration steps this room may still spend (ROOM_WORK_PER_SECOND), made on its first update. */
+	work: WorkBudget | undefined;
 	/** Rows were appended since the last compaction check. */
 	dirty = false;
 	/** Earliest time of the next compaction check (see COMPACT_CHECK_SPACING). */

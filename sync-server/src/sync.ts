@@ -16,6 +16,7 @@ import { Rooms } from './rooms.js';
 import type { Fanout } from './fanout/types.js';
 import { memoryRateLimits, type RateLimits } from './rate-limits.js';
 import type { RoomStore } from './store/types.js';
+import { WorkBudget } from './update-cost.js';
 
 /** The path prefix of rooms. */
 export const SYNC_PREFIX = '/sync/';
@@ -53,6 +54,7 @@ export function createSync(options: {
 	const rooms = new Rooms({ store, metrics, logger, fanout: options.fanout });
 	const roomCreations = (options.rateLimits ?? memoryRateLimits()).limit('room-creations', limits.roomsPerMinutePerAddress, ROOM_CREATION_WINDOW_MS);
 	const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false });
+	const work = new WorkBudget(limits.relayWorkPerSecond);
 	const connections = new Set<Connection>();
 	const perAddress = new Map<string, number>();
 	let closing = false;
@@ -119,7 +121,7 @@ export function createSync(options: {
 		const connection = new Connection(
 			ws,
 			room,
-			{ rooms, limits, metrics, logger },
+			{ rooms, limits, metrics, logger, work },
 			{
 				saved: url.searchParams.get('saved') === '1',
 				onClosed: () => {

@@ -57,6 +57,11 @@ export const CLOSE = {
 	UNKNOWN_MESSAGE: 4415,
 	/** An update Yjs cannot decode; it was not stored. */
 	BAD_UPDATE: 4422,
+	/**
+	 * An update whose integration could take more than MAX_UPDATE_WORK steps (contested inserts walking long
+	 * lists), or that would leave more than MAX_PENDING_BYTES waiting for missing dependencies; not applied.
+	 */
+	UPDATE_TOO_COSTLY: 4420,
 	/** More updates per second than the token bucket allows; retry later. */
 	RATE_LIMITED: 4529,
 	/** The room has MAX_CONNECTIONS_PER_ROOM connections; retry later. */
@@ -65,6 +70,8 @@ export const CLOSE = {
 	ADDRESS_BUSY: 4504,
 	/** This address created too many rooms in the last minute; retry later. */
 	ROOM_CREATION_LIMITED: 4505,
+	/** The room or the relay spent its integration work for now (ROOM_WORK_PER_SECOND, RELAY_WORK_PER_SECOND); retry later. */
+	WORK_LIMITED: 4508,
 	/** Storage failed; retry later. */
 	STORAGE_FAILED: 4506
 } as const;
