@@ -89,6 +89,8 @@ export class Room {
 	/** Updates applied in memory whose storing has not finished; "saved" answers and first syncs wait for zero. */
 	inflight = 0;
 	#storedWaiters: (() => void)[] = [];
+	/** Set while a newcomer waits for the updates in flight: updates arriving meanwhile wait for it (see `admitted`). */
+	#gate: { promise: Promise<void>; open: () => void } | undefined;
 	#storing: { vector: Uint8Array; stored: boolean }[] = [];
 	#savedVector: Uint8Array | undefined;
 	/** Integration steps this room may still spend (ROOM_WORK_PER_SECOND), made on its first update. */
@@ -115,13 +117,43 @@ export class Room {
 	 */
 	whenStored(): Promise<void> {
 		if (this.inflight === 0) return Promise.resolve();
+		// Hold back new updates until these are stored, so a steady stream of writes cannot keep the
+		// newcomer waiting: the wait is bounded by the commit of what is in flight now.
+		if (!this.#gate) {
+			let open!: () => void;
+			const promise = new Promise<void>((resolve) => (open = resolve));
+			this.#gate = { promise, open };
+		}
 		return new Promise((resolve) => this.#storedWaiters.push(resolve));
+	}
+
+	/**
+	 * Undefined when an update may be applied now; while a newcomer waits for the updates in flight, resolves
+	 * once they are stored and the newcomer's sync has been planned.
+	 */
+	admitted(): Promise<void> | undefined {
+		return this.#gate?.promise;
+	}
+
+	get destroyed(): boolean {
+		return this.#destroyed;
 	}
 
 	/** Marks one in-flight update as settled (stored or failed). */
 	settled(): void {
 		this.inflight--;
-		if (this.inflight === 0) for (const resolve of this.#storedWaiters.splice(0)) resolve();
+		if (this.inflight === 0) {
+			for (const resolve of this.#storedWaiters.splice(0)) resolve();
+			this.#openGate();
+		}
+	}
+
+	/** Lets held-back updates in, after the newcomers' continuations (queued just before) have run. */
+	#openGate(): void {
+		const gate = this.#gate;
+		if (!gate) return;
+		this.#gate = undefined;
+		setImmediate(gate.open);
 	}
 
 	/**
@@ -189,6 +221,8 @@ export class Room {
 	destroy(): void {
 		this.#destroyed = true;
 		for (const resolve of this.#storedWaiters.splice(0)) resolve();
+		this.#gate?.open();
+		this.#gate = undefined;
 		clearTimeout(this.#compactTimer);
 		this.awareness.destroy();
 		this.doc.destroy();
@@ -288,6 +322,8 @@ export class Rooms {
 	 * holds never runs ahead of what is stored.
 	 */
 	async accept(room: Room, update: Uint8Array): Promise<void> {
+		for (let wait = room.admitted(); wait; wait = room.admitted()) await wait;
+		if (room.destroyed) throw new StorageFailed(new Error('the room was closed'));
 		room.inflight++;
 		let stored: () => void;
 		try {

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createLogger } from '../../sync-server/src/logger';
+import { createMetrics } from '../../sync-server/src/metrics';
+import { Rooms } from '../../sync-server/src/rooms';
+import { createPostgresStore } from '../../sync-server/src/store/postgres';
+import type { RoomStore } from '../../sync-server/src/store/types';
+import { connectClient, eventually, randomRoom, randomToken, type TestClient } from '../helpers/clients';
+import { findPostgres, useTestDatabase } from '../helpers/postgres';
+import { findRedis } from '../helpers/redis';
+import { spawnCluster, stopRelay, type RelayProcess } from '../helpers/relay-process';
+import { savedWriter, type SavedWriter } from '../helpers/saved';
+
+const postgres = await findPostgres();
+const redis = await findRedis();
+/** Fast writers: the per-connection limit is not what these tests are about. */
+const LIMITS = { UPDATES_PER_SECOND: '5000', UPDATE_BURST: '5000', ROOMS_PER_MINUTE_PER_ADDRESS: '1000' };
+
+const entries = (client: TestClient) => client.doc.getArray('log').length;
+
+/**
+ * Each writer appends to `log` after a random pause of 2–8 ms, so writes from many clients arrive at random
+ * moments, as they do from people typing: at any instant some update has arrived and is being stored.
+ */
+function jitteredWrites(writers: SavedWriter[]): { stop(): Promise<void> } {
+	let running = true;
+	const loops = writers.map(async ({ client }, index) => {
+		for (let i = 0; running; i++) {
+			client.doc.getArray<string>('log').push([`w${index}-${i}`]);
+			await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 6));
+		}
+	});
+	return {
+		async stop() {
+			running = false;
+			await Promise.all(loops);
+		}
+	};
+}
+const content = (client: TestClient) => JSON.stringify(client.doc.getArray('log').toArray().slice().sort());
+
+// Guarantees that must hold for the deployment as a whole, not per process: two relay processes sharing
+// PostgreSQL and Redis.
+describe.skipIf(!postgres || !redis)('a newcomer during a steady stream of writes on two processes', () => {
+	const database = useTestDatabase(postgres!);
+	let a: RelayProcess;
+	let b: RelayProcess;
+
+	beforeAll(async () => {
+		[a, b] = (await spawnCluster(2, { databaseUrl: database.current.url, redisUrl: redis! }, LIMITS)) as [RelayProcess, RelayProcess];
+	});
+	afterAll(async () => {
+		await Promise.all([a, b].filter(Boolean).map(stopRelay));
+	});
+
+	it('gets its first sync while the writers never pause, on either process', async () => {
+		const room = randomRoom();
+		const token = randomToken();
+		// Several writers per process keep updates in flight on both at every moment.
+		const writers = [...Array(12).fill(a), ...Array(4).fill(b)].map((relay) => savedWriter(relay.syncUrl, room, token));
+		await Promise.all(writers.map(({ client }) => client.synced()));
+		const stream = jitteredWrites(writers);
+		try {
+			await eventually(() => writers.every(({ confirmed }) => confirmed.clock > 50), 'a steady stream on both processes', 60_000);
+			for (const relay of [a, b]) {
+				const newcomer = connectClient(relay.syncUrl, room, token);
+				await eventually(() => newcomer.provider.synced, `the first sync of a newcomer on ${relay === a ? 'A' : 'B'}`, 30_000);
+				// The stream went on: the writers did not have to stop for the newcomer to be served.
+				const seen = entries(writers[0]!.client);
+				await eventually(() => entries(writers[0]!.client) > seen + 20, 'writes continuing after the newcomer synced');
+				expect(entries(newcomer)).toBeGreaterThan(0);
+				newcomer.destroy();
+			}
+		} finally {
+			await stream.stop();
+		}
+		const reader = connectClient(b.syncUrl, room, token);
+		await reader.synced();
+		await eventually(() => writers.every(({ client }) => content(client) === content(reader)), 'identical replicas', 60_000);
+		for (const client of [reader, ...writers.map(({ client }) => client)]) client.destroy();
+	}, 120_000);
+});
+
+describe.skipIf(!postgres)('a first sync asked for while updates keep arriving', () => {
+	const database = useTestDatabase(postgres!);
+
+	it('waits only for the updates in flight when it asked, not for those arriving after', async () => {
+		const store = await createPostgresStore(await database.current.freshSchema());
+		// The PostgreSQL store, with each append held until the test lets it through: the test decides when
+		// each update is stored, so "always one more in flight" is not left to timing.
+		const held: (() => void)[] = [];
+		const paced: RoomStore = { ...store, append: (room, update) => new Promise<void>((go) => held.push(go)).then(() => store.append(room, update)) };
+		const rooms = new Rooms({ store: paced, metrics: createMetrics(), logger: createLogger('silent') });
+		const name = randomRoom();
+		const room = await rooms.get(name);
+		const writer = new Y.Doc();
+		const updates: Uint8Array[] = [];
+		writer.on('update', (update: Uint8Array) => updates.push(update));
+		for (let i = 0; i < 30; i++) writer.getArray('log').push([i]);
+		const heldCount = async (n: number) => eventually(() => held.length >= n, `${n} appends reaching the store`);
+		try {
+			const accepted = [rooms.accept(room, updates[0]!), rooms.accept(room, updates[1]!)];
+			await heldCount(2);
+			// A newcomer asks with two updates in flight; then more writers keep arriving, one more each time
+			// one is stored, so something is always in flight.
+			let released = 0;
+			let servedAfter: number | undefined;
+			const firstSync = room.whenStored().then(() => void (servedAfter = released));
+			for (let k = 2; k < updates.length; k++) {
+				accepted.push(rooms.accept(room, updates[k]!));
+				await new Promise((resolve) => setImmediate(resolve));
+				held[released++]!();
+				await accepted[released - 1];
+				await heldCount(Math.min(released + 1, k + 1));
+			}
+			while (released < held.length) held[released++]!();
+			await Promise.all(accepted);
+			await firstSync;
+			// Served as soon as the two it waited for were stored, while the stream went on.
+			expect(servedAfter).toBe(2);
+			expect(room.doc.getArray('log').toJSON()).toEqual(writer.getArray('log').toJSON());
+			const rows: Uint8Array[] = [];
+			for await (const page of store.updates(name, 1024 * 1024)) rows.push(...page.map((row) => row.update));
+			expect(rows).toHaveLength(30);
+		} finally {
+			room.destroy();
+			await store.close();
+		}
+	});
+});
