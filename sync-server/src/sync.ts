@@ -11,7 +11,7 @@ import type { RelayLimits } from './config.js';
 import { Connection } from './connection.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { CLOSE, ROOM_PATTERN, TOKEN_PATTERN, type CloseReason } from './shared/protocol.js';
+import { CLOSE, parseDoorRoom, ROOM_PATTERN, TOKEN_PATTERN, type CloseReason } from './shared/protocol.js';
 import { Rooms } from './rooms.js';
 import type { Fanout } from './fanout/types.js';
 import { memoryRateLimits, type RateLimits } from './rate-limits.js';
@@ -29,6 +29,18 @@ function hashToken(token: string): Uint8Array {
 
 function sameHash(a: Uint8Array, b: Uint8Array): boolean {
 	return a.byteLength === b.byteLength && timingSafeEqual(a, b);
+}
+
+/**
+ * The token hash a revoked door room keeps: no token hashes to it, and the room's name stays claimed, so a
+ * revoked door can never be opened (or claimed afresh) again.
+ */
+const REVOKED_DOOR = new Uint8Array(32).fill(0xff);
+
+/** Whether `token` is the revoke token of a door room whose name carries `inviteId` (door rooms, protocol.ts). */
+function revokes(inviteId: string, token: string): boolean {
+	const hash = Buffer.from(hashToken(token).subarray(0, 16)).toString('base64url');
+	return TOKEN_PATTERN.test(token) && hash.length === inviteId.length && timingSafeEqual(Buffer.from(hash), Buffer.from(inviteId));
 }
 
 /** The room name of a `/sync/<room>` path, or undefined when the path is not one. */
@@ -70,6 +82,8 @@ export function createSync(options: {
 		if (!ROOM_PATTERN.test(name)) return refuse(ws, 'BAD_ROOM', 'room name');
 		const token = url.searchParams.get('token') ?? '';
 		if (!TOKEN_PATTERN.test(token)) return refuse(ws, 'BAD_TOKEN', 'token format', name);
+		const door = parseDoorRoom(name);
+		if (door && Date.now() >= door.expires) return refuse(ws, 'DOOR_EXPIRED', 'door past its expiry', name);
 		const count = perAddress.get(address) ?? 0;
 		if (count >= limits.connectionsPerAddress) return refuse(ws, 'ADDRESS_BUSY', 'connections per address', name);
 		perAddress.set(address, count + 1);
@@ -97,6 +111,11 @@ export function createSync(options: {
 			return;
 		}
 		const tokenHash = hashToken(token);
+		if (door && room.tokenHash && sameHash(room.tokenHash, REVOKED_DOOR)) {
+			uncount();
+			void rooms.release(room);
+			return refuse(ws, 'DOOR_REVOKED', 'door revoked', name);
+		}
 		if (!room.tokenHash) {
 			if ((await roomCreations.take(address)) > 0) {
 				uncount();
@@ -180,7 +199,11 @@ export function createSync(options: {
 			return true;
 		},
 
-		/** `DELETE /sync/<room>` with `Authorization: Bearer <token>`; returns false for other requests. */
+		/**
+		 * `DELETE /sync/<room>` with `Authorization: Bearer <token>`; returns false for other requests. A door
+		 * room is deleted only with its revoke token (its room token is in every request link), and stays
+		 * claimed by REVOKED_DOOR afterwards.
+		 */
 		async handleDelete(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
 			if (req.method !== 'DELETE' || !url.pathname.startsWith(SYNC_PREFIX)) return false;
 			const name = roomOf(url.pathname) ?? '';
@@ -191,6 +214,20 @@ export function createSync(options: {
 			};
 			if (!ROOM_PATTERN.test(name)) return (send(404, { error: 'bad_room' }), true);
 			const token = /^Bearer (\S+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
+			const door = parseDoorRoom(name);
+			if (door) {
+				if (!revokes(door.inviteId, token)) {
+					metrics.refusals.inc({ reason: 'BAD_TOKEN' });
+					return (send(401, { error: 'bad_token' }), true);
+				}
+				await rooms.delete(name, CLOSE.DOOR_REVOKED);
+				await store.claim(name, REVOKED_DOOR);
+				const loaded = await rooms.peek(name).catch(() => undefined);
+				if (loaded) loaded.tokenHash = REVOKED_DOOR;
+				logger.info({ room: name }, 'door revoked');
+				send(200, { revoked: true });
+				return true;
+			}
 			const stored = (await rooms.peek(name).then((room) => room?.tokenHash)) ?? (await store.info(name)).tokenHash;
 			if (!stored) return (send(404, { error: 'unknown_room' }), true);
 			if (!TOKEN_PATTERN.test(token) || !sameHash(stored, hashToken(token))) {

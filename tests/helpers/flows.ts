@@ -12,11 +12,16 @@ export async function createGroup(page: Page, name: string): Promise<string> {
 	return page.url();
 }
 
-/** Opens the invite dialog, reads the link, closes the dialog with Escape. */
-export async function readInviteLink(page: Page): Promise<string> {
+/**
+ * Opens the invite dialog, creates an invite, reads the link, closes the dialog with Escape. A direct invite
+ * unless asked otherwise: most journeys need the second person in at once, without an admin's approval.
+ */
+export async function readInviteLink(page: Page, kind: 'direct' | 'request' = 'direct'): Promise<string> {
 	await page.getByRole('button', { name: 'Invite people' }).click();
 	const dialog = page.getByRole('dialog');
 	await dialog.waitFor();
+	if (kind === 'direct') await dialog.getByRole('radio', { name: 'Direct invite' }).check();
+	await dialog.getByRole('button', { name: 'Create invite' }).click();
 	await dialog.getByRole('img', { name: 'Invite QR code' }).waitFor();
 	const link = await dialog.getByRole('textbox', { name: 'Invite link' }).inputValue();
 	expect(link).toMatch(/\/join#[A-Za-z0-9_-]{40,}$/);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRelay, type TestRelay } from '../helpers/relay';
 import { newDevice, until } from '../helpers/devices';
-import type { MemberEntry } from '../../src/lib/sync';
 
 let relay: TestRelay;
 
@@ -21,9 +20,11 @@ describe('a group synced between two devices through the relay', () => {
 		const invite = vaultA.invite();
 		expect(invite.groupName).toBe('Climate Umeå');
 		const vaultB = await bashir.workspace.joinGroup(invite);
-		const members = (vault: typeof vaultA) =>
-			[...vault.meta.getMap<MemberEntry>('members').values()].map((member) => member.name).sort();
+		// A direct invite: Bashir's device writes its join (with the invite's proof) once it holds the invite entry.
+		const members = (vault: typeof vaultA) => [...vault.rosterNow().members.values()].map((member) => member.name).sort();
 		await until(() => members(vaultA).length === 2 && members(vaultB).length === 2, 'both members everywhere');
+		expect(vaultA.rosterNow().members.get(alice.workspace.identity!.publicKey)?.role).toBe('admin');
+		expect(vaultA.rosterNow().members.get(bashir.workspace.identity!.publicKey)?.role).toBe('member');
 		expect(members(vaultA)).toEqual(['Alice', 'Bashir']);
 		expect(vaultB.meta.getMap('meta').get('name')).toBe('Climate Umeå');
 

@@ -5,6 +5,7 @@ import { en as talk } from './messages/talk';
 import { en as commons } from './messages/commons';
 import { en as finding } from './messages/finding';
 import { en as lock } from './messages/lock';
+import { en as members } from './messages/members';
 
 /**
  * Every feature's English messages, merged. A feature adds `messages/<feature>.ts` (English) and
@@ -12,7 +13,7 @@ import { en as lock } from './messages/lock';
  * edit the same catalogue file. English is bundled with the app (it is the fallback); Swedish lives in
  * files of its own so it becomes its own chunk, loaded only when it is the active language.
  */
-export const englishFeatures = [shell, groups, guides, talk, commons, finding, lock] as const;
+export const englishFeatures = [shell, groups, guides, talk, commons, finding, lock, members] as const;
 
 type KeysOf<F> = F extends unknown ? keyof F & string : never;
 

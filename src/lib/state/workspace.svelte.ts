@@ -1,5 +1,6 @@
 import { createSubscriber } from 'svelte/reactivity';
-import type { GroupRecord, GroupVault, Invite, SyncStatus, Workspace, Presence } from '$lib/sync/api';
+import type { GroupRecord, GroupVault, Invite, JoinRequestState, RequestInvite, SyncStatus, Workspace, Presence } from '$lib/sync/api';
+import type { DoorInfo, DoorLink } from '$lib/sync/door';
 import type { AppLock } from './app-lock.svelte';
 import { connectivity } from './connectivity.svelte';
 
@@ -53,6 +54,11 @@ class App {
 	#subscribeStatus = createSubscriber((update) => {
 		this.#statusUpdates.add(update);
 		return () => this.#statusUpdates.delete(update);
+	});
+	#requestUpdates = new Set<() => void>();
+	#subscribeRequests = createSubscriber((update) => {
+		this.#requestUpdates.add(update);
+		return () => this.#requestUpdates.delete(update);
 	});
 	#starting: Promise<void> | undefined;
 	#lock = $state.raw<AppLock | undefined>();
@@ -153,6 +159,8 @@ class App {
 		};
 		workspace.onGroups(notify(this.#groupUpdates));
 		workspace.onStatus(notify(this.#statusUpdates));
+		workspace.onJoinRequests(notify(this.#requestUpdates));
+		notify(this.#requestUpdates)();
 		notify(this.#groupUpdates)();
 		notify(this.#statusUpdates)();
 		this.#state = workspace.identity ? 'ready' : 'new';
@@ -210,7 +218,28 @@ class App {
 		return vault.id;
 	}
 
-	/** Removes a group's vault and keys from this device. */
+	/** This device's requests to join that no admin has let in yet. */
+	get joinRequests(): JoinRequestState[] {
+		this.#subscribeRequests();
+		return this.#workspace?.joinRequests() ?? [];
+	}
+
+	/** Connects to a request link's door; the caller destroys it. */
+	openDoor(invite: RequestInvite): DoorLink {
+		return this.#require().openDoor(invite);
+	}
+
+	/** Asks to join through a request link. */
+	askToJoin(invite: RequestInvite, info: DoorInfo): Promise<void> {
+		return this.#require().askToJoin(invite, info);
+	}
+
+	/** Revokes an invite of a group. */
+	revokeInvite(groupId: string, inviteId: string): Promise<void> {
+		return this.#require().revokeInvite(groupId, inviteId);
+	}
+
+	/** Removes a group's vault and keys from this device (its `leave` goes into the roster first). */
 	async leaveGroup(groupId: string): Promise<void> {
 		this.#views.delete(groupId);
 		await this.#require().leaveGroup(groupId);

@@ -9,6 +9,22 @@
  */
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
+import type { Roster, RosterAction, RosterEntry } from './roster';
+import type { RosterLog } from './roster-log';
+import type { DoorInfo, DoorLink } from './door';
+
+/** A request to join this device made through a request link, as the join page and home show it. */
+export interface JoinRequestState {
+	/** The invite id. */
+	id: string;
+	groupId: string;
+	groupName: string;
+	relayUrl: string;
+	expires: number;
+	askedAt: number;
+	/** `waiting` until an admin answers; approved requests become groups and leave this list. */
+	state: 'waiting' | 'declined' | 'revoked' | 'expired';
+}
 
 /** The kinds of inner document a group holds. */
 export type DocType = 'guide' | 'discussion' | 'action';
@@ -72,15 +88,46 @@ export interface GroupRecord {
 	joinedAt: number;
 }
 
-/** What an invite link carries (the part after `/join#`). */
+/**
+ * What a direct invite link carries (the part after `/join#`): the group key itself, so joining works with
+ * both phones offline. `direct` names the roster invite and holds its one-time signing key, whose proof lets
+ * the joiner into the roster; links from before rosters (version 1) have none and join as a request.
+ */
 export interface Invite {
-	version: 1;
+	version: 1 | 2;
 	groupId: string;
 	epoch: number;
 	keyId: string;
 	key: Uint8Array;
 	relayUrl: string;
 	groupName: string;
+	direct?: DirectInvite;
+}
+
+/** The roster part of a direct invite. */
+export interface DirectInvite {
+	/** The invite id of the roster's `invite` operation (22 base64url characters). */
+	id: string;
+	/** The invite's one-time Ed25519 secret key (its public key is in the roster). */
+	secret: Uint8Array;
+	/** ms since epoch. */
+	expires: number;
+}
+
+/**
+ * What a request link carries: no group key, only what opens the group's door room on the relay (door.ts)
+ * where the joiner asks and an admin answers.
+ */
+export interface RequestInvite {
+	kind: 'request';
+	version: 2;
+	/** The invite id (22 base64url characters); also names the door room. */
+	id: string;
+	/** 32 random bytes; the door room's token and sealing key derive from it. */
+	secret: Uint8Array;
+	/** ms since epoch. */
+	expires: number;
+	relayUrl: string;
 }
 
 /** Someone online in a group right now, from the encrypted presence. */
@@ -137,8 +184,21 @@ export interface GroupVault {
 	onPresence(listener: (people: Presence[]) => void): () => void;
 	/** Whether a sealed blob of this doc written on this device is not yet on the relay (pending messages). */
 	isPendingOnRelay(docId: string, since?: number): boolean;
-	/** The invite for this group's current epoch. */
-	invite(): Invite;
+	/**
+	 * Creates a direct invite for this group's current epoch (valid `validForMs`, 7 days by default): writes
+	 * its roster entry and returns what the link carries, the group key included.
+	 */
+	invite(validForMs?: number): Invite;
+	/** Creates a request link (no group key in it), valid `validForMs` (7 days by default). */
+	requestInvite(validForMs?: number): RequestInvite;
+	/** The link of a request invite made earlier, when its secret is known. */
+	requestLink(id: string): RequestInvite | undefined;
+	/** The roster log of the meta doc (who is in the group, roles, invites); observe with `roster.listen`. */
+	readonly roster: RosterLog;
+	/** The roster evaluated now. */
+	rosterNow(): Roster;
+	/** Signs (as this device) and appends roster operations, sealing them at once. */
+	writeRoster(items: (RosterAction | RosterEntry)[]): Promise<void>;
 }
 
 /** The device's whole local-first world: catalogue, identity and the open vaults. */
@@ -158,8 +218,17 @@ export interface Workspace {
 	joinGroup(invite: Invite): Promise<GroupVault>;
 	/** Opens (or returns the already open) vault of a group in the catalogue. */
 	group(id: string): Promise<GroupVault>;
-	/** Removes the group's vault and keys from this device. */
+	/** Removes the group's vault and keys from this device, after writing `leave` into its roster. */
 	leaveGroup(id: string): Promise<void>;
+	/** Revokes an invite of a group: the roster's `revoke`, and for a request link its door at the relay. */
+	revokeInvite(groupId: string, inviteId: string): Promise<void>;
+	/** Connects to a request link's door (the join page reads the group's name from it); destroy it after. */
+	openDoor(invite: RequestInvite): DoorLink;
+	/** Asks to join through a request link's door; the request is kept until an admin answers. */
+	askToJoin(invite: RequestInvite, info: DoorInfo): Promise<void>;
+	/** This device's requests to join that no admin has let in yet, and a subscription. */
+	joinRequests(): JoinRequestState[];
+	onJoinRequests(listener: (requests: JoinRequestState[]) => void): () => void;
 	/** Settings stored in the catalogue (language…). */
 	getSetting(key: string): Promise<string | undefined>;
 	setSetting(key: string, value: string): Promise<void>;

@@ -39,6 +39,8 @@ export class PresenceChannel {
 	readonly #focused: () => PresenceDoc | undefined;
 	/** Every open document, whose awareness mirrors the others' carets. */
 	readonly #docs: () => Iterable<PresenceDoc>;
+	readonly #allowed: (key: string) => boolean;
+	readonly #nameOf: (key: string) => string | undefined;
 	#listeners = new Set<(people: Presence[]) => void>();
 	#people: Presence[] = [];
 	#timer: ReturnType<typeof setTimeout> | undefined;
@@ -55,12 +57,18 @@ export class PresenceChannel {
 		self: () => { name: string; publicKey: Uint8Array };
 		focused: () => PresenceDoc | undefined;
 		docs: () => Iterable<PresenceDoc>;
+		/** Whether a device key may be shown (a member); everyone when left out. */
+		allowed?: (key: string) => boolean;
+		/** The name the roster gives a device key, which wins over the name in its presence. */
+		nameOf?: (key: string) => string | undefined;
 	}) {
 		this.#room = options.room;
 		this.#sealer = options.sealer;
 		this.#self = options.self;
 		this.#focused = options.focused;
 		this.#docs = options.docs;
+		this.#allowed = options.allowed ?? (() => true);
+		this.#nameOf = options.nameOf ?? (() => undefined);
 	}
 
 	/** Publishes presence now, or once the current interval ends when it was published a moment ago. */
@@ -126,12 +134,13 @@ export class PresenceChannel {
 			if (typeof sealed !== 'string') continue;
 			// A presence state that does not open is someone else's business: it is left out.
 			const state = this.#open(clientId, sealed);
-			if (!state) continue;
-			people.push({ clientId, name: state.name, publicKey: state.publicKey, ...(state.docId ? { docId: state.docId } : {}) });
+			if (!state || !this.#allowed(state.publicKey)) continue;
+			const name = this.#nameOf(state.publicKey) ?? state.name;
+			people.push({ clientId, name, publicKey: state.publicKey, ...(state.docId ? { docId: state.docId } : {}) });
 			if (state.docId && state.doc) {
 				let states = byDoc.get(state.docId);
 				if (!states) byDoc.set(state.docId, (states = new Map()));
-				states.set(clientId, state.doc);
+				states.set(clientId, withName(state.doc, name));
 			}
 		}
 		for (const clientId of this.#opened.keys()) if (!awareness.getStates().has(clientId)) this.#opened.delete(clientId);
@@ -153,6 +162,13 @@ export class PresenceChannel {
 		this.#closed = true;
 		clearTimeout(this.#timer);
 	}
+}
+
+/** A caret state with the roster's name for its person (editors show `user.name` beside the caret). */
+function withName(state: Record<string, unknown>, name: string): Record<string, unknown> {
+	const user = state.user;
+	if (!user || typeof user !== 'object') return state;
+	return { ...state, user: { ...(user as Record<string, unknown>), name } };
 }
 
 /** Mirrors decrypted remote states into a doc's awareness, where editors read carets from. */

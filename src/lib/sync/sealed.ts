@@ -19,8 +19,11 @@ export const TAG_BYTES = 16;
 /** Version, key id, nonce, author key. */
 export const HEADER_BYTES = 1 + KEY_ID_BYTES + NONCE_BYTES + PUBLIC_KEY_BYTES;
 
-/** Why a blob was refused. Nothing of a refused blob is ever applied. */
-export type SealErrorCode = 'truncated' | 'version' | 'unknownKey' | 'signature' | 'decrypt';
+/**
+ * Why a blob was refused. Nothing of a refused blob is ever applied. `author`: it opened, but its author is
+ * not a member of the group's roster (the vault holds it back and tries again when the roster changes).
+ */
+export type SealErrorCode = 'truncated' | 'version' | 'unknownKey' | 'signature' | 'decrypt' | 'author';
 
 /** A blob that could not be opened. */
 export class SealError extends Error {

@@ -18,10 +18,11 @@ import {
 	type Invite,
 	type OpenDoc,
 	type Presence,
+	type RequestInvite,
 	type SyncStatus
 } from './api';
-import { toBase64Url } from './bytes';
-import { newDocId, relayCredentials, type DeviceKeys, type GroupKey, type Signatures } from './crypto';
+import { fromBase64Url, toBase64Url } from './bytes';
+import { newDeviceKeys, newDocId, randomBytes, relayCredentials, type DeviceKeys, type GroupKey, type Signatures } from './crypto';
 import { DocIndex } from './doc-index';
 import { SealError } from './sealed';
 import { Sealer } from './sealer';
@@ -30,6 +31,14 @@ import { StatusReporter, syncState, uncovered } from './sync-status';
 import { PresenceChannel } from './presence';
 import { COMPACT_JITTER_MS, MAX_BLOB_BYTES, planCompaction, type CompactionPlan } from './compaction';
 import { uploadPieces } from './upload';
+import { mayAuthor, rosterName, type Roster, type RosterAction, type RosterEntry } from './roster';
+import { onlyOwnRosterOps, RosterLog } from './roster-log';
+import { INVITE_ID_BYTES } from './invite';
+import { doorRevokeToken, newRequestInvite } from './door';
+import { doorInvite, DOORS_MAP, type DoorRecord } from './door-keeper';
+
+/** Invites expire after this long unless the admin picks otherwise (1, 7 or 30 days in the UI). */
+export const DEFAULT_INVITE_MS = 7 * 24 * 60 * 60 * 1000;
 import type { StorageEvents } from '../storage/vault-store';
 
 export { MESSAGE_SAVED_STATE, MESSAGE_SYNC_PROGRESS } from './relay-link';
@@ -110,6 +119,8 @@ interface InnerDoc {
 	seen: WeakSet<Uint8Array>;
 	/** Blobs that opened; only these may ever be merged away by compaction. */
 	opened: WeakSet<Uint8Array>;
+	/** Blobs that opened but whose author the roster does not (yet) know: tried again when the roster changes. */
+	held: Set<Uint8Array>;
 	compactTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -125,6 +136,7 @@ export class Vault implements GroupVault {
 	readonly room: string;
 	readonly outer = new Y.Doc();
 	#meta: Y.Doc | undefined;
+	#roster: RosterLog | undefined;
 	#index: DocIndex | undefined;
 	#options: VaultOptions;
 	#token: string;
@@ -186,6 +198,9 @@ export class Vault implements GroupVault {
 		this.#replayJournal();
 		this.outer.on('afterTransaction', (transaction: Y.Transaction) => this.#onOuterTransaction(transaction));
 		const meta = this.#acquire(META_DOC_ID);
+		// Before any blob applies (#acquire only queues them): authorship checks read it from the first blob on.
+		this.#roster = new RosterLog(meta.doc, this.id);
+		this.#roster.listen(() => this.#rosterChanged());
 		const index = this.#acquire(INDEX_DOC_ID);
 		await Promise.all([meta.applying, index.applying]);
 		this.#meta = meta.doc;
@@ -233,6 +248,9 @@ export class Vault implements GroupVault {
 			room: link.awareness,
 			sealer: this.#sealer,
 			self: () => ({ name: this.#options.deviceName(), publicKey: this.#options.device.publicKey }),
+			// Only members are shown, by the names the roster gives them.
+			allowed: (key) => !this.#roster || mayAuthor(this.#roster.current(), key),
+			nameOf: (key) => (this.#roster ? rosterName(this.#roster.current(), key) : undefined),
 			focused: () => this.#focused,
 			docs: () => this.#docs.values()
 		});
@@ -260,16 +278,22 @@ export class Vault implements GroupVault {
 	}
 
 	async #applyNew(inner: InnerDoc): Promise<void> {
+		// Every other doc waits for the meta doc's blobs at hand: its authors are judged by the roster in there.
+		const meta = this.#docs.get(META_DOC_ID);
+		if (meta && meta !== inner) await meta.applying;
 		const blobs = this.#blobs(inner.docId)
 			.toArray()
 			.filter((blob) => !inner.seen.has(blob));
 		if (blobs.length === 0) return;
-		for (const blob of blobs) inner.seen.add(blob);
+		for (const blob of blobs) {
+			inner.seen.add(blob);
+			inner.held.delete(blob);
+		}
 		// Verified together: WebCrypto works on them in parallel, off the main thread.
 		const results = await Promise.all(
 			blobs.map((blob) =>
 				this.#sealer.open(inner.docId, blob).then(
-					({ plaintext }) => ({ blob, plaintext }),
+					({ plaintext, author }) => ({ blob, plaintext, author }),
 					(error: unknown) => ({ blob, error: error instanceof SealError ? error : new SealError('decrypt') })
 				)
 			)
@@ -283,6 +307,13 @@ export class Vault implements GroupVault {
 					if ('error' in result) {
 						refused = true;
 						this.#options.onRefusedBlob?.(inner.docId, result.error);
+						continue;
+					}
+					if (!this.#mayApply(inner, result.author, result.plaintext)) {
+						// Refused like a tampered blob, but kept: an approval that has not arrived yet may admit its author.
+						inner.seen.delete(result.blob);
+						inner.held.add(result.blob);
+						this.#options.onRefusedBlob?.(inner.docId, new SealError('author'));
 						continue;
 					}
 					try {
@@ -301,7 +332,57 @@ export class Vault implements GroupVault {
 			this.#problem = 'tampered';
 			this.#queueStatus();
 		}
+		if (inner.held.size > 0) this.#queueStatus();
 		this.#maybeCompact(inner);
+	}
+
+	/**
+	 * Whether a blob's author may write in this group: a member of the roster (or once one), anyone in a group
+	 * from before rosters, or, in the meta doc, someone appending only their own join, profile or leave.
+	 */
+	#mayApply(inner: InnerDoc, author: string, plaintext: Uint8Array): boolean {
+		const log = this.#roster;
+		if (!log) return true;
+		if (inner.docId !== META_DOC_ID) return mayAuthor(log.current(), author);
+		// Blobs of the meta doc apply one by one in this transaction: the roster may have changed since it began.
+		if (mayAuthor(log.now(), author)) return true;
+		return onlyOwnRosterOps(inner.doc, plaintext, author);
+	}
+
+	/** Held blobs are tried again and presence is read again whenever the roster changes. */
+	#rosterChanged(): void {
+		for (const inner of this.#docs.values()) {
+			if (inner.held.size === 0) continue;
+			inner.held.clear();
+			void this.#applyBlobs(inner);
+		}
+		this.#presence?.read();
+		this.#queueStatus();
+	}
+
+	/** Blobs held back because the roster does not know their author. */
+	get heldBlobs(): number {
+		let held = 0;
+		for (const inner of this.#docs.values()) held += inner.held.size;
+		return held;
+	}
+
+	/** The group's roster log (meta doc). */
+	get roster(): RosterLog {
+		if (!this.#roster) throw new Error('the vault is not open');
+		return this.#roster;
+	}
+
+	/** The evaluated roster now. */
+	rosterNow(): Roster {
+		return this.roster.current();
+	}
+
+	/** Signs (as this device) and appends roster operations, then seals the meta doc at once. */
+	async writeRoster(items: (RosterAction | RosterEntry)[]): Promise<void> {
+		this.roster.append(items, this.#options.device, this.#options.now?.() ?? Date.now());
+		const meta = this.#docs.get(META_DOC_ID);
+		if (meta) await this.#seal(meta);
 	}
 
 	#onOuterTransaction(transaction: Y.Transaction): void {
@@ -336,6 +417,7 @@ export class Vault implements GroupVault {
 			timer: undefined,
 			seen: new WeakSet(),
 			opened: new WeakSet(),
+			held: new Set(),
 			compactTimer: undefined
 		};
 		this.#docs.set(docId, inner);
@@ -611,6 +693,7 @@ export class Vault implements GroupVault {
 		const upload = link?.upload;
 		if (upload) status.upload = upload;
 		if (this.#problem) status.problem = this.#problem;
+		else if (this.heldBlobs > 0) status.problem = 'tampered';
 		return status;
 	}
 
@@ -655,17 +738,54 @@ export class Vault implements GroupVault {
 		return this.#presence.listen(listener);
 	}
 
-	invite(): Invite {
+	/**
+	 * Creates a direct invite: writes the roster's `invite` operation naming a new one-time key, and returns
+	 * the invite (group key and that key's secret) for the link. Only an admin's invite admits anyone.
+	 */
+	invite(validForMs: number = DEFAULT_INVITE_MS): Invite {
 		const name = this.meta.getMap('meta').get('name');
+		const now = this.#options.now?.() ?? Date.now();
+		const id = toBase64Url(randomBytes(INVITE_ID_BYTES));
+		const oneTime = newDeviceKeys();
+		const expires = now + validForMs;
+		this.roster.append([{ type: 'invite', invite: id, kind: 'direct', expires, inviteKey: toBase64Url(oneTime.publicKey) }], this.#options.device, now);
 		return {
-			version: 1,
+			version: 2,
 			groupId: this.id,
 			epoch: this.epoch,
 			keyId: this.#options.currentKey.keyId,
 			key: this.#options.currentKey.key,
 			relayUrl: this.relayUrl,
-			groupName: typeof name === 'string' ? name : ''
+			groupName: typeof name === 'string' ? name : '',
+			direct: { id, secret: oneTime.secretKey, expires }
 		};
+	}
+
+	/**
+	 * Creates a request link (valid `validForMs`): the roster's `invite` operation and, in the meta doc's
+	 * `doors` map, the secret every admin's device needs to open its door room. Nothing of the group key is in it.
+	 */
+	requestInvite(validForMs: number = DEFAULT_INVITE_MS): RequestInvite {
+		const now = this.#options.now?.() ?? Date.now();
+		const invite = newRequestInvite(this.#options.currentKey.key, this.id, this.relayUrl, now + validForMs);
+		this.meta.transact(() => {
+			const record: DoorRecord = { secret: toBase64Url(invite.secret), expires: invite.expires, relayUrl: invite.relayUrl };
+			this.meta.getMap<DoorRecord>(DOORS_MAP).set(invite.id, record);
+			this.roster.append([{ type: 'invite', invite: invite.id, kind: 'request', expires: invite.expires }], this.#options.device, now);
+		});
+		return invite;
+	}
+
+	/** The request link of a request invite this group made (for showing it again), if its secret is known. */
+	requestLink(id: string): RequestInvite | undefined {
+		const record = this.meta.getMap<DoorRecord>(DOORS_MAP).get(id);
+		return record && typeof record.secret === 'string' ? doorInvite(id, record) : undefined;
+	}
+
+	/** The token that revokes a request link's door at the relay (door.ts). */
+	doorRevokeToken(id: string): string | undefined {
+		const record = this.meta.getMap<DoorRecord>(DOORS_MAP).get(id);
+		return record && typeof record.secret === 'string' ? doorRevokeToken(this.#options.currentKey.key, this.id, fromBase64Url(record.secret)) : undefined;
 	}
 
 	/** Seals what is pending, disconnects, and releases memory. */

@@ -3,9 +3,12 @@
  * group, all syncing whenever the relay can be reached. The UI reaches it through src/lib/state.
  */
 import {
+	META_DOC_ID,
 	type GroupRecord,
 	type GroupVault,
 	type Invite,
+	type JoinRequestState,
+	type RequestInvite,
 	type MemberEntry,
 	type SyncStatus,
 	type Workspace
@@ -13,9 +16,38 @@ import {
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
 import { keyIdOf, newDeviceKeys, newGroupId, newGroupKey, type DeviceKeys, type GroupKey } from './crypto';
 import { newBoxKeys, type BoxKeys } from './key-box';
+import { directJoinProof, rosterEntry, type RosterEntry } from './roster';
+import { DoorLink, revokeDoor, type DoorInfo } from './door';
+import { DoorKeeper } from './door-keeper';
+import { openKeyBox } from './key-box';
 import { open as openBlob, seal } from './sealed';
 import { Vault, type VaultJournal, type VaultOptions } from './vault';
 import type { CatalogueDb, GroupRow } from '../storage/catalogue';
+
+/** How long leaving waits for the relay to hold the `leave` before the group's data is deleted. */
+const LEAVE_WAIT_MS = 10_000;
+
+/** A join this device still has to write into a group's roster (see #completeJoin). */
+interface PendingJoin {
+	invite?: string;
+	proof?: string;
+}
+
+/** A request to join kept in the catalogue until an admin answers it. */
+interface JoinRequestRecord extends JoinRequestState {
+	/** The invite secret, base64url. */
+	secret: string;
+	/** This device's signed `join`, posted to the door. */
+	entry: RosterEntry;
+}
+
+/** Catalogue settings holding requests to join start with this. */
+const JOIN_REQUEST_PREFIX = 'join.request.';
+
+/** The catalogue setting that holds a pending join. */
+function pendingJoinKey(groupId: string): string {
+	return `join.pending.${groupId}`;
+}
 
 /** The sealed group name in the catalogue opens only under this reserved doc id. */
 const CATALOGUE_NAME_DOC = 'catalogue-name';
@@ -38,6 +70,8 @@ export interface WorkspaceOptions {
 	connect?: boolean;
 	/** Prefix of the unload journal's localStorage key: lets tests run several devices in one process. */
 	namespace?: string;
+	/** HTTP to the relay (revoking a door); the platform's fetch by default. */
+	fetch?: typeof fetch;
 }
 
 const IDLE: SyncStatus = { state: 'savedLocal', pending: 0 };
@@ -86,6 +120,9 @@ class LocalWorkspace implements Workspace {
 	#groupListeners = new Set<(groups: GroupRecord[]) => void>();
 	#statusListeners = new Set<(status: SyncStatus) => void>();
 	#vaultStatusOff = new Map<string, () => void>();
+	#keepers = new Map<string, DoorKeeper>();
+	#requests = new Map<string, { record: JoinRequestRecord; link?: DoorLink; off?: () => void }>();
+	#requestListeners = new Set<(requests: JoinRequestState[]) => void>();
 	#cleanup: (() => void)[] = [];
 
 	constructor(db: CatalogueDb, options: WorkspaceOptions) {
@@ -110,6 +147,7 @@ class LocalWorkspace implements Workspace {
 		this.#records = [];
 		for (const row of rows) this.#records.push({ id: row.id, name: await this.#openName(row), epoch: row.epoch, relayUrl: row.relayUrl, joinedAt: row.joinedAt });
 		this.#listenToBrowser();
+		if (this.#identity) await this.#loadJoinRequests();
 		return this;
 	}
 
@@ -175,9 +213,12 @@ class LocalWorkspace implements Workspace {
 		const device = this.#device();
 		await this.#db.identity.update('device', { name });
 		device.name = name;
+		const me = toBase64Url(device.keys.publicKey);
 		for (const record of this.#records) {
 			const vault = await this.#vault(record.id);
-			this.#addMember(vault);
+			const roster = vault.rosterNow();
+			if (!roster.created) this.#addMember(vault);
+			else if (roster.members.has(me) || roster.pending.has(me)) await vault.writeRoster([{ type: 'profile', name, box: toBase64Url(device.box.publicKey) }]);
 			vault.refreshPresence();
 		}
 	}
@@ -265,6 +306,23 @@ class LocalWorkspace implements Workspace {
 		this.#openVaults.set(groupId, vault);
 		this.#vaultStatusOff.set(groupId, vault.onStatus(() => this.#emitStatus()));
 		this.#watchName(vault, current);
+		void this.#completeJoin(vault).catch(() => undefined);
+		this.#keepers.set(
+			groupId,
+			new DoorKeeper({
+				vault,
+				me: toBase64Url(device.keys.publicKey),
+				device: device.keys,
+				key: current,
+				now: this.#options.now,
+				open: (invite) => this.openDoor(invite),
+				revoke: async (id) => {
+					const invite = vault.requestLink(id);
+					const token = vault.doorRevokeToken(id);
+					return !!invite && !!token && revokeDoor(invite, token, this.#options.fetch);
+				}
+			})
+		);
 		return vault;
 	}
 
@@ -312,7 +370,6 @@ class LocalWorkspace implements Workspace {
 		this.#records.push({ id: row.id, name: invite.groupName, epoch: row.epoch, relayUrl: row.relayUrl, joinedAt });
 		this.#emitGroups();
 		const vault = await this.#vault(invite.groupId);
-		this.#addMember(vault);
 		if (typeof navigator !== 'undefined') void navigator.storage?.persist?.().catch(() => false);
 		return vault;
 	}
@@ -328,12 +385,59 @@ class LocalWorkspace implements Workspace {
 			meta.set('description', options.description ?? '');
 			meta.set('createdAt', this.#options.now?.() ?? Date.now());
 		});
+		// The creator is the roster's first admin.
+		const device = this.#device();
+		await vault.writeRoster([{ type: 'create', name: device.name, box: toBase64Url(device.box.publicKey) }]);
 		return vault;
 	}
 
 	async joinGroup(invite: Invite): Promise<GroupVault> {
 		if (this.#records.some((record) => record.id === invite.groupId)) return this.#vault(invite.groupId);
-		return this.#addGroup(invite);
+		const device = this.#device();
+		const me = toBase64Url(device.keys.publicKey);
+		// The proof is made now, so the one-time key is never stored; the join itself waits for the invite entry.
+		const join: PendingJoin = invite.direct
+			? { invite: invite.direct.id, proof: directJoinProof(invite.groupId, invite.direct.id, me, invite.direct.secret) }
+			: {};
+		await this.#db.settings.put({ key: pendingJoinKey(invite.groupId), value: JSON.stringify(join) });
+		const vault = await this.#addGroup(invite);
+		return vault;
+	}
+
+	/**
+	 * Writes this device's join operation into a group it holds the key of (a direct invite, or a link from
+	 * before rosters), once its replica holds a roster, and the invite's entry when it names one: appended
+	 * earlier, the join would stand before the invite in the log and not count. Kept in the catalogue until
+	 * the roster has the join, so a reload or a week offline in between loses nothing.
+	 */
+	async #completeJoin(vault: Vault): Promise<void> {
+		const setting = await this.#db.settings.get(pendingJoinKey(vault.id));
+		if (!setting) return;
+		let join: PendingJoin;
+		try {
+			join = JSON.parse(setting.value) as PendingJoin;
+		} catch {
+			return;
+		}
+		const device = this.#device();
+		const me = toBase64Url(device.keys.publicKey);
+		let written = false;
+		const check = async () => {
+			const roster = vault.rosterNow();
+			if (roster.members.has(me) || roster.declined.has(me)) {
+				off();
+				await this.#db.settings.delete(pendingJoinKey(vault.id)).catch(() => undefined);
+				return;
+			}
+			if (written || roster.pending.has(me) || !roster.created) return;
+			if (join.invite && !roster.invites.has(join.invite)) return;
+			written = true;
+			await vault.writeRoster([
+				{ type: 'join', name: device.name, box: toBase64Url(device.box.publicKey), ...(join.invite ? { invite: join.invite } : {}), ...(join.proof ? { proof: join.proof } : {}) }
+			]);
+		};
+		const off = vault.roster.listen(() => void check().catch(() => undefined));
+		await check();
 	}
 
 	group(id: string): Promise<GroupVault> {
@@ -342,20 +446,162 @@ class LocalWorkspace implements Workspace {
 
 	async leaveGroup(id: string): Promise<void> {
 		const vault = await this.#vaults.get(id)?.catch(() => undefined);
+		if (vault) await this.#announceLeave(vault);
 		this.#vaults.delete(id);
 		this.#openVaults.delete(id);
 		localJournal(`${this.#options.namespace ?? ''}fieldbook.journal.${id}`)?.clear();
 		this.#vaultStatusOff.get(id)?.();
 		this.#vaultStatusOff.delete(id);
+		this.#keepers.get(id)?.close();
+		this.#keepers.delete(id);
 		if (vault) await vault.destroyLocal();
 		await this.#db.transaction('rw', this.#db.groups, this.#db.keys, this.#db.relayStates, async () => {
 			await this.#db.groups.delete(id);
 			await this.#db.keys.where('groupId').equals(id).delete();
 			await this.#db.relayStates.delete(id);
 		});
+		await this.#db.settings.delete(pendingJoinKey(id));
 		this.#records = this.#records.filter((record) => record.id !== id);
 		this.#emitGroups();
 		this.#emitStatus();
+	}
+
+	/**
+	 * Writes this device's `leave` into the roster and, when the relay can be reached, waits (a bounded time)
+	 * until the relay holds it: the group's data is deleted right after, and the others must still learn of it.
+	 */
+	async #announceLeave(vault: Vault): Promise<void> {
+		const me = toBase64Url(this.#device().keys.publicKey);
+		const roster = vault.rosterNow();
+		if (!roster.members.has(me) && !roster.pending.has(me)) return;
+		await vault.writeRoster([{ type: 'leave' }]);
+		if (!this.#online()) return;
+		const deadline = Date.now() + LEAVE_WAIT_MS;
+		while (vault.isPendingOnRelay(META_DOC_ID) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+
+	async revokeInvite(groupId: string, inviteId: string): Promise<void> {
+		const vault = await this.#vault(groupId);
+		await vault.writeRoster([{ type: 'revoke', invite: inviteId }]);
+		const invite = vault.requestLink(inviteId);
+		const token = vault.doorRevokeToken(inviteId);
+		// The roster refuses it from now on everywhere; the relay closes the door too when it can be told.
+		if (invite && token) await revokeDoor(invite, token, this.#options.fetch);
+	}
+
+	openDoor(invite: RequestInvite): DoorLink {
+		return new DoorLink({ invite, WebSocket: this.#options.WebSocket, connect: this.#options.connect ?? true });
+	}
+
+	async askToJoin(invite: RequestInvite, info: DoorInfo): Promise<void> {
+		const device = this.#device();
+		const askedAt = this.#options.now?.() ?? Date.now();
+		const existing = this.#requests.get(invite.id);
+		if (existing?.record.state === 'waiting') return;
+		const entry = rosterEntry(info.groupId, { type: 'join', name: device.name, box: toBase64Url(device.box.publicKey), invite: invite.id }, device.keys, askedAt);
+		const record: JoinRequestRecord = {
+			id: invite.id,
+			secret: toBase64Url(invite.secret),
+			groupId: info.groupId,
+			groupName: info.groupName,
+			relayUrl: invite.relayUrl,
+			expires: invite.expires,
+			askedAt,
+			state: 'waiting',
+			entry
+		};
+		await this.#db.settings.put({ key: JOIN_REQUEST_PREFIX + invite.id, value: JSON.stringify(record) });
+		this.#watchRequest(record);
+		this.#emitRequests();
+	}
+
+	joinRequests(): JoinRequestState[] {
+		return [...this.#requests.values()].map(({ record }) => {
+			const { secret: _secret, entry: _entry, ...state } = record;
+			return state;
+		});
+	}
+
+	onJoinRequests(listener: (requests: JoinRequestState[]) => void): () => void {
+		this.#requestListeners.add(listener);
+		return () => this.#requestListeners.delete(listener);
+	}
+
+	#emitRequests(): void {
+		const requests = this.joinRequests();
+		for (const listener of this.#requestListeners) listener(requests);
+	}
+
+	async #loadJoinRequests(): Promise<void> {
+		const rows = await this.#db.settings.where('key').startsWith(JOIN_REQUEST_PREFIX).toArray();
+		for (const row of rows) {
+			try {
+				this.#watchRequest(JSON.parse(row.value) as JoinRequestRecord);
+			} catch {
+				// A damaged record is left alone; it names nothing the person could act on.
+			}
+		}
+	}
+
+	/**
+	 * Keeps a request to join going: posts it to the door (again, if the door lost it), and acts on the
+	 * answer. An approval's key box opens only with this device's X25519 key; its key must match the key id.
+	 */
+	#watchRequest(record: JoinRequestRecord): void {
+		const previous = this.#requests.get(record.id);
+		previous?.off?.();
+		previous?.link?.destroy();
+		const held: { record: JoinRequestRecord; link?: DoorLink; off?: () => void } = { record };
+		this.#requests.set(record.id, held);
+		if (record.state !== 'waiting') return;
+		const device = this.#device();
+		const me = toBase64Url(device.keys.publicKey);
+		const link = this.openDoor({ kind: 'request', version: 2, id: record.id, secret: fromBase64Url(record.secret), expires: record.expires, relayUrl: record.relayUrl });
+		held.link = link;
+		let settling = false;
+		const settle = async (state: JoinRequestRecord['state']) => {
+			held.off?.();
+			link.destroy();
+			held.link = undefined;
+			record.state = state;
+			await this.#db.settings.put({ key: JOIN_REQUEST_PREFIX + record.id, value: JSON.stringify(record) });
+			this.#emitRequests();
+		};
+		const check = async () => {
+			if (settling || this.#requests.get(record.id) !== held) return;
+			if (link.refusal) {
+				settling = true;
+				return settle(link.refusal === 'expired' ? 'expired' : 'revoked');
+			}
+			if (!link.synced) return;
+			const answer = link.answer(me);
+			if (answer?.decision === 'decline') {
+				settling = true;
+				return settle('declined');
+			}
+			if (answer?.decision === 'approve' && answer.box && answer.groupId === record.groupId) {
+				let key: Uint8Array;
+				try {
+					key = openKeyBox(fromBase64Url(answer.box), { groupId: answer.groupId, epoch: answer.epoch, keyId: answer.keyId }, device.box).key;
+				} catch {
+					return;
+				}
+				if (keyIdOf(key, answer.groupId, answer.epoch) !== answer.keyId) return;
+				settling = true;
+				held.off?.();
+				link.destroy();
+				if (!this.#records.some((group) => group.id === answer.groupId)) {
+					await this.#addGroup({ version: 2, groupId: answer.groupId, epoch: answer.epoch, keyId: answer.keyId, key, relayUrl: answer.relayUrl, groupName: answer.groupName || record.groupName });
+				}
+				this.#requests.delete(record.id);
+				await this.#db.settings.delete(JOIN_REQUEST_PREFIX + record.id);
+				this.#emitRequests();
+				return;
+			}
+			if (!link.requests().has(me)) link.ask(me, { entry: record.entry });
+		};
+		held.off = link.listen(() => void check().catch(() => undefined));
+		void check().catch(() => undefined);
 	}
 
 	async getSetting(key: string): Promise<string | undefined> {
@@ -392,6 +638,13 @@ class LocalWorkspace implements Workspace {
 
 	async close(): Promise<void> {
 		for (const off of this.#cleanup) off();
+		for (const keeper of this.#keepers.values()) keeper.close();
+		this.#keepers.clear();
+		for (const held of this.#requests.values()) {
+			held.off?.();
+			held.link?.destroy();
+		}
+		this.#requests.clear();
 		for (const vault of this.#vaults.values()) await vault.then((v) => v.close()).catch(() => undefined);
 		this.#vaults.clear();
 		this.#db.close();

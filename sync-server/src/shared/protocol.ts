@@ -51,6 +51,10 @@ export const CLOSE = {
 	BAD_ROOM: 4404,
 	/** The room was deleted by its token holder. */
 	ROOM_DELETED: 4410,
+	/** A door room (an invite's) whose invite an admin revoked: nobody may ask through it any more. */
+	DOOR_REVOKED: 4411,
+	/** A door room past the expiry its name carries. */
+	DOOR_EXPIRED: 4412,
 	/** The room would grow past MAX_ROOM_BYTES. */
 	ROOM_TOO_LARGE: 4413,
 	/** A message type the relay does not accept from clients. */
@@ -88,3 +92,24 @@ export const ROOM_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
 
 /** Tokens: base64url of at least 32 bytes (43 characters), at most 512 characters. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43,512}$/;
+
+/**
+ * Door rooms: where a request link's joiner asks and an admin answers (src/lib/sync/door.ts). The name is
+ * `door-` + 8 base64url characters of the invite's expiry (6 bytes, big-endian milliseconds) + the 22
+ * characters of its invite id, so the relay can refuse it once expired (DOOR_EXPIRED) without knowing
+ * anything else; the invite id is the first 16 bytes of SHA-256 of the revoke token, which only the group's
+ * members can derive, so `DELETE` with that token revokes the door for good (DOOR_REVOKED).
+ */
+export const DOOR_ROOM_PATTERN = /^door-([A-Za-z0-9_-]{8})([A-Za-z0-9_-]{22})$/;
+
+/** The expiry (ms) and invite id a door room's name carries, or undefined for any other room. */
+export function parseDoorRoom(name: string): { expires: number; inviteId: string } | undefined {
+	const match = DOOR_ROOM_PATTERN.exec(name);
+	if (!match) return undefined;
+	const expiry = match[1]!;
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+	// 8 base64url characters are 48 bits: the 6 bytes of the expiry exactly.
+	let expires = 0;
+	for (const char of expiry) expires = expires * 64 + alphabet.indexOf(char);
+	return { expires, inviteId: match[2]! };
+}

@@ -54,7 +54,7 @@ describe('invite links', () => {
 		const { fromBase64Url, toBase64Url } = await import('../../../src/lib/sync/bytes');
 		const bytes = fromBase64Url(encodeInvite(invite()));
 		const body = bytes.slice(0, -4);
-		body[0] = 2;
+		body[0] = 9;
 		const resealed = new Uint8Array([...body, ...sha256(body).subarray(0, 4)]);
 		expect(code(toBase64Url(resealed))).toBe('version');
 	});

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { createSubscriber } from 'svelte/reactivity';
 import { YView } from '$lib/state/yjs.svelte';
 import type { GroupVault, MemberEntry } from '$lib/sync/api';
 
@@ -11,12 +12,38 @@ export function groupInfo(vault: GroupVault, fallbackName: string) {
 	}));
 }
 
-/** The group's members from its meta doc, sorted by name. */
+/** A member as the screens list them. */
+export interface MemberRow {
+	name: string;
+	publicKey: string;
+	joinedAt: number;
+	role: 'admin' | 'member';
+}
+
+/**
+ * The group's members, sorted by name: from the roster, or, in a group from before rosters (no `create`
+ * yet), from the meta doc's old member map.
+ */
 export function groupMembers(vault: GroupVault) {
-	const members = vault.meta.getMap('members') as Y.Map<MemberEntry>;
-	return new YView(members, () =>
-		[...members.values()]
-			.filter((member) => member && typeof member.name === 'string')
-			.sort((a, b) => a.name.localeCompare(b.name))
-	);
+	const legacy = vault.meta.getMap('members') as Y.Map<MemberEntry>;
+	const subscribe = createSubscriber((update) => {
+		const off = vault.roster.listen(update);
+		legacy.observe(update);
+		return () => {
+			off();
+			legacy.unobserve(update);
+		};
+	});
+	return {
+		get current(): MemberRow[] {
+			subscribe();
+			const roster = vault.rosterNow();
+			const rows: MemberRow[] = roster.created
+				? [...roster.members.values()].map((member) => ({ name: member.name, publicKey: member.key, joinedAt: member.joinedAt, role: member.role }))
+				: [...legacy.values()]
+						.filter((member) => member && typeof member.name === 'string')
+						.map((member) => ({ name: member.name, publicKey: member.publicKey, joinedAt: member.joinedAt, role: 'member' as const }));
+			return rows.sort((a, b) => a.name.localeCompare(b.name));
+		}
+	};
 }
