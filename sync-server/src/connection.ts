@@ -22,7 +22,8 @@ import {
 } from './shared/protocol.js';
 import { encodeDeleteSet, encodeFrame, planFrames } from './frames.js';
 import { awarenessMessage, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage } from './messages.js';
-import { StorageFailed, UpdateRejected, type Room, type RoomMember, type Rooms } from './rooms.js';
+import { RoomClosed, StorageFailed, UpdateRejected, type Room, type RoomMember, type Rooms } from './rooms.js';
+import { RoomFull } from './store/types.js';
 import { CHEAP_UPDATE_WORK, countStructs, pendingBytes, updateCost, WorkBudget } from './update-cost.js';
 
 /** Batch "saved" answers: one per burst of updates is enough for the client's status. */
@@ -130,6 +131,8 @@ export class Connection implements RoomMember {
 			if (error instanceof Refusal) this.#refuse(error.reason, error.message);
 			else if (error instanceof UpdateRejected) this.#refuse('BAD_UPDATE', String(error.cause));
 			else if (error instanceof StorageFailed) this.#refuse('STORAGE_FAILED', String(error.cause));
+			else if (error instanceof RoomFull) this.#refuse('ROOM_TOO_LARGE', error.message);
+			else if (error instanceof RoomClosed) this.#refuse('GOING_AWAY', error.message);
 			else this.#refuse('BAD_MESSAGE', error instanceof Error ? error.message : String(error));
 		});
 	}
@@ -230,7 +233,7 @@ export class Connection implements RoomMember {
 		this.#room.work ??= new WorkBudget(limits.roomWorkPerSecond);
 		if (!this.#room.work.take(cost)) throw new Refusal('WORK_LIMITED', `room work budget (${cost} steps)`);
 		if (cost > CHEAP_UPDATE_WORK && !this.#context.work.take(cost)) throw new Refusal('WORK_LIMITED', `relay work budget (${cost} steps)`);
-		await this.#context.rooms.accept(this.#room, update);
+		await this.#context.rooms.accept(this.#room, update, { maxBytes: limits.maxRoomBytes, from: this });
 		this.#room.broadcast(syncMessage(SYNC_UPDATE, update), this);
 		this.#scheduleSavedState();
 	}

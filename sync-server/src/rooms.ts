@@ -10,7 +10,7 @@ import type { Metrics } from './metrics.js';
 import { CLOSE } from './shared/protocol.js';
 import { RoomFanout } from './fanout/room-fanout.js';
 import type { Fanout } from './fanout/types.js';
-import type { RoomStore } from './store/types.js';
+import { RoomFull, type RoomStore } from './store/types.js';
 import type { WorkBudget } from './update-cost.js';
 
 /** Yjs could not apply an update; it was not stored. */
@@ -18,6 +18,14 @@ export class UpdateRejected extends Error {
 	constructor(cause: unknown) {
 		super('update rejected', { cause });
 		this.name = 'UpdateRejected';
+	}
+}
+
+/** The room left memory (it is reloaded on the next join): the sender should reconnect. */
+export class RoomClosed extends Error {
+	constructor() {
+		super('the room was closed; reconnect');
+		this.name = 'RoomClosed';
 	}
 }
 
@@ -88,6 +96,8 @@ export class Room {
 	lastId = 0;
 	/** Updates applied in memory whose storing has not finished; "saved" answers and first syncs wait for zero. */
 	inflight = 0;
+	/** Bytes of the updates in flight, counted against the room's byte limit with `bytes`. */
+	storingBytes = 0;
 	#storedWaiters: (() => void)[] = [];
 	/** Set while a newcomer waits for the updates in flight: updates arriving meanwhile wait for it (see `admitted`). */
 	#gate: { promise: Promise<void>; open: () => void } | undefined;
@@ -321,9 +331,11 @@ export class Rooms {
 	 * stores it; resolves once it is durable. If storing fails the room is dropped from memory, so what it
 	 * holds never runs ahead of what is stored.
 	 */
-	async accept(room: Room, update: Uint8Array): Promise<void> {
+	async accept(room: Room, update: Uint8Array, options: { maxBytes?: number; from?: RoomMember } = {}): Promise<void> {
 		for (let wait = room.admitted(); wait; wait = room.admitted()) await wait;
-		if (room.destroyed) throw new StorageFailed(new Error('the room was closed'));
+		if (room.destroyed) throw new RoomClosed();
+		// Counted with what is being stored, so two updates of one turn cannot both pass the limit.
+		if (options.maxBytes !== undefined && room.bytes + room.storingBytes + update.byteLength > options.maxBytes) throw new RoomFull(room.name);
 		room.inflight++;
 		let stored: () => void;
 		try {
@@ -334,14 +346,24 @@ export class Rooms {
 		}
 		const end = this.#metrics.persistSeconds.startTimer();
 		let id: number;
+		room.storingBytes += update.byteLength;
 		try {
-			id = await this.#store.append(room.name, update);
+			id = await this.#store.append(room.name, update, options.maxBytes);
 		} catch (error) {
+			room.storingBytes -= update.byteLength;
 			room.settled();
+			if (error instanceof RoomFull) {
+				// Another process filled the room meanwhile. The document here already holds the update, so it is
+				// reloaded from storage: the sender is refused, the others reconnect and find what was stored.
+				this.#logger.info({ room: room.name }, 'the room filled up on another process; reloading it');
+				await this.#drop(room, CLOSE.GOING_AWAY, options.from);
+				throw error;
+			}
 			this.#logger.error({ err: error, room: room.name }, 'storing an update failed; closing the room');
 			await this.#drop(room, CLOSE.STORAGE_FAILED);
 			throw new StorageFailed(error);
 		}
+		room.storingBytes -= update.byteLength;
 		end();
 		this.#metrics.updatesPersisted.inc();
 		room.rows++;
@@ -354,8 +376,9 @@ export class Rooms {
 		room.scheduleCompaction(() => this.compact(room));
 	}
 
-	async #drop(room: Room, code: number): Promise<void> {
-		for (const member of [...room.members]) member.close(code, 'storage failed');
+	/** Closes the room's members (but `except`, which its caller closes) and frees the room. */
+	async #drop(room: Room, code: number, except?: RoomMember): Promise<void> {
+		for (const member of [...room.members]) if (member !== except) member.close(code, code === CLOSE.STORAGE_FAILED ? 'storage failed' : 'room reloading');
 		room.members.clear();
 		if ((await this.#rooms.get(room.name)?.catch(() => undefined)) === room) this.#rooms.delete(room.name);
 		void this.#fanout?.leave(room);

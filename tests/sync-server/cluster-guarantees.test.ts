@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createLogger } from '../../sync-server/src/logger';
@@ -5,7 +6,9 @@ import { createMetrics } from '../../sync-server/src/metrics';
 import { Rooms } from '../../sync-server/src/rooms';
 import { createPostgresStore } from '../../sync-server/src/store/postgres';
 import type { RoomStore } from '../../sync-server/src/store/types';
-import { connectClient, eventually, randomRoom, randomToken, type TestClient } from '../helpers/clients';
+import { CLOSE } from '../../sync-server/src/shared/protocol';
+import { closeCode, connectClient, eventually, randomRoom, randomToken, type TestClient } from '../helpers/clients';
+import { openRaw, textUpdate, updateFrame } from '../helpers/frames';
 import { findPostgres, useTestDatabase } from '../helpers/postgres';
 import { findRedis } from '../helpers/redis';
 import { spawnCluster, stopRelay, type RelayProcess } from '../helpers/relay-process';
@@ -127,4 +130,52 @@ describe.skipIf(!postgres)('a first sync asked for while updates keep arriving',
 			await store.close();
 		}
 	});
+});
+
+describe.skipIf(!postgres || !redis)('a room byte limit on two processes', () => {
+	const database = useTestDatabase(postgres!);
+	const MAX_ROOM_BYTES = 16 * 1024;
+
+	it('never lets the two together store more than MAX_ROOM_BYTES, and refuses the update that would pass it', async () => {
+		const relays = (await spawnCluster(2, { databaseUrl: database.current.url, redisUrl: redis! }, { ...LIMITS, MAX_ROOM_BYTES: String(MAX_ROOM_BYTES)})) as [
+			RelayProcess,
+			RelayProcess
+		];
+		try {
+			for (let round = 0; round < 3; round++) {
+				const room = randomRoom();
+				const token = randomToken();
+				// Claim the room first, so every writer below joins the same room.
+				const first = await openRaw(`${relays[0].syncUrl}/${room}?token=${token}`);
+				first.close();
+				// Three writers per process, each offering far more than the room may hold, all at once.
+				const sockets = await Promise.all([0, 0, 0, 1, 1, 1].map((index) => openRaw(`${relays[index]!.syncUrl}/${room}?token=${token}`)));
+				const codes = sockets.map((socket) => closeCode(socket));
+				for (const socket of sockets) for (let i = 0; i < 40; i++) socket.send(updateFrame(textUpdate(`${i}:${'x'.repeat(700)}`)));
+				// Refused, or (when the room filled up through the other process after this one admitted an
+				// update) sent away to reconnect while the process reloads the room from storage.
+				const closed = await Promise.all(codes);
+				for (const code of closed) expect([CLOSE.ROOM_TOO_LARGE, CLOSE.GOING_AWAY]).toContain(code);
+				expect(closed).toContain(CLOSE.ROOM_TOO_LARGE);
+				const client = new pg.Client({ connectionString: database.current.url });
+				await client.connect();
+				try {
+					const stored = await client.query<{ bytes: string; counted: string }>(
+						`SELECT coalesce(sum(octet_length(data)), 0) AS bytes, (SELECT bytes FROM rooms WHERE name = $1) AS counted
+						 FROM room_updates WHERE room = $1`,
+						[room]
+					);
+					const bytes = Number(stored.rows[0]!.bytes);
+					expect(bytes).toBeLessThanOrEqual(MAX_ROOM_BYTES);
+					// Full, or within one update of it.
+					expect(bytes).toBeGreaterThan(MAX_ROOM_BYTES - 800);
+					expect(Number(stored.rows[0]!.counted)).toBe(bytes);
+				} finally {
+					await client.end();
+				}
+			}
+		} finally {
+			await Promise.all(relays.map(stopRelay));
+		}
+	}, 120_000);
 });

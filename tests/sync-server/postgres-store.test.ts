@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { CompactionBusy, createPostgresStore } from '../../sync-server/src/store/postgres';
+import { RoomFull } from '../../sync-server/src/store/types';
 import { runRoomStoreContractTests } from '../contract/relay-store';
 import { findPostgres, useTestDatabase } from '../helpers/postgres';
 
@@ -99,6 +100,33 @@ describe.skipIf(!server)('PostgreSQL room store across processes', () => {
 		} finally {
 			await holder.end();
 			await store.close();
+		}
+	});
+});
+
+describe.skipIf(!server)('PostgreSQL room byte limit across processes', () => {
+	const database = useTestDatabase(server!);
+
+	it('admits appends from two processes only while the room stays within the limit, and again after a compaction', async () => {
+		const url = await database.current.freshSchema();
+		const [a, b] = [await createPostgresStore(url), await createPostgresStore(url)];
+		try {
+			const update = new Uint8Array(100).fill(7);
+			const results = await Promise.allSettled(
+				Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a : b).append('full', update, 1_000))
+			);
+			const stored = results.filter((result) => result.status === 'fulfilled');
+			expect(stored).toHaveLength(10);
+			for (const result of results) if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(RoomFull);
+			expect((await a.info('full')).bytes).toBe(1_000);
+			await expect(b.append('full', new Uint8Array(1), 1_000)).rejects.toBeInstanceOf(RoomFull);
+			// Without a limit the same room takes it; a compaction frees room under the limit again.
+			const last = await a.append('full', new Uint8Array(1));
+			await b.replaceWithSnapshot('full', last, new Uint8Array(50));
+			expect(await a.append('full', update, 1_000)).toBeGreaterThan(last);
+			expect((await b.info('full')).bytes).toBe(150);
+		} finally {
+			await Promise.all([a.close(), b.close()]);
 		}
 	});
 });

@@ -6,7 +6,7 @@
  * committed together in one statement, whatever their rooms.
  */
 import { openPostgresStore, type Migration } from '../postgres.js';
-import type { RoomInfo, RoomStore, StoredUpdate } from './types.js';
+import { RoomFull, type RoomInfo, type RoomStore, type StoredUpdate } from './types.js';
 
 /** The rooms schema, one entry per change (never edit an applied one; add the next version). */
 export const ROOM_MIGRATIONS: readonly Migration[] = [
@@ -27,6 +27,17 @@ export const ROOM_MIGRATIONS: readonly Migration[] = [
 				PRIMARY KEY (room, id)
 			);
 		`
+	},
+	{
+		version: 2,
+		name: 'each room counts its stored bytes, so a room byte limit holds across processes',
+		sql: `
+			ALTER TABLE rooms ADD COLUMN bytes BIGINT NOT NULL DEFAULT 0;
+			ALTER TABLE rooms ADD COLUMN appended INTEGER NOT NULL DEFAULT 0;
+			UPDATE rooms SET bytes = s.bytes
+			FROM (SELECT room, sum(octet_length(data)) AS bytes FROM room_updates GROUP BY room) AS s
+			WHERE s.room = rooms.name;
+		`
 	}
 ];
 
@@ -34,32 +45,42 @@ export const ROOM_MIGRATIONS: readonly Migration[] = [
 const PAGE_PLAN_ROWS = 1_000;
 
 /**
- * One group commit: bump each room's counter by its number of rows (rooms in name order, so two processes'
- * batches lock rooms in the same order and never deadlock), then insert the rows under the new ids. The
- * updates travel as one binary parameter ($2) cut by offsets and lengths: no hex text to build or parse.
- * Prepared once per connection (a named statement), so each commit is only bound and executed.
+ * One group commit: bump each room's counter and byte count by the rows it admits (rooms in name order, so
+ * two processes' batches lock rooms in the same order and never deadlock), then insert those rows under the
+ * new ids. A room admits its rows in order while its stored bytes stay within the limit ($6, the smallest
+ * given for the room): the count is read under the room row's lock, so two processes can never together
+ * push a room past it. The updates travel as one binary parameter ($2) cut by offsets and lengths: no hex
+ * text to build or parse. Prepared once per connection (a named statement): each commit is only bound and run.
  */
 const APPEND_BATCH = {
-	name: 'fieldbook-room-append-v1',
+	name: 'fieldbook-room-append-v2',
 	text: `
 	WITH u AS (
-		SELECT name, substring($2::bytea FROM off + 1 FOR len) AS data, ord
-		FROM unnest($1::text[], $3::int[], $4::int[]) WITH ORDINALITY AS u(name, off, len, ord)
-	), counts AS (
-		SELECT name, count(*) AS n FROM u GROUP BY name
+		SELECT name, substring($2::bytea FROM off + 1 FOR len) AS data, len, lim, ord
+		FROM unnest($1::text[], $3::int[], $4::int[], $6::bigint[]) WITH ORDINALITY AS u(name, off, len, lim, ord)
+	), c AS (
+		SELECT name, len, ord, sum(len) OVER (PARTITION BY name ORDER BY ord) AS cum, min(lim) OVER (PARTITION BY name) AS lim FROM u
 	), heads AS (
-		INSERT INTO rooms AS r (name, seq, created_at)
-		SELECT name, n, $5 FROM counts ORDER BY name
-		ON CONFLICT (name) DO UPDATE SET seq = r.seq + EXCLUDED.seq
-		RETURNING r.name, r.seq
+		INSERT INTO rooms AS r (name, seq, bytes, appended, created_at)
+		SELECT name, count(*) FILTER (WHERE cum <= lim), coalesce(sum(len) FILTER (WHERE cum <= lim), 0), count(*) FILTER (WHERE cum <= lim), $5
+		FROM c GROUP BY name ORDER BY name
+		ON CONFLICT (name) DO UPDATE SET
+			seq = r.seq + (SELECT count(*) FROM c WHERE c.name = r.name AND r.bytes + c.cum <= c.lim),
+			bytes = r.bytes + coalesce((SELECT sum(c.len) FROM c WHERE c.name = r.name AND r.bytes + c.cum <= c.lim), 0),
+			appended = (SELECT count(*) FROM c WHERE c.name = r.name AND r.bytes + c.cum <= c.lim)
+		RETURNING r.name, r.seq, r.appended
 	), rows AS (
 		SELECT u.name, u.data, row_number() OVER (PARTITION BY u.name ORDER BY u.ord) AS k FROM u
 	)
 	INSERT INTO room_updates (room, id, data)
-	SELECT rows.name, heads.seq - counts.n + rows.k, rows.data
-	FROM rows JOIN heads ON heads.name = rows.name JOIN counts ON counts.name = rows.name
+	SELECT rows.name, heads.seq - heads.appended + rows.k, rows.data
+	FROM rows JOIN heads ON heads.name = rows.name
+	WHERE rows.k <= heads.appended
 	RETURNING room, id`
 };
+
+/** The limit passed for an append without one. */
+const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 
 /** Key of the advisory lock that makes one process at a time compact a room. */
 const COMPACT_LOCK = "hashtextextended('fieldbook:compact:' || $1, 0)";
@@ -81,6 +102,7 @@ export const COMMIT_SPACING_MS = 4;
 interface PendingAppend {
 	room: string;
 	update: Uint8Array;
+	maxBytes: number;
 	resolve(id: number): void;
 	reject(error: unknown): void;
 }
@@ -134,7 +156,8 @@ export async function createPostgresStore(url: string): Promise<RoomStore> {
 				blob,
 				offsets,
 				lengths,
-				Date.now()
+				Date.now(),
+				appends.map((append) => append.maxBytes)
 			]);
 			// Ids of a room were given in the order its rows were queued.
 			const ids = new Map<string, number[]>();
@@ -146,7 +169,7 @@ export async function createPostgresStore(url: string): Promise<RoomStore> {
 			for (const list of ids.values()) list.sort((a, b) => a - b);
 			for (const append of appends) {
 				const id = ids.get(append.room)?.shift();
-				if (id === undefined) append.reject(new Error('the row was not stored'));
+				if (id === undefined) append.reject(new RoomFull(append.room));
 				else append.resolve(id);
 			}
 		} catch (error) {
@@ -201,9 +224,9 @@ export async function createPostgresStore(url: string): Promise<RoomStore> {
 			);
 			return result.rowCount === 1;
 		},
-		append(room, update) {
+		append(room, update, maxBytes = NO_LIMIT) {
 			return new Promise<number>((resolve, reject) => {
-				batch.push({ room, update, resolve, reject });
+				batch.push({ room, update, maxBytes: Math.min(maxBytes, NO_LIMIT), resolve, reject });
 				// Everything appended in this turn joins one commit; so does everything appended while the
 				// previous commit was on its way (group commit: one round trip per commit, not per turn).
 				if (scheduled || committing) return;
@@ -221,8 +244,13 @@ export async function createPostgresStore(url: string): Promise<RoomStore> {
 					[room, Date.now()]
 				);
 				const id = Number(head.rows[0]!.seq);
-				await client.query('DELETE FROM room_updates WHERE room = $1 AND id <= $2', [room, upTo]);
+				const removed = await client.query<{ bytes: string }>(
+					`WITH gone AS (DELETE FROM room_updates WHERE room = $1 AND id <= $2 RETURNING octet_length(data) AS size)
+					 SELECT coalesce(sum(size), 0) AS bytes FROM gone`,
+					[room, upTo]
+				);
 				await client.query('INSERT INTO room_updates (room, id, data) VALUES ($1, $2, $3)', [room, id, Buffer.from(snapshot)]);
+				await client.query('UPDATE rooms SET bytes = bytes - $2 + $3 WHERE name = $1', [room, Number(removed.rows[0]!.bytes), snapshot.byteLength]);
 				return id;
 			}),
 		delete: (room) =>

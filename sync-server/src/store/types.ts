@@ -6,6 +6,14 @@
  * Operations and their guarantees are described in ../../PROTOCOL.md, "Storage".
  */
 
+/** An append refused because the room would hold more than the bytes allowed; nothing was stored. */
+export class RoomFull extends Error {
+	constructor(room: string) {
+		super(`room ${room} would pass its byte limit`);
+		this.name = 'RoomFull';
+	}
+}
+
 /** One stored update of a room. */
 export interface StoredUpdate {
 	/** Increasing within a room in append order; a snapshot gets an id above every row it replaced. */
@@ -36,8 +44,13 @@ export interface RoomStore {
 	updates(room: string, pageBytes: number, after?: number): AsyncIterable<StoredUpdate[]>;
 	/** Records the token hash of a new room; resolves false when the room already has one (a race lost). */
 	claim(room: string, tokenHash: Uint8Array): Promise<boolean>;
-	/** Durably appends one update; resolves with its id once it would survive a process crash. */
-	append(room: string, update: Uint8Array): Promise<number>;
+	/**
+	 * Durably appends one update; resolves with its id once it would survive a process crash. With `maxBytes`,
+	 * rejects with `RoomFull` (storing nothing) when the room's stored bytes would pass it; a store shared by
+	 * several relay processes checks this atomically across them, a single process's store may leave it to
+	 * the relay's own count of its rooms.
+	 */
+	append(room: string, update: Uint8Array, maxBytes?: number): Promise<number>;
 	/**
 	 * In one transaction, deletes every row of the room with an id up to and including `upTo` and stores
 	 * `snapshot` as one row; rows above `upTo` stay. The caller guarantees `snapshot` contains every replaced
