@@ -14,7 +14,7 @@ export const sv = {
 	'members.decline': 'Neka',
 	'members.declineName': 'Neka {name}',
 	'members.left': 'Har lämnat gruppen',
-	'members.former': 'Tidigare medlemmar',
+	'members.former': 'Har lämnat',
 	'members.requestBadge': '{count} vill gå med',
 	'members.invites': 'Inbjudningar',
 	'members.invitesNone': 'Inga öppna inbjudningar.',

@@ -12,7 +12,7 @@ export const en = {
 	'members.decline': 'Decline',
 	'members.declineName': 'Decline {name}',
 	'members.left': 'Left the group',
-	'members.former': 'Former members',
+	'members.former': 'People who left',
 	'members.requestBadge': '{count} asking to join',
 	'members.invites': 'Invites',
 	'members.invitesNone': 'No open invites.',
