@@ -4,6 +4,7 @@
  * updates and presence between them.
  */
 import { mkdirSync } from 'node:fs';
+import { memoryAddressConnections, redisAddressConnections, type AddressConnections } from './address-connections.js';
 import { createPostgresCommonsStore } from './commons/postgres.js';
 import { createSqliteCommonsStore } from './commons/sqlite.js';
 import type { CommonsStore } from './commons/types.js';
@@ -34,6 +35,8 @@ export interface Backends {
 	fanout: Fanout | undefined;
 	/** Per-address limits, shared by the processes when they share Redis. */
 	rateLimits: RateLimits;
+	/** Open connections per address, counted across the processes when they share Redis. */
+	addressConnections: AddressConnections;
 	health(): Promise<Health>;
 	/** Closes the fan-out, then the stores. */
 	close(): Promise<void>;
@@ -65,11 +68,15 @@ export async function openBackends(
 		? await createRedisFanout(redisUrl, { onError: (error) => logger.warn({ err: error }, 'redis') })
 		: undefined;
 	const rateLimits = redisUrl ? await redisRateLimits(redisUrl, (error) => logger.debug({ err: error }, 'redis limits')) : memoryRateLimits();
+	const addressConnections = redisUrl
+		? await redisAddressConnections(redisUrl, (error) => logger.debug({ err: error }, 'redis connection counts'))
+		: memoryAddressConnections();
 	return {
 		store,
 		commonsStore,
 		fanout,
 		rateLimits,
+		addressConnections,
 		async health() {
 			const [rooms, commons, redis] = await Promise.all([
 				answers(() => store.healthy()),
@@ -85,7 +92,7 @@ export async function openBackends(
 			};
 		},
 		async close() {
-			await Promise.all([fanout?.close(), rateLimits.close()]);
+			await Promise.all([fanout?.close(), rateLimits.close(), addressConnections.close()]);
 			await Promise.all([store.close(), commonsStore.close()]);
 		}
 	};

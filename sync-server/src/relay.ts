@@ -73,7 +73,7 @@ export async function startRelay(
 	const backends = await openBackends(config, logger, options);
 	const { store, commonsStore } = backends;
 	const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
-	const sync = createSync({ store, limits: config.limits, metrics, logger, fanout: backends.fanout, rateLimits: backends.rateLimits, trustProxy: config.trustProxy });
+	const sync = createSync({ store, limits: config.limits, metrics, logger, fanout: backends.fanout, rateLimits: backends.rateLimits, addressConnections: backends.addressConnections, trustProxy: config.trustProxy });
 	const commons = createCommonsHandler({
 		store: commonsStore,
 		limits: config.commons,

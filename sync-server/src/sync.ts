@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { memoryAddressConnections, type AddressConnections } from './address-connections.js';
 import { clientAddress } from './client-address.js';
 import type { RelayLimits } from './config.js';
 import { Connection } from './connection.js';
@@ -59,6 +60,8 @@ export function createSync(options: {
 	fanout?: Fanout;
 	/** Where room creations per address are counted; this process's memory when absent. */
 	rateLimits?: RateLimits;
+	/** Where open connections per address are counted; this process's memory when absent. */
+	addressConnections?: AddressConnections;
 	/** TRUST_PROXY: per-address limits use the rightmost X-Forwarded-For address. */
 	trustProxy?: boolean;
 }) {
@@ -68,7 +71,7 @@ export function createSync(options: {
 	const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false });
 	const work = new WorkBudget(limits.relayWorkPerSecond);
 	const connections = new Set<Connection>();
-	const perAddress = new Map<string, number>();
+	const addressConnections = options.addressConnections ?? memoryAddressConnections();
 	let closing = false;
 
 	function refuse(ws: WebSocket, reason: CloseReason, detail: string, room?: string): void {
@@ -84,18 +87,15 @@ export function createSync(options: {
 		if (!TOKEN_PATTERN.test(token)) return refuse(ws, 'BAD_TOKEN', 'token format', name);
 		const door = parseDoorRoom(name);
 		if (door && Date.now() >= door.expires) return refuse(ws, 'DOOR_EXPIRED', 'door past its expiry', name);
-		const count = perAddress.get(address) ?? 0;
-		if (count >= limits.connectionsPerAddress) return refuse(ws, 'ADDRESS_BUSY', 'connections per address', name);
-		perAddress.set(address, count + 1);
+		if (!(await addressConnections.acquire(address, limits.connectionsPerAddress))) return refuse(ws, 'ADDRESS_BUSY', 'connections per address', name);
 		let counted = true;
 		const uncount = () => {
 			if (!counted) return;
 			counted = false;
-			const left = (perAddress.get(address) ?? 1) - 1;
-			if (left > 0) perAddress.set(address, left);
-			else perAddress.delete(address);
+			addressConnections.release(address);
 		};
 		ws.once('close', uncount);
+		if (ws.readyState !== ws.OPEN) return uncount();
 
 		let room;
 		try {

@@ -1,5 +1,7 @@
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { createLogger } from '../../sync-server/src/logger';
 import { createMetrics } from '../../sync-server/src/metrics';
@@ -10,7 +12,7 @@ import { CLOSE } from '../../sync-server/src/shared/protocol';
 import { closeCode, connectClient, eventually, randomRoom, randomToken, type TestClient } from '../helpers/clients';
 import { openRaw, textUpdate, updateFrame } from '../helpers/frames';
 import { findPostgres, useTestDatabase } from '../helpers/postgres';
-import { findRedis } from '../helpers/redis';
+import { findRedis, startRedis } from '../helpers/redis';
 import { spawnCluster, stopRelay, type RelayProcess } from '../helpers/relay-process';
 import { savedWriter, type SavedWriter } from '../helpers/saved';
 
@@ -176,6 +178,75 @@ describe.skipIf(!postgres || !redis)('a room byte limit on two processes', () =>
 			}
 		} finally {
 			await Promise.all(relays.map(stopRelay));
+		}
+	}, 120_000);
+});
+
+describe.skipIf(!postgres || !redis)('connections per address on two processes', () => {
+	const database = useTestDatabase(postgres!);
+
+	/** Opens a connection to a new room; resolves with the close code when refused. */
+	const join = (relay: RelayProcess) =>
+		new Promise<{ socket: WebSocket; refused?: number }>((resolve) => {
+			const socket = new WebSocket(`${relay.syncUrl}/${randomRoom()}?token=${randomToken()}`);
+			// The relay's first message (sync step 1) means the connection was accepted.
+			socket.once('message', () => resolve({ socket }));
+			socket.once('close', (code) => resolve({ socket, refused: code }));
+		});
+	/** Tries until a connection is accepted (each refused one is closed by the relay). */
+	const joinWhenFree = async (relay: RelayProcess, what: string) => {
+		const start = Date.now();
+		for (;;) {
+			const attempt = await join(relay);
+			if (attempt.refused === undefined) return attempt.socket;
+			expect(attempt.refused).toBe(CLOSE.ADDRESS_BUSY);
+			if (Date.now() - start > 40_000) throw new Error(`timed out waiting for ${what}`);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+	};
+
+	it('counts an address on both processes together, through a Redis restart, and stops counting a killed process', async () => {
+		const ownRedis = await startRedis();
+		const counts = new Redis(ownRedis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+		const [a, b] = (await spawnCluster(2, { databaseUrl: database.current.url, redisUrl: ownRedis.url }, { ...LIMITS, MAX_CONNECTIONS_PER_ADDRESS: '3' })) as [
+			RelayProcess,
+			RelayProcess
+		];
+		try {
+			const held = [await join(a), await join(a), await join(b)];
+			expect(held.map((attempt) => attempt.refused)).toEqual([undefined, undefined, undefined]);
+			// Three open across the two: a fourth is refused on either.
+			expect((await join(b)).refused).toBe(CLOSE.ADDRESS_BUSY);
+			expect((await join(a)).refused).toBe(CLOSE.ADDRESS_BUSY);
+			// One closes on A: its place can be taken on B.
+			const closed = new Promise((resolve) => held[0]!.socket.once('close', resolve));
+			held[0]!.socket.close();
+			await closed;
+			held[0] = { socket: await joinWhenFree(b, 'the place freed on A to be taken on B') };
+
+			// Redis restarted empty: each process writes its counts again once it is back.
+			await ownRedis.stop();
+			await ownRedis.start();
+			await counts.connect();
+			const total = async () => Object.values(await counts.hgetall('fieldbook:conns:127.0.0.1')).reduce((sum, n) => sum + Number(n), 0);
+			const startWait = Date.now();
+			while ((await total()) < 3) {
+				if (Date.now() - startWait > 30_000) throw new Error('timed out waiting for the counts to come back');
+				await new Promise((resolve) => setTimeout(resolve, 100));
+			}
+			expect((await join(b)).refused).toBe(CLOSE.ADDRESS_BUSY);
+
+			// A dies holding one connection: it still counts at first, then no longer once A is known dead.
+			a.child.kill('SIGKILL');
+			await a.exited;
+			expect((await join(b)).refused).toBe(CLOSE.ADDRESS_BUSY);
+			held.push({ socket: await joinWhenFree(b, 'the place of the killed process') });
+			expect((await join(b)).refused).toBe(CLOSE.ADDRESS_BUSY);
+			for (const { socket } of held) socket.close();
+		} finally {
+			counts.disconnect();
+			await Promise.all([a, b].map(stopRelay));
+			await ownRedis.close();
 		}
 	}, 120_000);
 });
