@@ -55,7 +55,7 @@ describe('three replicas with offline periods and compactions', () => {
 						docs[s.who]!.doc.getArray<string>('notes').push([note]);
 					} else if (s.kind === 'offline') await setOnline(devices[s.who]!, false);
 					else if (s.kind === 'online') await setOnline(devices[s.who]!, true);
-					else if (s.kind === 'compact') (await devices[s.who]!.workspace.vault(vaults[s.who]!.id)).compact(first.docId, s.full);
+					else if (s.kind === 'compact') await (await devices[s.who]!.workspace.vault(vaults[s.who]!.id)).compact(first.docId, s.full);
 					else await new Promise((resolve) => setTimeout(resolve, 30));
 				}
 				for (const device of devices) await setOnline(device, true);

@@ -172,7 +172,7 @@ describe('typing while the other member edits, moves and comes and goes', () => 
 					} else if (s.kind === 'offline') await setOnline(devices[s.who]!, false);
 					else if (s.kind === 'online') await setOnline(devices[s.who]!, true);
 					else if (s.kind === 'flush') await docA.flush();
-					else if (s.kind === 'compact') (await devices[s.who]!.workspace.vault(vaultA.id)).compact(docA.docId, true);
+					else if (s.kind === 'compact') await (await devices[s.who]!.workspace.vault(vaultA.id)).compact(docA.docId, true);
 					else if (s.kind === 'pause') await new Promise((resolve) => setTimeout(resolve, 25));
 					if (lines.length > 0) expect(editor.caret()).toEqual({ text: lines[lines.length - 1], offset: lines[lines.length - 1]!.length });
 				}

@@ -30,7 +30,7 @@ describe('a tampered blob in the vault', () => {
 
 		for (let i = 0; i < 5; i++) guide.doc.getText('body').insert(0, `${i}`);
 		await guide.flush();
-		internals.compact(guide.docId, true);
+		await internals.compact(guide.docId, true);
 		const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((byte, i) => byte === b[i]);
 		expect(blobs.toArray().some((blob) => same(blob, tampered))).toBe(true);
 		expect(blobs.length).toBe(2);

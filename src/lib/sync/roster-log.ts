@@ -88,7 +88,7 @@ export class RosterLog {
  * Whether a meta-doc update from `author`, who may not author blobs, only appends roster operations about
  * themselves (their own join, profile or leave): what a direct invite's holder writes before the roster
  * admits them. Tried on a scratch copy of the meta doc: nothing deleted, nothing else changed, nothing left
- * waiting for missing updates.
+ * waiting for missing updates. `update` is in the Yjs v2 encoding (what document blobs hold, FORMAT.md).
  */
 export function onlyOwnRosterOps(meta: Y.Doc, update: Uint8Array, author: string): boolean {
 	const scratch = new Y.Doc();
@@ -101,7 +101,7 @@ export function onlyOwnRosterOps(meta: Y.Doc, update: Uint8Array, author: string
 			if (transaction.deleteSet.clients.size > 0) ok = false;
 			for (const type of transaction.changed.keys()) if (type !== roster) ok = false;
 		});
-		Y.applyUpdate(scratch, update);
+		Y.applyUpdateV2(scratch, update);
 		if (!ok || scratch.store.pendingStructs || scratch.store.pendingDs) return false;
 		const added = roster.toArray().filter((entry) => !before.has(entry?.s));
 		return (

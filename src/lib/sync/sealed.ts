@@ -9,8 +9,15 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { concat, fromBase64Url, toBase64Url, utf8 } from './bytes';
 import { randomBytes, sign, signatures, verify, type DeviceKeys, type GroupKey, type Signatures, KEY_ID_BYTES } from './crypto';
 
-/** The format version this code writes. */
-export const SEALED_VERSION = 1;
+/**
+ * The format version this code writes. Version 2 has version 1's layout; a document blob's plaintext is a Yjs
+ * update in the v2 encoding (version 1: the v1 encoding). Both versions open.
+ */
+export const SEALED_VERSION = 2;
+/** Versions this code opens. */
+export const SEALED_VERSIONS: readonly number[] = [1, 2];
+/** A version this code reads. */
+export type SealedVersion = 1 | 2;
 export const NONCE_BYTES = 24;
 export const PUBLIC_KEY_BYTES = 32;
 export const SIGNATURE_BYTES = 64;
@@ -46,8 +53,15 @@ function associatedData(context: SealContext, header: Uint8Array): Uint8Array {
 }
 
 /** The encrypted part of a blob (header and ciphertext) and what its signature covers. */
-function encrypt(plaintext: Uint8Array, context: SealContext, key: GroupKey, author: DeviceKeys, nonce: Uint8Array): { body: Uint8Array; signed: Uint8Array } {
-	const header = concat(new Uint8Array([SEALED_VERSION]), fromBase64Url(key.keyId), nonce, author.publicKey);
+function encrypt(
+	plaintext: Uint8Array,
+	context: SealContext,
+	key: GroupKey,
+	author: DeviceKeys,
+	nonce: Uint8Array,
+	version: SealedVersion
+): { body: Uint8Array; signed: Uint8Array } {
+	const header = concat(new Uint8Array([version]), fromBase64Url(key.keyId), nonce, author.publicKey);
 	if (header.byteLength !== HEADER_BYTES) throw new Error('bad key id, nonce or public key length');
 	const aad = associatedData(context, header);
 	const body = concat(header, xchacha20poly1305(key.key, nonce, aad).encrypt(plaintext));
@@ -56,16 +70,17 @@ function encrypt(plaintext: Uint8Array, context: SealContext, key: GroupKey, aut
 
 /**
  * Seals plaintext for a document, signing synchronously (noble): for the unload path, where nothing
- * asynchronous finishes. `nonce` is for test vectors only; leave it out.
+ * asynchronous finishes. `nonce` and `version` are for test vectors only; leave them out.
  */
 export function seal(
 	plaintext: Uint8Array,
 	context: SealContext,
 	key: GroupKey,
 	author: DeviceKeys,
-	nonce: Uint8Array = randomBytes(NONCE_BYTES)
+	nonce: Uint8Array = randomBytes(NONCE_BYTES),
+	version: SealedVersion = SEALED_VERSION
 ): Uint8Array {
-	const { body, signed } = encrypt(plaintext, context, key, author, nonce);
+	const { body, signed } = encrypt(plaintext, context, key, author, nonce, version);
 	return concat(body, sign(signed, author.secretKey));
 }
 
@@ -78,7 +93,7 @@ export async function sealAsync(
 	signer?: Signatures,
 	nonce: Uint8Array = randomBytes(NONCE_BYTES)
 ): Promise<Uint8Array> {
-	const { body, signed } = encrypt(plaintext, context, key, author, nonce);
+	const { body, signed } = encrypt(plaintext, context, key, author, nonce, SEALED_VERSION);
 	return concat(body, await (signer ?? (await signatures())).sign(signed, author));
 }
 
@@ -88,6 +103,8 @@ export interface OpenedBlob {
 	/** The author's device public key, base64url. */
 	author: string;
 	keyId: string;
+	/** The blob's format version: a document blob of version 1 holds a v1 Yjs update, of version 2 a v2 one. */
+	version: SealedVersion;
 }
 
 /** Reads the key id of a blob without opening it. */
@@ -97,6 +114,7 @@ export function keyIdOfBlob(blob: Uint8Array): string | undefined {
 
 /** A blob split into the parts opening checks. */
 interface Parts {
+	version: SealedVersion;
 	keyId: string;
 	key: GroupKey;
 	nonce: Uint8Array;
@@ -109,12 +127,13 @@ interface Parts {
 /** Checks length, version and key, in that order, and splits the blob. */
 function parse(blob: Uint8Array, context: SealContext, keys: (keyId: string) => GroupKey | undefined): Parts {
 	if (blob.byteLength < HEADER_BYTES + TAG_BYTES + SIGNATURE_BYTES) throw new SealError('truncated');
-	if (blob[0] !== SEALED_VERSION) throw new SealError('version');
+	if (!SEALED_VERSIONS.includes(blob[0]!)) throw new SealError('version');
 	const keyId = toBase64Url(blob.subarray(1, 1 + KEY_ID_BYTES));
 	const key = keys(keyId);
 	if (!key) throw new SealError('unknownKey');
 	const header = blob.subarray(0, HEADER_BYTES);
 	return {
+		version: blob[0] as SealedVersion,
 		keyId,
 		key,
 		nonce: header.subarray(1 + KEY_ID_BYTES, 1 + KEY_ID_BYTES + NONCE_BYTES),
@@ -133,7 +152,7 @@ function decrypt(parts: Parts): OpenedBlob {
 	} catch {
 		throw new SealError('decrypt');
 	}
-	return { plaintext, author: toBase64Url(parts.author), keyId: parts.keyId };
+	return { plaintext, author: toBase64Url(parts.author), keyId: parts.keyId, version: parts.version };
 }
 
 /**

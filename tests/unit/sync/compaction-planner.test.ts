@@ -6,13 +6,14 @@ import {
 	TAIL_BATCHES,
 	TAIL_BLOBS,
 	planCompaction,
+	tailLevel,
 	type CompactionPlan,
 	type PlannedBlob
 } from '../../../src/lib/sync/compaction';
 
 const opened = (bytes: number): PlannedBlob => ({ bytes, opened: true });
 const refused = (bytes: number): PlannedBlob => ({ bytes, opened: false });
-const batches = (count: number, bytes = 220) => Array.from({ length: count }, () => opened(bytes));
+const batches = (count: number, bytes = 160) => Array.from({ length: count }, () => opened(bytes));
 
 /** The blobs after a plan is performed: merged ones gone, the merged blob (of `bytes`) at the end. */
 function perform(blobs: PlannedBlob[], plan: CompactionPlan, bytes: number): PlannedBlob[] {
@@ -35,13 +36,50 @@ describe('compaction planner', () => {
 		expect(plan.kind !== 'none' && plan.merge).toEqual(Array.from({ length: TAIL_BATCHES }, (_, index) => index + 1));
 	});
 
-	it('merges the smaller half of the tail blobs once there are TAIL_BLOBS of them', () => {
-		const tails = Array.from({ length: TAIL_BLOBS }, (_, index) => opened(BATCH_BLOB_BYTES + 100 * (TAIL_BLOBS - index)));
-		const blobs = [opened(500_000), ...tails];
+	it('sorts tail blobs into levels, each TAIL_BLOBS times wider than the one below', () => {
+		expect(tailLevel(BATCH_BLOB_BYTES - 1)).toBe(0);
+		expect(tailLevel(BATCH_BLOB_BYTES)).toBe(1);
+		expect(tailLevel(BATCH_BLOB_BYTES * TAIL_BLOBS - 1)).toBe(1);
+		expect(tailLevel(BATCH_BLOB_BYTES * TAIL_BLOBS)).toBe(2);
+		expect(tailLevel(BATCH_BLOB_BYTES * TAIL_BLOBS ** 2)).toBe(3);
+	});
+
+	it('merges the tail blobs of a level once there are TAIL_BLOBS of them, and only those', () => {
+		const level1 = BATCH_BLOB_BYTES + 100;
+		const level2 = BATCH_BLOB_BYTES * TAIL_BLOBS + 100;
+		// A full level 2 and an almost full level 1, interleaved: level 2 merges, level 1 waits.
+		const tails = Array.from({ length: TAIL_BLOBS }, () => opened(level2));
+		const ones = Array.from({ length: TAIL_BLOBS - 1 }, () => opened(level1));
+		const blobs = [opened(500_000), ...tails.flatMap((tail, index) => (ones[index] ? [tail, ones[index]!] : [tail]))];
 		const plan = planCompaction(blobs);
 		expect(plan.kind).toBe('tail');
-		// The smallest are the last ones here.
-		expect(plan.kind !== 'none' && plan.merge).toEqual(Array.from({ length: TAIL_BLOBS / 2 }, (_, index) => index + 1 + TAIL_BLOBS / 2));
+		if (plan.kind === 'none') return;
+		expect(plan.merge.map((index) => blobs[index]!.bytes)).toEqual(Array.from({ length: TAIL_BLOBS }, () => level2));
+		// One more level-1 blob: the lowest full level goes first.
+		const fuller = [...blobs, opened(level1)];
+		const first = planCompaction(fuller);
+		expect(first.kind !== 'none' && first.merge.map((index) => fuller[index]!.bytes)).toEqual(Array.from({ length: TAIL_BLOBS }, () => level1));
+	});
+
+	it('rewrites a byte about once per level, not once per merge', () => {
+		// A long typing session: each merge is as large as its parts less their seals (no squashing assumed).
+		const seal = 145;
+		let blobs: PlannedBlob[] = [opened(2_000_000 - 1)];
+		let typed = 0;
+		let written = 0;
+		for (let batch = 0; batch < 20_000; batch++) {
+			blobs = [...blobs, opened(160)];
+			typed += 160 - seal;
+			for (let plan = planCompaction(blobs); plan.kind !== 'none'; plan = planCompaction(blobs)) {
+				expect(plan.kind).toBe('tail');
+				const size = plan.merge.reduce((sum, index) => sum + blobs[index]!.bytes - seal, 0) + seal;
+				written += size;
+				blobs = perform(blobs, plan, size);
+			}
+		}
+		// Four levels between a batch and a snapshot part: content is merged at most about four times over.
+		expect(written).toBeLessThan(5 * typed);
+		expect(blobs.length).toBeLessThan(TAIL_BATCHES + 4 * TAIL_BLOBS);
 	});
 
 	it('rewrites the snapshot only when the tail passes SNAPSHOT_FRACTION of it', () => {
@@ -71,7 +109,7 @@ describe('compaction planner', () => {
 
 	it('keeps merged blobs within MAX_BLOB_BYTES', () => {
 		const parts = Array.from({ length: 8 }, () => opened(MAX_BLOB_BYTES - 1));
-		const blobs = [...parts, ...Array.from({ length: TAIL_BLOBS }, () => opened(400_000))];
+		const blobs = [...parts, ...Array.from({ length: TAIL_BLOBS }, () => opened(300_000))];
 		const plan = planCompaction(blobs);
 		expect(plan.kind).toBe('tail');
 		if (plan.kind === 'none') return;
@@ -101,6 +139,6 @@ describe('compaction planner', () => {
 			if (again.kind !== 'none') expect(planCompaction(perform(both, again, 1)).kind).toBe('none');
 			blobs = after;
 		}
-		expect(blobs.length).toBeLessThan(TAIL_BATCHES + TAIL_BLOBS + 2);
+		expect(blobs.length).toBeLessThan(TAIL_BATCHES + 4 * TAIL_BLOBS + 2);
 	});
 });

@@ -62,7 +62,7 @@ describe('sealed blobs', () => {
 	it('names why: version, unknown key, signature, associated data of another doc, wrong key, truncation', () => {
 		const blob = seal(plaintext, context, key, author);
 		const newer = blob.slice();
-		newer[0] = 2;
+		newer[0] = 3;
 		expect(refusal(newer)).toBe('version');
 		expect(refusal(blob, context, () => undefined)).toBe('unknownKey');
 		expect(refusal(blob, { ...context, docId: 'BBBBBBBBBBBBBBBBBBBBBB' })).toBe('signature');
