@@ -77,6 +77,28 @@ export interface RelayLimits {
 	relayWorkPerSecond: number;
 	/** Bytes of structs and deletions waiting for missing dependencies a room may hold. */
 	maxPendingBytes: number;
+	/** Stored bytes of every room together (MAX_TOTAL_BYTES); updates past it close with STORAGE_FULL. */
+	maxTotalBytes: number;
+	/** New rooms one client address may create per day. */
+	roomsPerDayPerAddress: number;
+	/** Update bytes one client address may have stored per day. */
+	bytesPerDayPerAddress: number;
+	/** Resident memory of the process (MEMORY_BUDGET_MB) past which idle rooms are unloaded and no room is loaded. */
+	memoryBudgetBytes: number;
+	/** A room whose last update or awareness message is older than this is idle (unloaded first over budget). */
+	idleRoomMs: number;
+	/** Largest awareness message (MAX_AWARENESS_BYTES). */
+	maxAwarenessBytes: number;
+	/** Awareness client ids one connection may announce. */
+	awarenessClientsPerConnection: number;
+	/** Sustained awareness messages per second per connection (a bucket of twice this). */
+	awarenessPerSecond: number;
+	/** Open HTTP (and websocket) connections per client socket address (MAX_HTTP_CONNECTIONS_PER_ADDRESS). */
+	httpConnectionsPerAddress: number;
+	/** Time a client has to send a request's headers. */
+	headersTimeoutMs: number;
+	/** Time a client has to send a whole request, body included. */
+	requestTimeoutMs: number;
 }
 
 /** A configuration problem, naming the variable. */
@@ -199,7 +221,18 @@ export function loadConfig(env: Env = process.env): RelayConfig {
 			maxUpdateWork: integer(env, 'MAX_UPDATE_WORK', 4_000_000, 1000),
 			roomWorkPerSecond: integer(env, 'ROOM_WORK_PER_SECOND', 4_000_000, 1000),
 			relayWorkPerSecond: integer(env, 'RELAY_WORK_PER_SECOND', 12_000_000, 1000),
-			maxPendingBytes: integer(env, 'MAX_PENDING_BYTES', 4 * 1024 * 1024, 1024)
+			maxPendingBytes: integer(env, 'MAX_PENDING_BYTES', 4 * 1024 * 1024, 1024),
+			maxTotalBytes: integer(env, 'MAX_TOTAL_BYTES', 20 * 1024 * 1024 * 1024, 1024),
+			roomsPerDayPerAddress: integer(env, 'ROOMS_PER_DAY_PER_ADDRESS', 200, 1),
+			bytesPerDayPerAddress: integer(env, 'BYTES_PER_DAY_PER_ADDRESS', 1024 * 1024 * 1024, 1024),
+			memoryBudgetBytes: integer(env, 'MEMORY_BUDGET_MB', 1536, 16) * 1024 * 1024,
+			idleRoomMs: integer(env, 'IDLE_ROOM_SECONDS', 300, 1) * 1000,
+			maxAwarenessBytes: integer(env, 'MAX_AWARENESS_BYTES', 16 * 1024, 256),
+			awarenessClientsPerConnection: integer(env, 'AWARENESS_CLIENTS_PER_CONNECTION', 16, 1),
+			awarenessPerSecond: integer(env, 'AWARENESS_PER_SECOND', 10, 1),
+			httpConnectionsPerAddress: integer(env, 'MAX_HTTP_CONNECTIONS_PER_ADDRESS', 256, 1),
+			headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 100),
+			requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 100)
 		},
 		commons: {
 			maxEntryBytes: integer(env, 'COMMONS_MAX_ENTRY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),

@@ -24,6 +24,7 @@ import { encodeDeleteSet, encodeFrame, planFrames } from './frames.js';
 import { awarenessMessage, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage } from './messages.js';
 import { RoomClosed, StorageFailed, UpdateRejected, type Room, type RoomMember, type Rooms } from './rooms.js';
 import { RoomFull } from './store/types.js';
+import type { AddressBytes } from './quotas.js';
 import { CHEAP_UPDATE_WORK, countStructs, pendingBytes, updateCost, WorkBudget } from './update-cost.js';
 
 /** Batch "saved" answers: one per burst of updates is enough for the client's status. */
@@ -47,6 +48,8 @@ export interface ConnectionContext {
 	logger: Logger;
 	/** Integration steps every room together may spend on costly updates (RELAY_WORK_PER_SECOND). */
 	work: WorkBudget;
+	/** Update bytes stored per client address per day (BYTES_PER_DAY_PER_ADDRESS). */
+	addressBytes: AddressBytes;
 }
 
 /** A websocket joined to a room. */
@@ -64,13 +67,18 @@ export class Connection implements RoomMember {
 	#savedTimer: ReturnType<typeof setTimeout> | undefined;
 	#closed = false;
 	#onClosed: () => void;
+	#address: string;
+	#awarenessTokens: number;
+	#awarenessAt = Date.now();
 
-	constructor(ws: WebSocket, room: Room, context: ConnectionContext, options: { saved: boolean; onClosed: () => void }) {
+	constructor(ws: WebSocket, room: Room, context: ConnectionContext, options: { saved: boolean; address: string; onClosed: () => void }) {
 		this.#ws = ws;
 		this.#room = room;
 		this.#context = context;
 		this.#savedExtension = options.saved;
 		this.#tokens = context.limits.updateBurst;
+		this.#awarenessTokens = 2 * context.limits.awarenessPerSecond;
+		this.#address = options.address;
 		this.#onClosed = options.onClosed;
 		ws.on('message', (data, isBinary) => this.#receive(data, isBinary));
 		ws.on('pong', () => (this.alive = true));
@@ -126,6 +134,7 @@ export class Connection implements RoomMember {
 		const chunks = Array.isArray(data) ? data : [data];
 		const message = new Uint8Array(Buffer.concat(chunks.map((chunk) => Buffer.from(chunk as ArrayBuffer))));
 		this.#context.metrics.bytesIn.inc(message.byteLength);
+		this.#room.lastActive = Date.now();
 		// Messages of one connection are handled strictly in order: an update is stored before the next is read.
 		this.#queue = this.#queue.then(() => this.#handle(message)).catch((error: unknown) => {
 			if (error instanceof Refusal) this.#refuse(error.reason, error.message);
@@ -144,6 +153,16 @@ export class Connection implements RoomMember {
 		this.#refilledAt = now;
 		if (this.#tokens < 1) throw new Refusal('RATE_LIMITED', 'update rate above the limit');
 		this.#tokens -= 1;
+	}
+
+	/** Awareness has its own bucket (AWARENESS_PER_SECOND): presence never eats the budget of edits. */
+	#takeAwarenessToken(): void {
+		const { awarenessPerSecond } = this.#context.limits;
+		const now = Date.now();
+		this.#awarenessTokens = Math.min(2 * awarenessPerSecond, this.#awarenessTokens + ((now - this.#awarenessAt) / 1000) * awarenessPerSecond);
+		this.#awarenessAt = now;
+		if (this.#awarenessTokens < 1) throw new Refusal('RATE_LIMITED', 'awareness rate above the limit');
+		this.#awarenessTokens -= 1;
 	}
 
 	async #handle(message: Uint8Array): Promise<void> {
@@ -167,8 +186,9 @@ export class Connection implements RoomMember {
 				return;
 			}
 			case MESSAGE_AWARENESS: {
-				this.#takeToken();
+				this.#takeAwarenessToken();
 				const update = decoding.readVarUint8Array(decoder);
+				if (update.byteLength > this.#context.limits.maxAwarenessBytes) throw new Refusal('AWARENESS_TOO_LARGE', `${update.byteLength} bytes`);
 				this.#applyAwareness(update);
 				return;
 			}
@@ -192,6 +212,8 @@ export class Connection implements RoomMember {
 			decoding.readVarUint(decoder);
 			JSON.parse(decoding.readVarString(decoder));
 		}
+		const announced = new Set([...this.awarenessClients, ...clients]).size;
+		if (announced > this.#context.limits.awarenessClientsPerConnection) throw new Refusal('AWARENESS_TOO_LARGE', `${announced} awareness clients`);
 		awarenessProtocol.applyAwarenessUpdate(this.#room.awareness, update, this);
 		for (const client of clients) {
 			if (this.#room.awareness.getStates().has(client)) this.awarenessClients.add(client);
@@ -230,10 +252,15 @@ export class Connection implements RoomMember {
 		if (waiting > limits.maxPendingBytes) throw new Refusal('UPDATE_TOO_COSTLY', `${waiting} bytes wait for missing dependencies`);
 		const cost = updateCost(this.#room.doc, decoded, limits.maxUpdateWork);
 		if (cost > limits.maxUpdateWork) throw new Refusal('UPDATE_TOO_COSTLY', `integration estimated above ${cost} steps`);
+		if (this.#context.rooms.totalBytes + update.byteLength > limits.maxTotalBytes) {
+			throw new Refusal('STORAGE_FULL', `every room together would hold ${this.#context.rooms.totalBytes + update.byteLength} bytes`);
+		}
+		if (!this.#context.addressBytes.allows(this.#address)) throw new Refusal('ADDRESS_QUOTA', 'bytes per address per day');
 		this.#room.work ??= new WorkBudget(limits.roomWorkPerSecond);
 		if (!this.#room.work.take(cost)) throw new Refusal('WORK_LIMITED', `room work budget (${cost} steps)`);
 		if (cost > CHEAP_UPDATE_WORK && !this.#context.work.take(cost)) throw new Refusal('WORK_LIMITED', `relay work budget (${cost} steps)`);
 		await this.#context.rooms.accept(this.#room, update, { maxBytes: limits.maxRoomBytes, from: this });
+		this.#context.addressBytes.charge(this.#address, update.byteLength);
 		this.#room.broadcast(syncMessage(SYNC_UPDATE, update), this);
 		this.#scheduleSavedState();
 	}

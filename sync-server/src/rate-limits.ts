@@ -13,10 +13,18 @@ export interface RateLimit {
 	take(key: string): Promise<number>;
 }
 
+/** A quota of `limit` points per fixed window for each key (bytes per day). */
+export interface Quota {
+	/** Counts `points` for `key`; resolves 0 when they fit, else the whole seconds until the window ends. */
+	take(key: string, points: number): Promise<number>;
+}
+
 /** Makes the limits of one relay process. */
 export interface RateLimits {
 	/** The limit called `name` (a Redis key prefix), `limit` hits per `windowMs` per key. */
 	limit(name: string, limit: number, windowMs: number): RateLimit;
+	/** The quota called `name`, `limit` points per fixed window of `windowMs` per key. */
+	quota(name: string, limit: number, windowMs: number): Quota;
 	close(): Promise<void>;
 }
 
@@ -26,6 +34,25 @@ export function memoryRateLimits(): RateLimits {
 		limit(_name, limit, windowMs) {
 			const window = new SlidingWindowLimiter(limit, windowMs);
 			return { take: async (key) => window.take(key) };
+		},
+		quota(_name, limit, windowMs) {
+			// One counter per key and window: what a key used is forgotten when its window ends.
+			const used = new Map<string, { start: number; points: number }>();
+			let sweptAt = 0;
+			return {
+				take: async (key, points) => {
+					const now = Date.now();
+					if (now - sweptAt >= windowMs) {
+						sweptAt = now;
+						for (const [k, entry] of used) if (now - entry.start >= windowMs) used.delete(k);
+					}
+					let entry = used.get(key);
+					if (!entry || now - entry.start >= windowMs) used.set(key, (entry = { start: now, points: 0 }));
+					if (entry.points + points > limit) return Math.max(1, Math.ceil((entry.start + windowMs - now) / 1000));
+					entry.points += points;
+					return 0;
+				}
+			};
 		},
 		close: async () => {}
 	};
@@ -55,6 +82,27 @@ export async function redisRateLimits(url: string, onError: (error: unknown) => 
 				async take(key) {
 					try {
 						await limiter.consume(key);
+						return 0;
+					} catch (refusal) {
+						if (refusal instanceof RateLimiterRes) return Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
+						throw refusal;
+					}
+				}
+			};
+		},
+		quota(name, limit, windowMs) {
+			const duration = Math.max(1, Math.ceil(windowMs / 1000));
+			const limiter = new RateLimiterRedis({
+				storeClient: client,
+				keyPrefix: `fieldbook:quota:${name}`,
+				points: limit,
+				duration,
+				insuranceLimiter: new RateLimiterMemory({ keyPrefix: `fieldbook:quota:${name}`, points: limit, duration })
+			});
+			return {
+				async take(key, points) {
+					try {
+						await limiter.consume(key, points);
 						return 0;
 					} catch (refusal) {
 						if (refusal instanceof RateLimiterRes) return Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createCommonsHandler } from './commons/http.js';
 import { commonsPageMeta, withPageMeta } from './commons/page-meta.js';
 import type { CommonsStore } from './commons/types.js';
@@ -46,7 +47,16 @@ async function sendMetrics(res: ServerResponse, metrics: Metrics): Promise<void>
 
 /** The metrics-only listener on METRICS_PORT: nothing else is served there. */
 async function listenMetrics(config: RelayConfig, metrics: Metrics, logger: Logger): Promise<Server> {
-	const server = createServer((req, res) => {
+	const { limits } = config;
+	const server = createServer(
+		{
+			// Slow senders are cut off: headers within HEADERS_TIMEOUT_MS, the whole request within REQUEST_TIMEOUT_MS,
+			// checked every second (Node's default check runs every 30 s).
+			headersTimeout: limits.headersTimeoutMs,
+			requestTimeout: limits.requestTimeoutMs,
+			connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs)
+		},
+		(req, res) => {
 		const path = (req.url ?? '/').split('?')[0];
 		if (path !== '/metrics' || req.method !== 'GET') return sendJson(res, 404, { error: 'not_found' });
 		sendMetrics(res, metrics).catch((error: unknown) => {
@@ -115,15 +125,48 @@ export async function startRelay(
 		sendJson(res, 404, { error: 'not_found' });
 	}
 
-	const server = createServer((req, res) => {
-		handle(req, res).catch((error: unknown) => {
-			logger.error({ err: error, path: req.url?.split('?')[0] }, 'request failed');
-			if (!res.headersSent) sendJson(res, 500, { error: 'internal' });
-			else res.destroy();
-		});
+	const { limits } = config;
+	const server = createServer(
+		{
+			// Slow senders are cut off: headers within HEADERS_TIMEOUT_MS, the whole request within REQUEST_TIMEOUT_MS,
+			// checked every second (Node's default check runs every 30 s).
+			headersTimeout: limits.headersTimeoutMs,
+			requestTimeout: limits.requestTimeoutMs,
+			connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs)
+		},
+		(req, res) => {
+			handle(req, res).catch((error: unknown) => {
+				logger.error({ err: error, path: req.url?.split('?')[0] }, 'request failed');
+				if (!res.headersSent) sendJson(res, 500, { error: 'internal' });
+				else res.destroy();
+			});
+		}
+	);
+	// Open HTTP connections per socket address (MAX_HTTP_CONNECTIONS_PER_ADDRESS): a socket past the limit is
+	// closed at once. A websocket leaves this count when it upgrades (its own limits are in sync.ts).
+	const httpConnections = new Map<string, number>();
+	const counted = new WeakSet<Duplex>();
+	const uncount = (socket: Duplex, address: string) => {
+		if (!counted.delete(socket)) return;
+		const left = (httpConnections.get(address) ?? 1) - 1;
+		if (left > 0) httpConnections.set(address, left);
+		else httpConnections.delete(address);
+	};
+	server.on('connection', (socket) => {
+		const address = socket.remoteAddress ?? '';
+		const open = httpConnections.get(address) ?? 0;
+		if (open >= limits.httpConnectionsPerAddress) {
+			metrics.refusals.inc({ reason: 'HTTP_CONNECTIONS' });
+			socket.destroy();
+			return;
+		}
+		httpConnections.set(address, open + 1);
+		counted.add(socket);
+		socket.once('close', () => uncount(socket, address));
 	});
 
 	server.on('upgrade', (req, socket, head) => {
+		uncount(socket, req.socket.remoteAddress ?? '');
 		const url = new URL(req.url ?? '/', 'http://relay.invalid');
 		if (!sync.handleUpgrade(req, socket, head, url)) socket.destroy();
 	});

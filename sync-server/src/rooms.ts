@@ -50,6 +50,8 @@ const COMPACT_DELAY_MS = 2_000;
  * times its last duration: checking a busy big room takes at most 1/20 of a core.
  */
 const COMPACT_CHECK_SPACING = 20;
+/** How often the stored total (MAX_TOTAL_BYTES) is read again, for the writes of other processes. */
+const TOTAL_REFRESH_MS = 60_000;
 /** Rows are read from storage in pages of this size when a room loads. */
 export const LOAD_PAGE_BYTES = 1024 * 1024;
 
@@ -103,6 +105,8 @@ export class Room {
 	#gate: { promise: Promise<void>; open: () => void } | undefined;
 	#storing: { vector: Uint8Array; stored: boolean }[] = [];
 	#savedVector: Uint8Array | undefined;
+	/** When a member last sent anything (Date.now()); rooms idle longest are unloaded first over the memory budget. */
+	lastActive = Date.now();
 	/** Integration steps this room may still spend (ROOM_WORK_PER_SECOND), made on its first update. */
 	work: WorkBudget | undefined;
 	/** Rows were appended since the last compaction check. */
@@ -247,11 +251,18 @@ export class Rooms {
 	#logger: Logger;
 
 	#fanout: RoomFanout | undefined;
+	/** Stored bytes of every room (MAX_TOTAL_BYTES): read from the store, then kept by this process's writes. */
+	#totalBytes = 0;
+	#totalTimer: ReturnType<typeof setInterval>;
 
 	constructor(options: { store: RoomStore; metrics: Metrics; logger: Logger; fanout?: Fanout }) {
 		this.#store = options.store;
 		this.#metrics = options.metrics;
 		this.#logger = options.logger;
+		// Other processes sharing the store write too: read the sum again now and then.
+		this.#refreshTotal();
+		this.#totalTimer = setInterval(() => this.#refreshTotal(), TOTAL_REFRESH_MS);
+		this.#totalTimer.unref();
 		if (options.fanout) this.#fanout = new RoomFanout({ fanout: options.fanout, store: options.store, logger: options.logger, metrics: options.metrics });
 	}
 
@@ -270,6 +281,39 @@ export class Rooms {
 		}
 		const fanout = this.#fanout;
 		return fanout ? room.then(async (loaded) => (await fanout.catchUp(loaded), loaded)) : room;
+	}
+
+	#refreshTotal(): void {
+		this.#store.totalBytes().then(
+			(bytes) => (this.#totalBytes = bytes),
+			(error: unknown) => this.#logger.warn({ err: error }, 'reading the stored total failed')
+		);
+	}
+
+	/** Stored bytes of every room together, as this process knows them. */
+	get totalBytes(): number {
+		return this.#totalBytes;
+	}
+
+	/** Whether the room is in memory (or being loaded). */
+	isLoaded(name: string): boolean {
+		return this.#rooms.has(name);
+	}
+
+	/**
+	 * Over the memory budget: closes the members of rooms nobody wrote to for `idleMs` with `code`, so those
+	 * rooms leave memory (compacted first when due); resolves with how many rooms were closed.
+	 */
+	async unloadIdle(idleMs: number, code: number): Promise<number> {
+		const before = Date.now() - idleMs;
+		let unloaded = 0;
+		for (const pending of [...this.#rooms.values()]) {
+			const room = await pending.catch(() => undefined);
+			if (!room || room.lastActive > before || room.members.size === 0) continue;
+			for (const member of [...room.members]) member.close(code, 'memory budget');
+			unloaded++;
+		}
+		return unloaded;
 	}
 
 	/** The room if it is in memory now. */
@@ -366,6 +410,7 @@ export class Rooms {
 		room.storingBytes -= update.byteLength;
 		end();
 		this.#metrics.updatesPersisted.inc();
+		this.#totalBytes += update.byteLength;
 		room.rows++;
 		room.bytes += update.byteLength;
 		// Stored, so the other processes may hear of it; with them, lastId only passes ids whose rows are all here.
@@ -402,6 +447,7 @@ export class Rooms {
 		if (!compactionDue({ storedRows: room.rows, storedBytes: room.bytes, liveBytes: snapshot.byteLength })) return;
 		try {
 			const id = await this.#store.replaceWithSnapshot(room.name, upTo, snapshot);
+			this.#totalBytes += snapshot.byteLength - before.bytes;
 			// Rows appended while the snapshot was written stay; count them on top of the snapshot.
 			room.rows = 1 + (room.rows - before.rows);
 			room.bytes = snapshot.byteLength + (room.bytes - before.bytes);
@@ -416,6 +462,7 @@ export class Rooms {
 	/** Deletes a room: closes its members with `code`, removes its storage. */
 	async delete(name: string, code: number): Promise<void> {
 		const room = await this.#rooms.get(name)?.catch(() => undefined);
+		const bytes = room ? room.bytes : (await this.#store.info(name)).bytes;
 		if (room) {
 			for (const member of [...room.members]) member.close(code, 'room deleted');
 			room.members.clear();
@@ -426,10 +473,12 @@ export class Rooms {
 			this.#metrics.rooms.set(this.#rooms.size);
 		}
 		await this.#store.delete(name);
+		this.#totalBytes = Math.max(0, this.#totalBytes - bytes);
 	}
 
 	/** Closes every member (server shutdown) and waits for running compactions. */
 	async closeAll(code: number): Promise<void> {
+		clearInterval(this.#totalTimer);
 		const rooms = await Promise.all([...this.#rooms.values()].map((room) => room.catch(() => undefined)));
 		for (const room of rooms) {
 			if (!room) continue;

@@ -18,11 +18,21 @@ import type { Fanout } from './fanout/types.js';
 import { memoryRateLimits, type RateLimits } from './rate-limits.js';
 import type { RoomStore } from './store/types.js';
 import { WorkBudget } from './update-cost.js';
+import { AddressBytes } from './quotas.js';
 
 /** The path prefix of rooms. */
 export const SYNC_PREFIX = '/sync/';
 /** The window of the room-creation rate limit. */
 const ROOM_CREATION_WINDOW_MS = 60_000;
+/** The window of the per-day limits (rooms and bytes per address). */
+const DAY_MS = 24 * 3_600_000;
+/** How often the memory budget is checked (idle rooms unloaded while over it). */
+const MEMORY_CHECK_MS = 2_000;
+
+/** Whether the process is past MEMORY_BUDGET_MB (resident memory, what the host runs out of). */
+function overMemoryBudget(limits: RelayLimits): boolean {
+	return process.memoryUsage.rss() > limits.memoryBudgetBytes;
+}
 
 function hashToken(token: string): Uint8Array {
 	return new Uint8Array(createHash('sha256').update(token).digest());
@@ -67,7 +77,12 @@ export function createSync(options: {
 }) {
 	const { store, limits, metrics, logger } = options;
 	const rooms = new Rooms({ store, metrics, logger, fanout: options.fanout });
-	const roomCreations = (options.rateLimits ?? memoryRateLimits()).limit('room-creations', limits.roomsPerMinutePerAddress, ROOM_CREATION_WINDOW_MS);
+	const rateLimits = options.rateLimits ?? memoryRateLimits();
+	const roomCreations = rateLimits.limit('room-creations', limits.roomsPerMinutePerAddress, ROOM_CREATION_WINDOW_MS);
+	const roomCreationsPerDay = rateLimits.limit('room-creations-day', limits.roomsPerDayPerAddress, DAY_MS);
+	const addressBytes = new AddressBytes(rateLimits.quota('bytes-day', limits.bytesPerDayPerAddress, DAY_MS), (error) =>
+		logger.warn({ err: error }, 'counting bytes per address failed')
+	);
 	const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false });
 	const work = new WorkBudget(limits.relayWorkPerSecond);
 	const connections = new Set<Connection>();
@@ -97,6 +112,11 @@ export function createSync(options: {
 		ws.once('close', uncount);
 		if (ws.readyState !== ws.OPEN) return uncount();
 
+		// Past the memory budget no room is loaded; rooms already in memory still take newcomers.
+		if (!rooms.isLoaded(name) && overMemoryBudget(limits)) {
+			uncount();
+			return refuse(ws, 'MEMORY_FULL', 'memory budget', name);
+		}
 		let room;
 		try {
 			room = await rooms.get(name);
@@ -122,8 +142,13 @@ export function createSync(options: {
 				void rooms.release(room);
 				return refuse(ws, 'ROOM_CREATION_LIMITED', 'rooms per minute', name);
 			}
+			if ((await roomCreationsPerDay.take(address)) > 0) {
+				uncount();
+				void rooms.release(room);
+				return refuse(ws, 'ROOM_CREATION_LIMITED', 'rooms per day', name);
+			}
 			// Trust on first use: the first token a room sees is its token from now on.
-			if (!(await store.claim(name, tokenHash))) room.tokenHash = (await store.info(name)).tokenHash;
+			if (!(await store.claim(name, tokenHash))) room.tokenHash = await store.tokenHash(name);
 			else room.tokenHash = tokenHash;
 		}
 		if (!room.tokenHash || !sameHash(room.tokenHash, tokenHash)) {
@@ -140,9 +165,10 @@ export function createSync(options: {
 		const connection = new Connection(
 			ws,
 			room,
-			{ rooms, limits, metrics, logger, work },
+			{ rooms, limits, metrics, logger, work, addressBytes },
 			{
 				saved: url.searchParams.get('saved') === '1',
+				address,
 				onClosed: () => {
 					connections.delete(connection);
 					metrics.connections.set(connections.size);
@@ -169,6 +195,19 @@ export function createSync(options: {
 		for (const client of wss.clients) client.ping();
 	}, limits.pingIntervalMs);
 	pinger.unref();
+
+	// Over the memory budget, rooms nobody wrote to for IDLE_ROOM_SECONDS leave memory (their members are
+	// closed with MEMORY_FULL and reconnect later); the rooms in use stay.
+	const memoryCheck = setInterval(() => {
+		if (!overMemoryBudget(limits)) return;
+		rooms.unloadIdle(limits.idleRoomMs, CLOSE.MEMORY_FULL).then(
+			(count) => {
+				if (count > 0) logger.warn({ rooms: count }, 'over the memory budget: idle rooms unloaded');
+			},
+			(error: unknown) => logger.error({ err: error }, 'unloading idle rooms failed')
+		);
+	}, MEMORY_CHECK_MS);
+	memoryCheck.unref();
 
 	return {
 		/** Takes over an HTTP upgrade for a `/sync/` path; returns false for other paths. */
@@ -228,7 +267,8 @@ export function createSync(options: {
 				send(200, { revoked: true });
 				return true;
 			}
-			const stored = (await rooms.peek(name).then((room) => room?.tokenHash)) ?? (await store.info(name)).tokenHash;
+			// Never loads the room: the token hash alone is read (a wrong token costs one small query).
+			const stored = (await rooms.peek(name).then((room) => room?.tokenHash)) ?? (await store.tokenHash(name));
 			if (!stored) return (send(404, { error: 'unknown_room' }), true);
 			if (!TOKEN_PATTERN.test(token) || !sameHash(stored, hashToken(token))) {
 				metrics.refusals.inc({ reason: 'BAD_TOKEN' });
@@ -254,6 +294,8 @@ export function createSync(options: {
 		async close(): Promise<void> {
 			closing = true;
 			clearInterval(pinger);
+			clearInterval(memoryCheck);
+			addressBytes.close();
 			await rooms.closeAll(CLOSE.GOING_AWAY);
 			for (const client of wss.clients) client.terminate();
 			wss.close();

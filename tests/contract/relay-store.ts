@@ -42,6 +42,24 @@ export function runRoomStoreContractTests(
 			await cleanup();
 		});
 
+		it('reads a token hash alone, and the bytes of every room together', async () => {
+			const { store, cleanup } = await setup();
+			expect(await store.tokenHash('room-a')).toBeUndefined();
+			expect(await store.totalBytes()).toBe(0);
+			await store.claim('room-a', bytes(4, 5, 6));
+			await store.append('room-a', filled(100, 1));
+			await store.append('room-b', filled(50, 2));
+			expect(await store.tokenHash('room-a')).toEqual(bytes(4, 5, 6));
+			expect(await store.tokenHash('room-b')).toBeUndefined();
+			expect(await store.totalBytes()).toBe(150);
+			await store.replaceWithSnapshot('room-a', Number.MAX_SAFE_INTEGER, filled(10, 3));
+			expect(await store.totalBytes()).toBe(60);
+			await store.delete('room-b');
+			expect(await store.totalBytes()).toBe(10);
+			await store.close();
+			await cleanup();
+		});
+
 		it('appends updates in order with increasing ids, and counts their bytes', async () => {
 			const { store, cleanup } = await setup();
 			const first = await store.append('room-a', bytes(1));

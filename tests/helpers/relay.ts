@@ -18,6 +18,8 @@ export interface TestRelay {
 	syncUrl: string;
 	port: number;
 	dataDir: string;
+	/** The configuration the relay runs with; its limits are read at each check, so a test may change them. */
+	config: RelayConfig;
 	/** The relay's Prometheus text, fetched with its metrics token. */
 	metrics(): Promise<string>;
 	close(): Promise<void>;
@@ -49,6 +51,7 @@ export async function startTestRelay(overrides: TestRelayOverrides = {}): Promis
 		syncUrl: relay.url.replace(/^http/, 'ws') + '/sync',
 		port: relay.port,
 		dataDir,
+		config,
 		metrics: () => fetchMetrics(relay.url),
 		close: async () => {
 			await relay.close();

@@ -59,6 +59,8 @@ export const CLOSE = {
 	ROOM_TOO_LARGE: 4413,
 	/** A message type the relay does not accept from clients. */
 	UNKNOWN_MESSAGE: 4415,
+	/** An awareness message above MAX_AWARENESS_BYTES, or more client ids than AWARENESS_CLIENTS_PER_CONNECTION. */
+	AWARENESS_TOO_LARGE: 4431,
 	/** An update Yjs cannot decode; it was not stored. */
 	BAD_UPDATE: 4422,
 	/**
@@ -76,6 +78,12 @@ export const CLOSE = {
 	ROOM_CREATION_LIMITED: 4505,
 	/** The room or the relay spent its integration work for now (ROOM_WORK_PER_SECOND, RELAY_WORK_PER_SECOND); retry later. */
 	WORK_LIMITED: 4508,
+	/** The relay is past its memory budget (MEMORY_BUDGET_MB) and loads no room, or unloaded this idle one; retry later. */
+	MEMORY_FULL: 4507,
+	/** Every room together holds MAX_TOTAL_BYTES; the update was not stored; retry later. */
+	STORAGE_FULL: 4509,
+	/** This address stored BYTES_PER_DAY_PER_ADDRESS today; retry later. */
+	ADDRESS_QUOTA: 4510,
 	/** Storage failed; retry later. */
 	STORAGE_FAILED: 4506
 } as const;

@@ -213,6 +213,16 @@ export async function createPostgresStore(url: string): Promise<RoomStore> {
 			const row = result.rows[0]!;
 			return { tokenHash: row.token_hash ? bytes(row.token_hash) : undefined, updates: row.updates, bytes: row.bytes };
 		},
+		async tokenHash(room) {
+			const result = await db.query<{ token_hash: Buffer | null }>('SELECT token_hash FROM rooms WHERE name = $1', [room]);
+			const hash = result.rows[0]?.token_hash;
+			return hash ? bytes(hash) : undefined;
+		},
+		async totalBytes() {
+			// Each room row keeps its stored bytes (kept by appends, compactions and deletions): one row per room.
+			const result = await db.query<{ bytes: number }>('SELECT coalesce(sum(bytes), 0)::float8 AS bytes FROM rooms');
+			return result.rows[0]!.bytes;
+		},
 		updates: (room, pageBytes, after) => pages(room, pageBytes, after),
 		async claim(room, tokenHash) {
 			// First token wins, atomically across processes: only a room without a hash takes one.

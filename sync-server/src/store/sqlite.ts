@@ -48,6 +48,8 @@ export function createSqliteStore(dataDir: string, options: { synchronous?: Sqli
 		'SELECT count(*) AS n, sum(length(data)) AS bytes FROM updates WHERE room = ?'
 	);
 
+	const totalSize = db.prepare<[], { bytes: number | null }>('SELECT sum(length(data)) AS bytes FROM updates');
+
 	const replace = db.transaction((room: string, upTo: number, snapshot: Uint8Array) => {
 		deleteUpTo.run(room, upTo);
 		return Number(insertUpdate.run(room, snapshot).lastInsertRowid);
@@ -90,6 +92,12 @@ export function createSqliteStore(dataDir: string, options: { synchronous?: Sqli
 				const size = sizeOf.get(room);
 				return { tokenHash: row ? bytes(row.token_hash) : undefined, updates: size?.n ?? 0, bytes: size?.bytes ?? 0 };
 			}),
+		tokenHash: (room) =>
+			call(() => {
+				const row = selectRoom.get(room);
+				return row ? bytes(row.token_hash) : undefined;
+			}),
+		totalBytes: () => call(() => totalSize.get()?.bytes ?? 0),
 		async *updates(room, pageBytes, from = 0) {
 			let after = from;
 			for (;;) {

@@ -35,6 +35,10 @@ export interface RoomInfo {
 export interface RoomStore {
 	/** The room's token hash and size (an unknown room has no token hash, no rows and no bytes). */
 	info(room: string): Promise<RoomInfo>;
+	/** The room's token hash alone (undefined for a room never claimed), reading none of its rows. */
+	tokenHash(room: string): Promise<Uint8Array | undefined>;
+	/** Bytes of every room's stored rows together (MAX_TOTAL_BYTES). */
+	totalBytes(): Promise<number>;
 	/**
 	 * The room's rows in id order, in pages of about `pageBytes` (a single larger row is a page of its own),
 	 * so loading a big room never holds more than one page of stored bytes besides what the caller keeps.
