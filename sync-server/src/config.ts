@@ -217,7 +217,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
 			roomsPerMinutePerAddress: integer(env, 'ROOMS_PER_MINUTE_PER_ADDRESS', 30, 1),
 			syncFrameBytes: integer(env, 'SYNC_FRAME_BYTES', DEFAULT_SYNC_FRAME_BYTES, 1024),
 			pingIntervalMs: integer(env, 'PING_INTERVAL_MS', 30_000, 100),
-			maxUpdateStructs: integer(env, 'MAX_UPDATE_STRUCTS', 20_000, 100),
+			maxUpdateStructs: integer(env, 'MAX_UPDATE_STRUCTS', 5_000, 100),
 			maxUpdateWork: integer(env, 'MAX_UPDATE_WORK', 4_000_000, 1000),
 			roomWorkPerSecond: integer(env, 'ROOM_WORK_PER_SECOND', 4_000_000, 1000),
 			relayWorkPerSecond: integer(env, 'RELAY_WORK_PER_SECOND', 12_000_000, 1000),
