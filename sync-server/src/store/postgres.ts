@@ -97,7 +97,7 @@ export class CompactionBusy extends Error {
  * A commit starts at most this often: under a steady stream each round trip (and its WAL flush) carries
  * the updates of a few milliseconds instead of one, while an update after a quiet spell commits at once.
  */
-export const COMMIT_SPACING_MS = 4;
+export const COMMIT_SPACING_MS = 8;
 
 interface PendingAppend {
 	room: string;
