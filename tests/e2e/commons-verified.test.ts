@@ -96,7 +96,7 @@ describe('verified commons entries', () => {
 		const page = await context.newPage();
 		await page.goto(`${proxyUrl}/commons/${ids.genuine}?lang=en`);
 		await page.getByRole('heading', { level: 1, name: GENUINE }).waitFor();
-		const fingerprint = publisherFingerprint(publisher.publicKey);
+		const fingerprint = await publisherFingerprint(publisher.publicKey);
 		expect(fingerprint.split(' ')).toHaveLength(8);
 		await page.getByText(fingerprint, { exact: true }).waitFor();
 		await page.getByRole('button', { name: 'Copy to my group' }).waitFor();

@@ -135,7 +135,7 @@ export function commonsClient(options: CommonsClientOptions = {}): CommonsClient
 			const entry = (body as { entry?: unknown } | undefined)?.entry ?? body;
 			if (!isEntry(entry)) throw new CommonsError('bad_response', 'The entry answer is malformed');
 			// Checked here, at the wire, so nothing unsigned is shown, kept offline or copied into a group.
-			if (!isVerifiedEntry(entry)) throw new CommonsError('forged', 'The entry does not match its publisher signature');
+			if (!(await isVerifiedEntry(entry))) throw new CommonsError('forged', 'The entry does not match its publisher signature');
 			return entry;
 		},
 		async publish(id, signed) {

@@ -55,7 +55,7 @@ export async function readEntry(id: string): Promise<Fetched<Entry>> {
 		// A copy kept by an older version was never checked: it is read only when its signature holds.
 		const keptVerified = async () => {
 			const copy = await kept.getEntry(id);
-			return copy && isVerifiedEntry(copy.value) ? copy : undefined;
+			return copy && (await isVerifiedEntry(copy.value)) ? copy : undefined;
 		};
 		return await readThrough(() => commons().get(id), keptVerified, (entry, at) => kept.putEntry(entry, at));
 	} catch (error) {
@@ -67,7 +67,8 @@ export async function readEntry(id: string): Promise<Fetched<Entry>> {
 /** Every entry kept on this device, for offline search; none when the copy cannot be read. */
 export async function keptEntries(): Promise<Entry[]> {
 	const entries = await (await offlineCopy()).entries().catch(() => []);
-	return entries.filter(isVerifiedEntry);
+	const verified = await Promise.all(entries.map(isVerifiedEntry));
+	return entries.filter((_, index) => verified[index]);
 }
 
 /**

@@ -3,11 +3,11 @@
  * covers `fieldbook-commons/v1\n` followed by exactly that string. Ed25519 via @noble/curves. Framework-free.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { concat, fromBase64Url, toBase64Url, utf8 } from '../sync/bytes';
+import { fromBase64Url, toBase64Url } from '../sync/bytes';
 import type { PublishPayload, UnpublishPayload } from './types';
+import { signedMessage } from './verify';
 
-/** Domain separation: a commons signature can never be taken for any other signature of the same key. */
-export const SIGNING_CONTEXT = 'fieldbook-commons/v1\n';
+export { SIGNING_CONTEXT, signedMessage } from './verify';
 
 /** A group's publisher key pair, as kept sealed in the group's meta doc (base64url). */
 export interface PublisherKey {
@@ -26,11 +26,6 @@ export interface SignedRequest {
 export function newPublisherKey(): PublisherKey {
 	const { secretKey, publicKey } = ed25519.keygen();
 	return { publicKey: toBase64Url(publicKey), secretKey: toBase64Url(secretKey) };
-}
-
-/** The bytes a signature covers. */
-export function signedMessage(payload: string): Uint8Array {
-	return concat(utf8(SIGNING_CONTEXT), utf8(payload));
 }
 
 /** Serialises and signs a payload. */

@@ -3,6 +3,7 @@ import type { GroupRecord, GroupVault, Invite, JoinRequestState, RequestInvite, 
 import type { DoorInfo, DoorLink } from '$lib/sync/door';
 import type { AppLock } from './app-lock.svelte';
 import { connectivity } from './connectivity.svelte';
+import { hasLocalData } from '$lib/storage/presence';
 
 /** Shown before any vault reported: nothing is pending, everything typed is on this device. */
 const IDLE_STATUS: SyncStatus = { state: 'savedLocal', pending: 0 };
@@ -100,6 +101,19 @@ class App {
 		return this.#starting !== undefined;
 	}
 
+	/**
+	 * Starts the workspace when this device has stored anything (a profile, groups, a lock); a device with
+	 * nothing stored is `new` at once, without loading the sync engine, Dexie or the lock: they load when
+	 * the person continues from first start, restores a backup or opens a group. Whether anything is stored
+	 * is read from the list of databases, which shows no more than a seized phone's storage does anyway,
+	 * and a locked device always has its catalogue, so it still opens only to the lock screen.
+	 */
+	async boot(): Promise<void> {
+		if (this.#starting) return this.#starting;
+		if (await hasLocalData()) return this.start();
+		if (!this.#starting && this.#state === 'loading') this.#state = 'new';
+	}
+
 	/** Opens the device catalogue, then every group's vault so all of them sync in the background. */
 	start(): Promise<void> {
 		this.#starting ??= this.#start();
@@ -174,6 +188,8 @@ class App {
 
 	/** First start: creates this device's identity with the given display name. */
 	async createIdentity(name: string): Promise<void> {
+		// A new device boots without the engine (see boot); it loads now.
+		await this.start();
 		await this.#require().createIdentity(name);
 		this.#identityVersion++;
 		this.#state = 'ready';
