@@ -114,7 +114,9 @@ describe('who is in the group', () => {
 		await b!.getByText('Waiting for approval').waitFor();
 		expect(await seriousAxeViolations(b!)).toEqual([]);
 
-		// A sees the request (a badge on the group), approves.
+		// A sees the request (a badge on the group, at home and on its screen), approves.
+		await a!.getByRole('link', { name: 'Home' }).click();
+		await a!.getByRole('link', { name: '1 asking to join' }).waitFor({ timeout: 30_000 });
 		await a!.goto(groupUrlA);
 		await a!.getByRole('link', { name: /Members.*1 asking to join/ }).waitFor({ timeout: 30_000 });
 		await a!.goto(`${groupUrlA}/members`);
@@ -126,6 +128,15 @@ describe('who is in the group', () => {
 		const groupUrlB = b!.url();
 		await expect.poll(() => members(a!, groupUrlA), { timeout: 30_000, interval: 500 }).toContain('Bashir');
 		expect(await members(b!, groupUrlB)).toMatch(/Alice.*Admin/);
+		expect(await b!.getByRole('button', { name: 'Make admin' }).count()).toBe(0);
+
+		// Roles: A makes B an admin, B sees it; A takes it back.
+		await members(a!, groupUrlA);
+		await a!.getByRole('button', { name: 'Make admin' }).click();
+		await expect.poll(async () => (await members(b!, groupUrlB)).match(/Bashir[^A-Za-z]*\(you\)\s*Admin/) !== null, { timeout: 30_000, interval: 500 }).toBe(true);
+		await b!.getByRole('button', { name: 'Remove admin' }).waitFor();
+		await a!.getByRole('button', { name: 'Remove admin' }).click();
+		await a!.getByRole('button', { name: 'Make admin' }).waitFor();
 
 		// A revoked link: C is refused with a clear message.
 		const revokedLink = await inviteFrom(a!, groupUrlA, 'request');

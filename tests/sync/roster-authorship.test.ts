@@ -52,7 +52,7 @@ describe('authorship means membership', () => {
 		await mallory.close();
 	});
 
-	it('shows a leave to everyone, and names come from the roster', async () => {
+	it('shows a leave to everyone, with the name the roster had', async () => {
 		const alice = await newDevice('Alice');
 		const bashir = await newDevice('Bashir');
 		const vaultA = await alice.workspace.createGroup({ name: 'Choir', relayUrl: relay.url });
@@ -66,5 +66,31 @@ describe('authorship means membership', () => {
 		expect(vaultA.rosterNow().former.get(bashirKey)).toEqual({ name: 'Bashir', how: 'left' });
 		await alice.close();
 		await bashir.close();
+	});
+
+	it('gives a group from before rosters a roster once synced: its old members stay, the device that adopts it is admin', async () => {
+		let alice = await newDevice('Alice');
+		const ns = alice.namespace;
+		const vault = await alice.workspace.createGroup({ name: 'Old group', relayUrl: relay.url });
+		const aliceKey = alice.workspace.identity!.publicKey;
+		const bashirKey = 'B'.repeat(43);
+		// As older versions left it: no roster, everyone in the meta doc's member map.
+		vault.meta.transact(() => {
+			const roster = vault.meta.getArray('roster');
+			roster.delete(0, roster.length);
+			const members = vault.meta.getMap('members');
+			members.set(aliceKey, { name: 'Alice', publicKey: aliceKey, joinedAt: 1 });
+			members.set(bashirKey, { name: 'Bashir', publicKey: bashirKey, joinedAt: 2 });
+		});
+		expect(vault.rosterNow().created).toBe(false);
+		await until(async () => (await alice.workspace.vault(vault.id)).status().state === 'savedRelay', 'the old group on the relay');
+		await alice.close();
+
+		alice = await newDevice('Alice', { namespace: ns });
+		const reopened = await alice.workspace.group(vault.id);
+		await until(() => reopened.rosterNow().created, 'the roster written after the first sync');
+		expect(reopened.rosterNow().members.get(aliceKey)?.role).toBe('admin');
+		expect(reopened.rosterNow().members.get(bashirKey)).toMatchObject({ name: 'Bashir', role: 'member' });
+		await alice.close();
 	});
 });

@@ -264,6 +264,11 @@ export class Vault implements GroupVault {
 		this.#presence.publish();
 	}
 
+	/** Whether the first sync with the relay in this session is done. */
+	get synced(): boolean {
+		return this.#link?.synced ?? false;
+	}
+
 	/** Reconnects now (the browser came back online), instead of waiting for the backoff. */
 	reconnect(): void {
 		this.#link?.reconnect();

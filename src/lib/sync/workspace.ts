@@ -16,7 +16,7 @@ import {
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
 import { keyIdOf, newDeviceKeys, newGroupId, newGroupKey, type DeviceKeys, type GroupKey } from './crypto';
 import { newBoxKeys, type BoxKeys } from './key-box';
-import { directJoinProof, rosterEntry, type RosterEntry } from './roster';
+import { directJoinProof, MAX_NAME_LENGTH, rosterEntry, type RosterEntry } from './roster';
 import { DoorLink, revokeDoor, type DoorInfo } from './door';
 import { DoorKeeper } from './door-keeper';
 import { openKeyBox } from './key-box';
@@ -307,6 +307,7 @@ class LocalWorkspace implements Workspace {
 		this.#vaultStatusOff.set(groupId, vault.onStatus(() => this.#emitStatus()));
 		this.#watchName(vault, current);
 		void this.#completeJoin(vault).catch(() => undefined);
+		this.#adoptLegacy(vault);
 		this.#keepers.set(
 			groupId,
 			new DoorKeeper({
@@ -464,6 +465,32 @@ class LocalWorkspace implements Workspace {
 		this.#records = this.#records.filter((record) => record.id !== id);
 		this.#emitGroups();
 		this.#emitStatus();
+	}
+
+	/**
+	 * Gives a group from before rosters its `create`, with everyone in its old member map as a member and
+	 * this device as the first admin. Only a device in that map does it, and only after a first sync with the
+	 * relay (a roster already there wins; two devices writing at once end with the first in the log).
+	 */
+	#adoptLegacy(vault: Vault): void {
+		const device = this.#device();
+		const me = toBase64Url(device.keys.publicKey);
+		const legacy = vault.meta.getMap<MemberEntry>('members');
+		let done = false;
+		const attempt = () => {
+			if (done || vault.rosterNow().created) return (done = true);
+			if (!legacy.has(me) || !vault.synced) return false;
+			done = true;
+			const members = [...legacy.values()]
+				.filter((member) => member && member.publicKey !== me && /^[A-Za-z0-9_-]{43}$/.test(member.publicKey) && typeof member.name === 'string' && member.name.trim())
+				.map((member) => ({ key: member.publicKey, name: member.name.trim().slice(0, MAX_NAME_LENGTH) }));
+			void vault.writeRoster([{ type: 'create', name: device.name, box: toBase64Url(device.box.publicKey), members }]).catch(() => undefined);
+			return true;
+		};
+		if (attempt()) return;
+		const off = vault.onStatus(() => {
+			if (attempt()) off();
+		});
 	}
 
 	/**

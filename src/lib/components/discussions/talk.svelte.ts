@@ -1,6 +1,7 @@
 import { createSubscriber } from 'svelte/reactivity';
 import type { GroupVault, OpenDoc } from '$lib/sync/api';
 import { Thread, type Author, type Message } from '$lib/discussions/thread';
+import { rosterName } from '$lib/sync/roster';
 import { isPendingMessage, markRelayed, markSeen, relayedAt, seenCount, unreadCount, type MarkerStorage } from '$lib/discussions/markers';
 
 function browserStorage(): MarkerStorage | undefined {
@@ -46,6 +47,7 @@ export class ThreadView {
 	readonly groupId: string;
 	readonly docId: string;
 	#vault: GroupVault;
+	#subscribeRoster: () => void;
 	#opened: OpenDoc;
 	#version = 0;
 	#idsVersion = -1;
@@ -68,6 +70,7 @@ export class ThreadView {
 			return () => opened.doc.off('update', changed);
 		});
 		opened.doc.on('update', () => this.#version++);
+		this.#subscribeRoster = createSubscriber((update) => vault.roster.listen(update));
 		this.#subscribeStatus = createSubscriber((update) =>
 			vault.onStatus(() => {
 				this.#notePending();
@@ -136,10 +139,13 @@ export class ThreadView {
 		return this.thread.guideId;
 	}
 
-	/** One message, with `me`'s reactions marked. */
+	/** One message, with `me`'s reactions marked, its author named as the roster names them. */
 	message(id: string, me: string | undefined): Message | undefined {
 		this.#subscribeDoc();
-		return this.thread.message(id, me);
+		this.#subscribeRoster();
+		const message = this.thread.message(id, me);
+		const name = message && rosterName(this.#vault.rosterNow(), message.author);
+		return message && name ? { ...message, authorName: name } : message;
 	}
 
 	/** Whether a message shows as pending (written here, not yet on the relay). */
