@@ -232,6 +232,20 @@ export function runCommonsStoreContractTests(name: string, setup: () => Promise<
 				expect(await ids(store, { tag: 'climate', kind: 'guide' })).toEqual([]);
 			}));
 
+		it('filters by publisher key: only what that key published, nothing unpublished', () =>
+			withStore(async (store) => {
+				await store.publish(write(guide(1, 1)));
+				await store.publish(write(campaign(2, 1), T0, KEY_B));
+				await store.publish(write(guide(3, 1), T0 + 1));
+				await store.publish(write(guide(4, 1), T0 + 2));
+				await store.unpublish(unpublishWrite(4, 2));
+				expect(await ids(store, { key: KEY_A })).toEqual([idOf(3), idOf(1)]);
+				expect(await ids(store, { key: KEY_B })).toEqual([idOf(2)]);
+				expect(await ids(store, { key: 'C'.repeat(43) })).toEqual([]);
+				expect(await ids(store, { key: KEY_A, kind: 'campaign' })).toEqual([]);
+				expect((await store.list(page({ key: KEY_A }))).total).toBe(2);
+			}));
+
 		it('filters campaigns by a part of their place, case-insensitively, and leaves guides out', () =>
 			withStore(async (store) => {
 				await store.publish(write(campaign(1, 1, { place: 'Malmö, Skåne' })));

@@ -127,6 +127,12 @@ describe('commons list filters', () => {
 		expect((await api.list({ limit: 50 })).status).toBe(200);
 	});
 
+	it('key lists what one publisher key published', async () => {
+		expect(await listed({ key: publisher.publicKey })).toEqual(sorted(...Object.values(ids)));
+		expect(await listed({ key: newPublisher().publicKey })).toEqual([]);
+		expect(await listed({ key: publisher.publicKey, kind: 'guide' })).toEqual(sorted(ids.legal, ids.medic));
+	});
+
 	it('refuses bad filter values with 400 invalid naming the parameter', async () => {
 		const cases: [Record<string, string | number>, string][] = [
 			[{ limit: 51 }, 'limit'],
@@ -142,6 +148,8 @@ describe('commons list filters', () => {
 			[{ from: '2027-01-02', to: '2027-01-01' }, 'from'],
 			[{ tag: 'x'.repeat(41) }, 'tag'],
 			[{ place: 'x'.repeat(201) }, 'place'],
+			[{ key: 'not a key' }, 'key'],
+			[{ key: 'A'.repeat(44) }, 'key'],
 			// A position finer than the 0.1° grid is refused, so no app can send one by mistake.
 			[{ near: '55.70,13.19', within: 50 }, 'near'],
 			[{ near: '55.7047,13.1910', within: 50 }, 'near'],

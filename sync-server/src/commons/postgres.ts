@@ -57,6 +57,11 @@ export const COMMONS_MIGRATIONS: readonly Migration[] = [
 			ALTER TABLE commons_reports ADD COLUMN cleared BOOLEAN NOT NULL DEFAULT false;
 			CREATE INDEX commons_reports_at ON commons_reports (at);
 		`
+	},
+	{
+		version: 3,
+		name: 'entries listed by their publisher key',
+		sql: `CREATE INDEX commons_entries_key ON commons_entries (public_key, updated_at);`
 	}
 ];
 
@@ -94,6 +99,7 @@ export async function createPostgresCommonsStore(url: string): Promise<CommonsSt
 		if (filter.kind) where.push(`e.kind = ${param(filter.kind)}`);
 		if (filter.lang) where.push(`e.lang = ${param(filter.lang)}`);
 		if (filter.tag) where.push(`${param(filter.tag.toLowerCase())} = ANY (e.tags_lower)`);
+		if (filter.key) where.push(`e.public_key = ${param(filter.key)}`);
 		if (filter.place) where.push(`e.kind = 'campaign' AND strpos(e.place_lower, ${param(filter.place.toLowerCase())}) > 0`);
 		if (filter.from !== undefined || filter.to !== undefined) {
 			// Campaigns overlap [from, to] (no end runs forever); guides were updated within it (UTC days).

@@ -92,6 +92,8 @@ export function createSqliteCommonsStore(dataDir: string): CommonsStore {
 		}
 	})();
 	db.exec('CREATE INDEX IF NOT EXISTS entries_located ON entries (lat, lon)');
+	// "Other entries by this key" lists one publisher's entries.
+	db.exec('CREATE INDEX IF NOT EXISTS entries_key ON entries (public_key, updated_at)');
 	// Reports of a release without `cleared` were counted by client-chosen ids: they age out of the window.
 	const reportColumns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('reports')").all();
 	if (!reportColumns.some((column) => column.name === 'cleared')) db.exec('ALTER TABLE reports ADD COLUMN cleared INTEGER NOT NULL DEFAULT 0');
@@ -217,6 +219,10 @@ export function createSqliteCommonsStore(dataDir: string): CommonsStore {
 		if (filter.tag) {
 			where.push('EXISTS (SELECT 1 FROM json_each(e.tags_lower) WHERE value = ?)');
 			params.push(filter.tag.toLowerCase());
+		}
+		if (filter.key) {
+			where.push('e.public_key = ?');
+			params.push(filter.key);
 		}
 		if (filter.place) {
 			where.push("e.kind = 'campaign' AND instr(e.place_lower, ?) > 0");

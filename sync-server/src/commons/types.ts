@@ -135,6 +135,8 @@ export interface CommonsFilter {
 	lang?: string;
 	/** One tag, matched exactly and case-insensitively. */
 	tag?: string;
+	/** Only what this publisher key (base64url, as signed) published. */
+	key?: string;
 	/** Campaigns whose place contains this text, case-insensitively. */
 	place?: string;
 	/** ISO date (YYYY-MM-DD), inclusive. */

@@ -54,6 +54,8 @@ const GRID_POINT = /^(-?\d{1,3}(?:\.\d)?),(-?\d{1,3}(?:\.\d)?)$/;
 /** Largest list offset; deeper pages are better reached by narrowing the filters. */
 export const MAX_OFFSET = 10_000;
 
+/** A publisher key in a filter: 32 bytes as unpadded base64url. */
+const PUBLIC_KEY = /^[A-Za-z0-9_-]{43}$/;
 /** An id: 16 random bytes as unpadded base64url. */
 const ENTRY_ID = /^[A-Za-z0-9_-]{22}$/;
 const LANG = /^[a-z]{2,3}$/;
@@ -316,6 +318,11 @@ export function parseFilter(params: URLSearchParams): CommonsFilter {
 	}
 	const tag = get('tag');
 	if (tag !== undefined) filter.tag = text(tag, 'tag', 1, MAX_TAG_CHARS);
+	const key = get('key');
+	if (key !== undefined) {
+		if (!PUBLIC_KEY.test(key)) throw new InvalidRequest('key must be a publisher key: 43 base64url characters');
+		filter.key = key;
+	}
 	const place = get('place');
 	if (place !== undefined) filter.place = text(place, 'place', 1, MAX_PLACE_CHARS);
 	const from = get('from');
