@@ -77,6 +77,9 @@ async function startProcess(script: string, env: Record<string, string>): Promis
 			LOG_LEVEL: 'warn',
 			// One benchmark process opens every room from one address.
 			ROOMS_PER_MINUTE_PER_ADDRESS: '1000000',
+			// Per-day limits too: with REDIS_URL they count in the shared Redis across every run of the day.
+			ROOMS_PER_DAY_PER_ADDRESS: '1000000000',
+			BYTES_PER_DAY_PER_ADDRESS: String(2 ** 50),
 			MAX_CONNECTIONS_PER_ADDRESS: String(CONNECTIONS + ROOMS + 10)
 		},
 		stdio: ['ignore', 'ignore', 'inherit']

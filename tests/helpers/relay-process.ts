@@ -15,10 +15,22 @@ export interface RelayProcess {
 /** How much of a relay process's latest output is kept for a failing test to print. */
 const OUTPUT_KEPT = 64 * 1024;
 
+/**
+ * Per-address limits for spawned relays, unless a test sets its own. Every test client connects from
+ * 127.0.0.1, and relays given REDIS_URL count per-address limits in the shared Redis, across test files
+ * running at the same time and, for the per-day ones, across every run of the day. Tests of these limits
+ * set them (or run a relay in-process).
+ */
+const GENEROUS_ADDRESS_LIMITS = {
+	ROOMS_PER_MINUTE_PER_ADDRESS: '1000000',
+	ROOMS_PER_DAY_PER_ADDRESS: '1000000000',
+	BYTES_PER_DAY_PER_ADDRESS: String(2 ** 50)
+};
+
 /** Starts `sync-server/src/server.ts` in a child process on a free port; resolves once it listens. */
 export function spawnRelay(env: Record<string, string>): Promise<RelayProcess> {
 	const child = spawn(process.execPath, ['--import', 'tsx', resolve('sync-server/src/server.ts')], {
-		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', STATIC_DIR: '', LOG_LEVEL: 'warn', ...env },
+		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', STATIC_DIR: '', LOG_LEVEL: 'warn', ...GENEROUS_ADDRESS_LIMITS, ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	const exited = new Promise<number | string>((done) => child.once('exit', (code, signal) => done(code ?? signal ?? -1)));
