@@ -13,6 +13,8 @@ let a: Page;
 let b: Page;
 let guideUrlA = '';
 let actionUrlA = '';
+/** The group's publisher key fingerprint, as its own guide screen shows it. */
+let fingerprintA = '';
 
 const GUIDE = 'Legal support at actions';
 const CAMPAIGN = 'Winter of blockades';
@@ -63,6 +65,10 @@ describe('the commons, end to end', () => {
 		await dialog.waitFor({ state: 'hidden' });
 		await a.getByText('Published in the commons').waitFor();
 		await a.getByRole('button', { name: 'Unpublish' }).waitFor();
+		// The group's own screen shows its key's fingerprint, the same pictures readers see on the entry.
+		await a.getByText('Publisher key:').waitFor();
+		await expect.poll(async () => (await a.locator('.key .fingerprint').textContent())?.split(' ').length).toBe(8);
+		fingerprintA = (await a.locator('.key .fingerprint').textContent()) ?? '';
 		expect(await seriousAxeViolations(a)).toEqual([]);
 
 		await a.goto(`${groupUrl}/actions/new`);
@@ -124,6 +130,9 @@ describe('the commons, end to end', () => {
 		await b.getByText('Write the number of the legal team on your arm.').waitFor();
 		await b.getByText('CC BY 4.0 (attribution)').waitFor();
 		await b.getByRole('button', { name: 'Copy to my group' }).waitFor();
+		await b.getByText(fingerprintA, { exact: true }).waitFor();
+		// The campaign came from the same group key: it is listed beside the guide.
+		await b.getByRole('region', { name: 'Also published with this key' }).getByRole('link', { name: CAMPAIGN }).waitFor();
 		expect(await seriousAxeViolations(b)).toEqual([]);
 		expect(await horizontalOverflow(b)).toBeLessThanOrEqual(0);
 		const entryUrl = b.url();

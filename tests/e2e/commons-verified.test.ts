@@ -100,6 +100,11 @@ describe('verified commons entries', () => {
 		expect(fingerprint.split(' ')).toHaveLength(8);
 		await page.getByText(fingerprint, { exact: true }).waitFor();
 		await page.getByRole('button', { name: 'Copy to my group' }).waitFor();
+		// The other entries of the same key are listed, each opened (and checked) on its own page.
+		const sameKey = page.getByRole('region', { name: 'Also published with this key' });
+		await sameKey.getByRole('link', { name: TITLE_CHANGED }).waitFor();
+		await sameKey.getByRole('link', { name: SIGNED_CHANGED }).waitFor();
+		expect(await sameKey.getByRole('link', { name: GENUINE }).count()).toBe(0);
 		expect(await seriousAxeViolations(page)).toEqual([]);
 
 		await refused(page, ids.titleChanged, [TITLE_CHANGED, 'Meet at the old harbour instead']);

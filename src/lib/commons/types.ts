@@ -124,6 +124,8 @@ export interface ListQuery {
 	near?: string;
 	/** Kilometres around `near`: one of NEAR_DISTANCES_KM. */
 	within?: string;
+	/** Only what this publisher key published (43 base64url characters). */
+	key?: string;
 	offset?: number;
 	limit?: number;
 }
@@ -140,7 +142,7 @@ export function nearPoint(lat: number, lon: number): string {
 /** The query string of a list request: only set filters, in a fixed order (also the offline cache key). */
 export function queryString(query: ListQuery): string {
 	const params = new URLSearchParams();
-	for (const key of ['q', 'kind', 'lang', 'tag', 'place', 'from', 'to', 'near', 'within'] as const) {
+	for (const key of ['q', 'kind', 'lang', 'tag', 'place', 'from', 'to', 'near', 'within', 'key'] as const) {
 		const value = query[key]?.trim();
 		if (value) params.set(key, key === 'tag' ? value.toLowerCase() : value);
 	}
