@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig, type CommonsLimits, type RelayConfig, type RelayLimits } from '../../sync-server/src/config';
 import { createLogger } from '../../sync-server/src/logger';
 import { startRelay } from '../../sync-server/src/relay';
+import type { RoomStore } from '../../sync-server/src/store/types';
 
 /** What a test may change about a relay; limits (relay and commons) can be given one by one. */
 export type TestRelayOverrides = Partial<Omit<RelayConfig, 'limits' | 'commons'>> & {
@@ -33,8 +34,11 @@ export async function fetchMetrics(url: string): Promise<string> {
 	return (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).text();
 }
 
-/** Starts a real relay on port 0 with a fresh temporary DATA_DIR (removed on close unless given). */
-export async function startTestRelay(overrides: TestRelayOverrides = {}): Promise<TestRelay> {
+/**
+ * Starts a real relay on port 0 with a fresh temporary DATA_DIR (removed on close unless given). `store`
+ * makes its room store from the data folder (the relay's own SQLite store when left out).
+ */
+export async function startTestRelay(overrides: TestRelayOverrides = {}, options: { store?: (dataDir: string) => RoomStore } = {}): Promise<TestRelay> {
 	const ownDataDir = overrides.dataDir === undefined;
 	const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'fieldbook-relay-'));
 	const base = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: 'silent', METRICS_TOKEN: TEST_METRICS_TOKEN });
@@ -45,7 +49,7 @@ export async function startTestRelay(overrides: TestRelayOverrides = {}): Promis
 		limits: { ...base.limits, ...overrides.limits },
 		commons: { ...base.commons, ...overrides.commons }
 	};
-	const relay = await startRelay(config, { logger: createLogger(config.logLevel) });
+	const relay = await startRelay(config, { logger: createLogger(config.logLevel), ...(options.store ? { store: options.store(dataDir) } : {}) });
 	return {
 		url: relay.url,
 		syncUrl: relay.url.replace(/^http/, 'ws') + '/sync',

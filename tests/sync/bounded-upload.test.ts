@@ -39,9 +39,9 @@ describe('bounded uploads', () => {
 
 		alice.online = true;
 		internals.reconnect();
-		// Over loopback the pieces leave faster than the status is sampled, so progress is not asserted here;
-		// what proves the framing is that a 5 MB backlog arrives at all (one frame past the relay's limit is
-		// closed with 1009, and the stock client then retries forever).
+		// Progress is asserted in upload-progress.test.ts (a relay whose storing the test holds); what proves the
+		// framing here is that a 5 MB backlog arrives at all (one frame past the relay's limit is closed with
+		// 1009, and the stock client then retries forever).
 		await until(() => vault.status().state === 'savedRelay' && vault.status().pending === 0, 'everything on the relay', 120_000);
 
 		const bashir = await newDevice('Bashir');

@@ -22,10 +22,14 @@ export { MESSAGE_SAVED_STATE, MESSAGE_SYNC_PROGRESS };
 /** y-protocols sync subtypes that carry an update (step 2 and update). */
 const SYNC_STEP_2 = 1;
 const SYNC_UPDATE = 2;
-/** How often an upload's progress is read from the socket's send buffer. */
-const UPLOAD_WATCH_MS = 250;
 /** Reconnect attempts back off up to this; a phone coming back online retries within seconds. */
 const MAX_BACKOFF_MS = 5_000;
+
+/** A piece of an upload: its message bytes, and the clocks its structs end at (empty for deletions only). */
+interface UploadPiece {
+	bytes: number;
+	to: Map<number, number>;
+}
 
 /** What the link tells the vault. */
 export interface RelayLinkEvents {
@@ -45,9 +49,11 @@ export class RelayLink {
 	/** Clocks of what arrived from the relay: it broadcasts only what it stored, so these are on it too. */
 	#received = new Map<number, number>();
 	#progress: { received: number; total: number } | undefined;
-	/** While pieces of an upload are still leaving the device: the socket, and the bytes queued on it. */
-	#upload: { total: number; socket: WebSocket } | undefined;
-	#uploadTimer: ReturnType<typeof setTimeout> | undefined;
+	/**
+	 * While pieces of an upload are on their way, on this connection: each piece's message bytes and the
+	 * clocks the relay must say it stored before the piece counts as sent.
+	 */
+	#upload: { socket: WebSocket; pieces: UploadPiece[] } | undefined;
 	#events: RelayLinkEvents;
 
 	constructor(options: {
@@ -78,6 +84,7 @@ export class RelayLink {
 			const stateVector = decoding.readVarUint8Array(decoder);
 			this.#savedState = Y.decodeStateVector(stateVector);
 			void this.#relayState.save(stateVector).catch(() => undefined);
+			if (this.#upload && this.#upload.pieces.every((piece) => this.#stored(piece))) this.#upload = undefined;
 			events.onChange();
 		};
 		provider.messageHandlers[MESSAGE_SYNC_PROGRESS] = (_encoder, decoder) => {
@@ -108,7 +115,11 @@ export class RelayLink {
 			this.#sendPieces(uploadPieces(outer, from), syncProtocol.messageYjsUpdate);
 		};
 		outer.on('update', provider._updateHandler);
-		provider.on('status', () => events.onChange());
+		provider.on('status', ({ status }: { status: string }) => {
+			// An upload ends with its connection; a new one answers the relay's state vector afresh.
+			if (status !== 'connected') this.#upload = undefined;
+			events.onChange();
+		});
 		provider.on('sync', (synced: boolean) => {
 			if (synced) this.#progress = undefined;
 			events.onChange();
@@ -160,6 +171,8 @@ export class RelayLink {
 		encoding.writeVarUint(encoder, MESSAGE_SYNC);
 		encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
 		encoding.writeVarUint8Array(encoder, last);
+		// The step 2 reply leaves right after this handler: it is part of the upload too.
+		if (pieces.length > 0) this.#track(last, encoding.length(encoder));
 		decoder.pos = peek.pos;
 		return true;
 	}
@@ -170,45 +183,57 @@ export class RelayLink {
 		const provider = this.#provider;
 		const socket = provider.ws;
 		const open = provider.wsconnected && socket !== null && socket.readyState === socket.OPEN;
-		let bytes = 0;
 		for (const piece of pieces) {
 			const encoder = encoding.createEncoder();
 			encoding.writeVarUint(encoder, MESSAGE_SYNC);
 			encoding.writeVarUint(encoder, syncType);
 			encoding.writeVarUint8Array(encoder, piece);
 			const message = encoding.toUint8Array(encoder);
-			bytes += message.byteLength;
-			if (open) socket.send(message);
+			if (open) {
+				socket.send(message);
+				this.#track(piece, message.byteLength);
+			}
 			if (provider.bcconnected) broadcast.publish(provider.bcChannel, message, provider);
 		}
-		if (!open) return;
-		const total = (this.#upload?.socket === socket ? this.#upload.total : 0) + bytes;
-		this.#upload = { total, socket };
-		this.#watchUpload();
 	}
 
-	/** Follows the socket's send buffer until the upload has left, telling the status as it goes. */
-	#watchUpload(): void {
-		if (this.#uploadTimer) return;
+	/** Counts a piece sent on the current connection into the upload, until the relay says it stored it. */
+	#track(piece: Uint8Array, bytes: number): void {
+		const socket = this.#provider.ws;
+		if (!socket) return;
+		if (this.#upload?.socket !== socket) this.#upload = { socket, pieces: [] };
+		let to = new Map<number, number>();
+		try {
+			to = Y.parseUpdateMeta(piece).to;
+		} catch {
+			// Not an update this code made: counted as stored with the pieces before it.
+		}
+		this.#upload.pieces.push({ bytes, to });
 		this.#events.onChange();
-		this.#uploadTimer = setTimeout(() => {
-			this.#uploadTimer = undefined;
-			const upload = this.#upload;
-			if (!upload) return;
-			if (upload.socket !== this.#provider.ws || upload.socket.bufferedAmount === 0) {
-				this.#upload = undefined;
-				this.#events.onChange();
-				return;
-			}
-			this.#watchUpload();
-		}, UPLOAD_WATCH_MS);
 	}
 
-	/** An upload's progress while its pieces leave the device. */
+	/** Whether the relay's saved state covers a piece. */
+	#stored(piece: UploadPiece): boolean {
+		for (const [client, clock] of piece.to) if ((this.#savedState.get(client) ?? 0) < clock) return false;
+		return true;
+	}
+
+	/**
+	 * An upload's progress: the bytes of the pieces the relay said it stored (its saved-state answers) of all
+	 * sent on this connection. A piece without structs (the delete set) counts once those before it do.
+	 */
 	get upload(): { sent: number; total: number } | undefined {
 		const upload = this.#upload;
 		if (!upload) return undefined;
-		return { sent: Math.max(0, upload.total - upload.socket.bufferedAmount), total: upload.total };
+		let sent = 0;
+		let total = 0;
+		let stored = true;
+		for (const piece of upload.pieces) {
+			total += piece.bytes;
+			stored = piece.to.size === 0 ? stored : this.#stored(piece);
+			if (stored) sent += piece.bytes;
+		}
+		return { sent, total };
 	}
 
 	/** The room's awareness, where sealed presence states travel. */
@@ -253,7 +278,6 @@ export class RelayLink {
 	}
 
 	destroy(): void {
-		clearTimeout(this.#uploadTimer);
 		this.#upload = undefined;
 		this.#provider.destroy();
 	}
