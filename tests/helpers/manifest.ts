@@ -63,3 +63,17 @@ export function syncEngineFiles(): Map<string, string> {
 	}
 	return engine;
 }
+
+/**
+ * The built file (`_app/immutable/…`) of a module (its source path) or of a shared chunk (Vite names one
+ * after its first module, e.g. `yjs`). Throws when the build has none or several, so a renamed module fails
+ * loudly instead of making an assertion about requests vacuous.
+ */
+export function chunkOf(moduleOrName: string): string {
+	const manifest = load();
+	const direct = manifest[moduleOrName];
+	if (direct) return direct.file;
+	const named = Object.entries(manifest).filter(([key, chunk]) => key.startsWith('_') && chunk.name === moduleOrName);
+	if (named.length !== 1) throw new Error(`The build manifest has ${named.length} chunks named ${moduleOrName}`);
+	return named[0]![1].file;
+}

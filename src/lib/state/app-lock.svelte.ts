@@ -10,20 +10,7 @@ import { DEFAULT_AUTO_LOCK_MINUTES, openDeviceCatalogue, type DeviceLock, type L
 import { wipeOrigin } from '$lib/storage/wipe';
 import { MIN_MEMORY_KIB, calibrate, unlockDelayMs } from '$lib/sync/lock';
 import { deriveInWorker } from './argon2-client';
-
-/**
- * Hooks an end-to-end test may set before the app loads (`window.__FIELDBOOK_TEST__`): a short calibration
- * target (memory stays at or above the 32 MiB floor) and a short idle time. Neither weakens a lock that a
- * person set: the parameters are measured once and stored with the wrapped key.
- */
-interface TestHooks {
-	lockTargetMs?: number;
-	autoLockMs?: number;
-}
-
-function testHooks(): TestHooks {
-	return (globalThis as { __FIELDBOOK_TEST__?: TestHooks }).__FIELDBOOK_TEST__ ?? {};
-}
+import { testHooks } from './test-hooks';
 
 /** Phones with this much memory (GiB, navigator.deviceMemory) or more get 64 MiB Argon2id, others 32. */
 const ROOMY_DEVICE_GIB = 4;

@@ -1,9 +1,11 @@
 import { createSubscriber } from 'svelte/reactivity';
 import type { GroupRecord, GroupVault, Invite, JoinRequestState, RequestInvite, SyncStatus, Workspace, Presence } from '$lib/sync/api';
 import type { DoorInfo, DoorLink } from '$lib/sync/door';
+import type { GroupList } from '$lib/storage/group-list';
+import { hasLocalData } from '$lib/storage/presence';
 import type { AppLock } from './app-lock.svelte';
 import { connectivity } from './connectivity.svelte';
-import { hasLocalData } from '$lib/storage/presence';
+import { testHooks } from './test-hooks';
 
 /** Shown before any vault reported: nothing is pending, everything typed is on this device. */
 const IDLE_STATUS: SyncStatus = { state: 'savedLocal', pending: 0 };
@@ -39,7 +41,12 @@ export class VaultView {
  * copied into component state, every getter reads the workspace and re-runs when it reports a change.
  */
 class App {
-	#workspace: Workspace | undefined;
+	#workspace = $state.raw<Workspace | undefined>();
+	/** What the catalogue alone tells, shown until the workspace (the sync engine) has opened. */
+	#glance = $state.raw<GroupList | undefined>();
+	/** Settles once the sync engine has loaded and opened the workspace (or could not). */
+	#opened: Promise<Workspace>;
+	#settleOpened!: { resolve: (workspace: Workspace) => void; reject: (error: unknown) => void };
 	#state = $state<'loading' | 'locked' | 'new' | 'ready' | 'failed'>('loading');
 	#identityVersion = $state(0);
 	#failure = $state<string | undefined>();
@@ -64,6 +71,14 @@ class App {
 	#starting: Promise<void> | undefined;
 	#lock = $state.raw<AppLock | undefined>();
 
+	constructor() {
+		this.#opened = new Promise((resolve, reject) => {
+			this.#settleOpened = { resolve, reject };
+		});
+		// Whoever waits on it hears of a failure; the screen shows it through `state`.
+		this.#opened.catch(() => undefined);
+	}
+
 	/**
 	 * `loading` while the catalogue opens, `locked` while the app lock holds the keys, `new` before first
 	 * start, `failed` when storage cannot open.
@@ -80,13 +95,21 @@ class App {
 	/** This device's person, once first start is done. */
 	get identity(): { name: string; publicKey: string; boxKey: string } | undefined {
 		void this.#identityVersion;
-		return this.#workspace?.identity;
+		return this.#workspace ? this.#workspace.identity : this.#glance?.identity;
 	}
 
-	/** Every group on this device, in the order joined. */
+	/** Every group on this device, in the order joined: from the catalogue until the workspace has opened. */
 	get groups(): GroupRecord[] {
 		this.#subscribeGroups();
-		return this.#workspace?.groups() ?? [];
+		return this.#workspace ? this.#workspace.groups() : (this.#glance?.groups ?? []);
+	}
+
+	/**
+	 * Whether the sync engine has opened the workspace. Before, the screens show what the catalogue holds
+	 * (names of groups and of this device); what lives in the vaults (unread counts, actions) fills in after.
+	 */
+	get workspaceOpen(): boolean {
+		return this.#workspace !== undefined;
 	}
 
 	/** Sync status across all groups, as the header shows it; `Offline` whenever the browser is. */
@@ -123,7 +146,13 @@ class App {
 	async #start(): Promise<void> {
 		try {
 			// Loaded here, not imported at the top: screens that never start the workspace (a shared commons
-			// page opened by someone new) then never load the sync engine or the lock.
+			// page opened by someone new) then never load the sync engine or the lock. A returning member with
+			// no app lock set sees their groups straight from IndexedDB, before Dexie, the lock or the engine.
+			if (await hasLocalData()) {
+				const { glanceGroupList } = await import('$lib/storage/group-list');
+				const glance = await glanceGroupList();
+				if (glance?.identity) this.#showGlance(glance);
+			}
 			const { appLock } = await import('./app-lock.svelte');
 			this.#lock = appLock;
 			await appLock.open();
@@ -164,40 +193,76 @@ class App {
 		});
 	}
 
+	/**
+	 * Shows what the catalogue holds at once, then loads the sync engine and opens the workspace and every
+	 * vault in the background: a returning member sees their groups before any vault has opened.
+	 */
 	async #open(lock: AppLock): Promise<void> {
-		const { openDeviceWorkspace } = await import('./device-storage');
-		const workspace = await openDeviceWorkspace({ catalogue: lock.catalogue });
-		this.#workspace = workspace;
-		const notify = (updates: Set<() => void>) => () => {
-			for (const update of updates) update();
-		};
-		workspace.onGroups(notify(this.#groupUpdates));
-		workspace.onStatus(notify(this.#statusUpdates));
-		workspace.onJoinRequests(notify(this.#requestUpdates));
-		notify(this.#requestUpdates)();
-		notify(this.#groupUpdates)();
-		notify(this.#statusUpdates)();
-		this.#state = workspace.identity ? 'ready' : 'new';
-		for (const group of workspace.groups()) void this.view(group.id).catch(() => undefined);
+		if (!this.#glance) {
+			const { readGroupList } = await import('$lib/storage/group-list');
+			const glance = await readGroupList(lock.catalogue);
+			if (glance) this.#showGlance(glance);
+		}
+		try {
+			this.#settleOpened.resolve(await this.#openWorkspace(lock));
+		} catch (error) {
+			this.#settleOpened.reject(error);
+			throw error;
+		}
 	}
 
-	#require(): Workspace {
-		if (!this.#workspace) throw new Error('The workspace is not open yet');
-		return this.#workspace;
+	#showGlance(glance: GroupList): void {
+		this.#glance = glance;
+		this.#notifyGroups();
+		this.#state = glance.identity ? 'ready' : 'new';
+	}
+
+	async #openWorkspace(lock: AppLock): Promise<Workspace> {
+		await testHooks().vaultGate;
+		const { openDeviceWorkspace } = await import('./device-storage');
+		const workspace = await openDeviceWorkspace({ catalogue: lock.catalogue });
+		workspace.onGroups(() => this.#notifyGroups());
+		workspace.onStatus(() => this.#notifyStatus());
+		workspace.onJoinRequests(() => this.#notifyRequests());
+		this.#workspace = workspace;
+		this.#glance = undefined;
+		this.#notifyGroups();
+		this.#notifyStatus();
+		this.#notifyRequests();
+		if (this.#state === 'loading') this.#state = workspace.identity ? 'ready' : 'new';
+		for (const group of workspace.groups()) void this.view(group.id).catch(() => undefined);
+		return workspace;
+	}
+
+	#notifyGroups(): void {
+		for (const update of this.#groupUpdates) update();
+	}
+
+	#notifyStatus(): void {
+		for (const update of this.#statusUpdates) update();
+	}
+
+	#notifyRequests(): void {
+		for (const update of this.#requestUpdates) update();
+	}
+
+	/** The workspace, once the sync engine has opened it: screens may ask before, from the catalogue's list. */
+	#require(): Promise<Workspace> {
+		return this.#opened;
 	}
 
 	/** First start: creates this device's identity with the given display name. */
 	async createIdentity(name: string): Promise<void> {
 		// A new device boots without the engine (see boot); it loads now.
 		await this.start();
-		await this.#require().createIdentity(name);
+		await (await this.#require()).createIdentity(name);
 		this.#identityVersion++;
 		this.#state = 'ready';
 	}
 
 	/** Renames this device here and in every group's member list. */
 	async rename(name: string): Promise<void> {
-		await this.#require().rename(name);
+		await (await this.#require()).rename(name);
 		this.#identityVersion++;
 	}
 
@@ -206,7 +271,7 @@ class App {
 		let view = this.#views.get(groupId);
 		if (!view) {
 			view = this.#require()
-				.group(groupId)
+				.then((workspace) => workspace.group(groupId))
 				.then((vault) => new VaultView(vault));
 			// A failed open may succeed later (storage freed, group re-joined): do not cache the failure.
 			view.catch(() => this.#views.delete(groupId));
@@ -222,14 +287,14 @@ class App {
 
 	/** Creates a group and its vault; resolves with the new group's id. */
 	async createGroup(options: { name: string; description?: string; relayUrl: string }): Promise<string> {
-		const vault = await this.#require().createGroup(options);
+		const vault = await (await this.#require()).createGroup(options);
 		this.#views.set(vault.id, Promise.resolve(new VaultView(vault)));
 		return vault.id;
 	}
 
 	/** Joins a group from an invite (works offline); resolves with the group's id. */
 	async joinGroup(invite: Invite): Promise<string> {
-		const vault = await this.#require().joinGroup(invite);
+		const vault = await (await this.#require()).joinGroup(invite);
 		this.#views.set(vault.id, Promise.resolve(new VaultView(vault)));
 		return vault.id;
 	}
@@ -240,34 +305,35 @@ class App {
 		return this.#workspace?.joinRequests() ?? [];
 	}
 
-	/** Connects to a request link's door; the caller destroys it. */
+	/** Connects to a request link's door, once the workspace is open (`workspaceOpen`); the caller destroys it. */
 	openDoor(invite: RequestInvite): DoorLink {
-		return this.#require().openDoor(invite);
+		if (!this.#workspace) throw new Error('The workspace is not open yet');
+		return this.#workspace.openDoor(invite);
 	}
 
 	/** Asks to join through a request link. */
-	askToJoin(invite: RequestInvite, info: DoorInfo): Promise<void> {
-		return this.#require().askToJoin(invite, info);
+	async askToJoin(invite: RequestInvite, info: DoorInfo): Promise<void> {
+		return (await this.#require()).askToJoin(invite, info);
 	}
 
 	/** Revokes an invite of a group. */
-	revokeInvite(groupId: string, inviteId: string): Promise<void> {
-		return this.#require().revokeInvite(groupId, inviteId);
+	async revokeInvite(groupId: string, inviteId: string): Promise<void> {
+		return (await this.#require()).revokeInvite(groupId, inviteId);
 	}
 
 	/** Removes a group's vault and keys from this device (its `leave` goes into the roster first). */
 	async leaveGroup(groupId: string): Promise<void> {
 		this.#views.delete(groupId);
-		await this.#require().leaveGroup(groupId);
+		await (await this.#require()).leaveGroup(groupId);
 	}
 
 	/** A device setting from the catalogue. */
-	getSetting(key: string): Promise<string | undefined> {
-		return this.#require().getSetting(key);
+	async getSetting(key: string): Promise<string | undefined> {
+		return (await this.#require()).getSetting(key);
 	}
 
-	setSetting(key: string, value: string): Promise<void> {
-		return this.#require().setSetting(key, value);
+	async setSetting(key: string, value: string): Promise<void> {
+		return (await this.#require()).setSetting(key, value);
 	}
 }
 

@@ -68,7 +68,10 @@ function associatedData(table: string, primaryKey: unknown): Uint8Array {
 	return utf8(`fieldbook/at-rest/v1|${table}|${JSON.stringify(primaryKey)}`);
 }
 
-function primaryKeyOf(schema: DBCoreTableSchema, row: Record<string, unknown>): unknown {
+/** What opening a row needs to know of its table: where its primary key is. */
+export type RowSchema = { primaryKey: Pick<DBCoreTableSchema['primaryKey'], 'keyPath'> };
+
+function primaryKeyOf(schema: RowSchema, row: Record<string, unknown>): unknown {
 	const path = schema.primaryKey.keyPath;
 	if (path === null) return null;
 	return Array.isArray(path) ? path.map((part) => row[part]) : row[path];
@@ -91,7 +94,7 @@ export function sealRow(table: string, schema: DBCoreTableSchema, clear: Set<str
 }
 
 /** Opens one row; a row without `$sealed` (written before sealing existed) is returned as it is. */
-export function openRow(table: string, schema: DBCoreTableSchema, row: unknown, key: Uint8Array): unknown {
+export function openRow(table: string, schema: RowSchema, row: unknown, key: Uint8Array): unknown {
 	if (!row || typeof row !== 'object' || !(SEALED_FIELD in row)) return row;
 	const { [SEALED_FIELD]: sealed, ...kept } = row as Record<string, unknown>;
 	if (!(sealed instanceof Uint8Array) || sealed.byteLength < NONCE_BYTES + 16) throw new Error(`A sealed ${table} row is damaged`);

@@ -8,13 +8,14 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toBase64Url, utf8 } from './bytes';
+import { KEY_ID_BYTES } from './sealed-format';
 
 /** Group keys are 256-bit XChaCha20-Poly1305 keys. */
 export const GROUP_KEY_BYTES = 32;
 /** Group ids are 128 random bits, 22 base64url characters. */
 export const GROUP_ID_BYTES = 16;
-/** Key ids are 64 bits derived from the key: enough to pick the key, useless to find it. */
-export const KEY_ID_BYTES = 8;
+/** Key ids are 64 bits derived from the key (defined with the sealed format, whose header carries them). */
+export { KEY_ID_BYTES };
 
 /** HKDF labels: each derived value has its own, so none reveals another (or the key). */
 export const LABELS = {

@@ -6,51 +6,25 @@
  */
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concat, fromBase64Url, toBase64Url, utf8 } from './bytes';
-import { randomBytes, sign, signatures, verify, type DeviceKeys, type GroupKey, type Signatures, KEY_ID_BYTES } from './crypto';
+import { concat, fromBase64Url } from './bytes';
+import { randomBytes, sign, signatures, verify, type DeviceKeys, type GroupKey, type Signatures } from './crypto';
+import { associatedData, decryptParts, HEADER_BYTES, NONCE_BYTES, parseSealed, SEALED_VERSION, SealError, type OpenedBlob, type SealContext, type SealedVersion } from './sealed-format';
 
-/**
- * The format version this code writes. Version 2 has version 1's layout; a document blob's plaintext is a Yjs
- * update in the v2 encoding (version 1: the v1 encoding). Both versions open.
- */
-export const SEALED_VERSION = 2;
-/** Versions this code opens. */
-export const SEALED_VERSIONS: readonly number[] = [1, 2];
-/** A version this code reads. */
-export type SealedVersion = 1 | 2;
-export const NONCE_BYTES = 24;
-export const PUBLIC_KEY_BYTES = 32;
-export const SIGNATURE_BYTES = 64;
-/** Poly1305 tag length inside the ciphertext. */
-export const TAG_BYTES = 16;
-/** Version, key id, nonce, author key. */
-export const HEADER_BYTES = 1 + KEY_ID_BYTES + NONCE_BYTES + PUBLIC_KEY_BYTES;
-
-/**
- * Why a blob was refused. Nothing of a refused blob is ever applied. `author`: it opened, but its author is
- * not a member of the group's roster (the vault holds it back and tries again when the roster changes).
- */
-export type SealErrorCode = 'truncated' | 'version' | 'unknownKey' | 'signature' | 'decrypt' | 'author';
-
-/** A blob that could not be opened. */
-export class SealError extends Error {
-	constructor(readonly code: SealErrorCode) {
-		super(`sealed blob refused: ${code}`);
-		this.name = 'SealError';
-	}
-}
-
-/** Where a blob belongs: it opens only in this group, epoch and document. */
-export interface SealContext {
-	groupId: string;
-	epoch: number;
-	docId: string;
-}
-
-/** The associated data: a label, the context, and the header, so changing any of them breaks the tag. */
-function associatedData(context: SealContext, header: Uint8Array): Uint8Array {
-	return concat(utf8(`fieldbook/sealed/v1|${context.groupId}|${context.epoch}|${context.docId}|`), header);
-}
+export {
+	HEADER_BYTES,
+	keyIdOfBlob,
+	NONCE_BYTES,
+	PUBLIC_KEY_BYTES,
+	SEALED_VERSION,
+	SEALED_VERSIONS,
+	SealError,
+	SIGNATURE_BYTES,
+	TAG_BYTES,
+	type OpenedBlob,
+	type SealContext,
+	type SealedVersion,
+	type SealErrorCode
+} from './sealed-format';
 
 /** The encrypted part of a blob (header and ciphertext) and what its signature covers. */
 function encrypt(
@@ -97,72 +71,14 @@ export async function sealAsync(
 	return concat(body, await (signer ?? (await signatures())).sign(signed, author));
 }
 
-/** What an opened blob holds. */
-export interface OpenedBlob {
-	plaintext: Uint8Array;
-	/** The author's device public key, base64url. */
-	author: string;
-	keyId: string;
-	/** The blob's format version: a document blob of version 1 holds a v1 Yjs update, of version 2 a v2 one. */
-	version: SealedVersion;
-}
-
-/** Reads the key id of a blob without opening it. */
-export function keyIdOfBlob(blob: Uint8Array): string | undefined {
-	return blob.byteLength >= HEADER_BYTES ? toBase64Url(blob.subarray(1, 1 + KEY_ID_BYTES)) : undefined;
-}
-
-/** A blob split into the parts opening checks. */
-interface Parts {
-	version: SealedVersion;
-	keyId: string;
-	key: GroupKey;
-	nonce: Uint8Array;
-	author: Uint8Array;
-	aad: Uint8Array;
-	body: Uint8Array;
-	signature: Uint8Array;
-}
-
-/** Checks length, version and key, in that order, and splits the blob. */
-function parse(blob: Uint8Array, context: SealContext, keys: (keyId: string) => GroupKey | undefined): Parts {
-	if (blob.byteLength < HEADER_BYTES + TAG_BYTES + SIGNATURE_BYTES) throw new SealError('truncated');
-	if (!SEALED_VERSIONS.includes(blob[0]!)) throw new SealError('version');
-	const keyId = toBase64Url(blob.subarray(1, 1 + KEY_ID_BYTES));
-	const key = keys(keyId);
-	if (!key) throw new SealError('unknownKey');
-	const header = blob.subarray(0, HEADER_BYTES);
-	return {
-		version: blob[0] as SealedVersion,
-		keyId,
-		key,
-		nonce: header.subarray(1 + KEY_ID_BYTES, 1 + KEY_ID_BYTES + NONCE_BYTES),
-		author: header.subarray(HEADER_BYTES - PUBLIC_KEY_BYTES),
-		aad: associatedData(context, header),
-		body: blob.subarray(0, blob.byteLength - SIGNATURE_BYTES),
-		signature: blob.subarray(blob.byteLength - SIGNATURE_BYTES)
-	};
-}
-
-/** Decrypts a blob whose signature was accepted. */
-function decrypt(parts: Parts): OpenedBlob {
-	let plaintext: Uint8Array;
-	try {
-		plaintext = xchacha20poly1305(parts.key.key, parts.nonce, parts.aad).decrypt(parts.body.subarray(HEADER_BYTES));
-	} catch {
-		throw new SealError('decrypt');
-	}
-	return { plaintext, author: toBase64Url(parts.author), keyId: parts.keyId, version: parts.version };
-}
-
 /**
  * Opens a sealed blob: checks version, finds the key by id, verifies the signature, then decrypts.
  * Throws SealError naming the first check that failed. Synchronous (noble); `openAsync` is faster.
  */
 export function open(blob: Uint8Array, context: SealContext, keys: (keyId: string) => GroupKey | undefined): OpenedBlob {
-	const parts = parse(blob, context, keys);
+	const parts = parseSealed(blob, context, keys);
 	if (!verify(parts.signature, concat(parts.aad, parts.body), parts.author)) throw new SealError('signature');
-	return decrypt(parts);
+	return decryptParts(parts);
 }
 
 /** Blobs at least this long are hashed natively (WebCrypto); below it the async hop costs more than noble's SHA-256. */
@@ -222,9 +138,9 @@ export async function openAsync(
 	keys: (keyId: string) => GroupKey | undefined,
 	options: { verdicts?: VerdictCache; signer?: Signatures } = {}
 ): Promise<OpenedBlob> {
-	const parts = parse(blob, context, keys);
+	const parts = parseSealed(blob, context, keys);
 	const check = async () => (options.signer ?? (await signatures())).verify(parts.signature, concat(parts.aad, parts.body), parts.author);
 	const valid = options.verdicts ? await options.verdicts.verdict(blob, context, check) : await check();
 	if (!valid) throw new SealError('signature');
-	return decrypt(parts);
+	return decryptParts(parts);
 }

@@ -20,6 +20,7 @@ import { directJoinProof, MAX_NAME_LENGTH, rosterEntry, type RosterEntry } from 
 import { DoorLink, revokeDoor, type DoorInfo } from './door';
 import { DoorKeeper } from './door-keeper';
 import { openKeyBox } from './key-box';
+import { catalogueNameContext } from './group-names';
 import { open as openBlob, seal } from './sealed';
 import { Vault, type VaultJournal, type VaultOptions } from './vault';
 import type { CatalogueDb, GroupRow } from '../storage/catalogue';
@@ -48,9 +49,6 @@ const JOIN_REQUEST_PREFIX = 'join.request.';
 function pendingJoinKey(groupId: string): string {
 	return `join.pending.${groupId}`;
 }
-
-/** The sealed group name in the catalogue opens only under this reserved doc id. */
-const CATALOGUE_NAME_DOC = 'catalogue-name';
 
 /**
  * How a workspace is opened. The outside world is injected (STYLE.md 11): src/lib/state/device-storage.ts
@@ -243,13 +241,13 @@ class LocalWorkspace implements Workspace {
 	}
 
 	async #sealName(row: Pick<GroupRow, 'id' | 'epoch'>, name: string, key: GroupKey): Promise<Uint8Array> {
-		return seal(utf8(name), { groupId: row.id, epoch: row.epoch, docId: CATALOGUE_NAME_DOC }, key, this.#device().keys);
+		return seal(utf8(name), catalogueNameContext(row), key, this.#device().keys);
 	}
 
 	async #openName(row: GroupRow): Promise<string> {
 		const keys = await this.#db.keys.where('groupId').equals(row.id).toArray();
 		try {
-			const { plaintext } = openBlob(row.sealedName, { groupId: row.id, epoch: row.epoch, docId: CATALOGUE_NAME_DOC }, (keyId) => {
+			const { plaintext } = openBlob(row.sealedName, catalogueNameContext(row), (keyId) => {
 				const key = keys.find((candidate) => candidate.keyId === keyId);
 				return key && { keyId: key.keyId, key: key.key };
 			});

@@ -1,0 +1,118 @@
+/**
+ * What a returning member's home shows first: this device's name and the groups it belongs to, read from the
+ * catalogue alone. Loads no Yjs, no vault and no Ed25519 — and `glanceGroupList` not even Dexie — so the list
+ * paints while the sync engine and the vaults are still loading and opening (the workspace takes over once
+ * it is open).
+ */
+import type { GroupRecord } from '../sync/api';
+import { fromUtf8, toBase64Url } from '../sync/bytes';
+import { catalogueNameContext } from '../sync/group-names';
+import { decryptAuthenticated } from '../sync/sealed-format';
+import { openRow, type RowSchema } from './at-rest';
+import type { CatalogueDb, GroupRow, IdentityRow, KeyRow, LockRow } from './catalogue';
+import { CATALOGUE_DB } from './presence';
+
+/** The device's person and groups as the catalogue holds them. */
+export interface GroupList {
+	identity: { name: string; publicKey: string; boxKey: string } | undefined;
+	/** In the order joined. */
+	groups: GroupRecord[];
+}
+
+/**
+ * A group's name from its catalogue row. The name's signature is this device's own and is not checked here:
+ * the row is sealed at rest under the master key, which authenticates it. The workspace opens the name again
+ * with the signature checked when it loads.
+ */
+function nameOf(row: GroupRow, keys: KeyRow[]): string {
+	try {
+		const { plaintext } = decryptAuthenticated(row.sealedName, catalogueNameContext(row), (keyId) => {
+			const key = keys.find((candidate) => candidate.keyId === keyId && candidate.groupId === row.id);
+			return key && { keyId: key.keyId, key: key.key };
+		});
+		return fromUtf8(plaintext);
+	} catch {
+		return '';
+	}
+}
+
+/** The list, or undefined for an identity from before box keys, which only the workspace completes. */
+function groupList(identity: IdentityRow | undefined, rows: GroupRow[], keys: KeyRow[]): GroupList | undefined {
+	if (identity && !identity.boxPublicKey) return undefined;
+	return {
+		identity: identity && { name: identity.name, publicKey: toBase64Url(identity.publicKey), boxKey: toBase64Url(identity.boxPublicKey!) },
+		groups: [...rows]
+			.sort((a, b) => a.joinedAt - b.joinedAt)
+			.map((row) => ({ id: row.id, name: nameOf(row, keys), epoch: row.epoch, relayUrl: row.relayUrl, joinedAt: row.joinedAt }))
+	};
+}
+
+/**
+ * Reads the identity and every group with its name from an open, unlocked catalogue, in one transaction;
+ * undefined when the identity needs the workspace to complete it first.
+ */
+export async function readGroupList(db: CatalogueDb): Promise<GroupList | undefined> {
+	const [identity, rows, keys] = await db.transaction('r', db.identity, db.groups, db.keys, () =>
+		Promise.all([db.identity.get('device'), db.groups.toArray(), db.keys.toArray()])
+	);
+	return groupList(identity, rows, keys);
+}
+
+/** The catalogue stores the glance reads, and where each keeps its primary key (catalogue.ts). */
+const STORES = { lock: 'id', identity: 'id', groups: 'id', keys: 'keyId' } as const;
+
+function settled<T>(request: IDBRequest<T>): Promise<T> {
+	return new Promise((resolve, reject) => {
+		request.onsuccess = () => resolve(request.result);
+		request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
+	});
+}
+
+/** Opens the catalogue database as it is, or undefined when there is none (nothing is created). */
+function openExisting(indexedDB: IDBFactory, name: string): Promise<IDBDatabase | undefined> {
+	return new Promise((resolve, reject) => {
+		const request = indexedDB.open(name);
+		// An upgrade means the database does not exist: aborting it leaves none behind for Dexie to trip on.
+		request.onupgradeneeded = () => request.transaction?.abort();
+		request.onsuccess = () => resolve(request.result);
+		request.onerror = () => (request.error?.name === 'AbortError' ? resolve(undefined) : reject(request.error ?? new Error('IndexedDB open failed')));
+		request.onblocked = () => resolve(undefined);
+	});
+}
+
+/**
+ * The group list straight from IndexedDB, before Dexie has loaded: only on a device with no app lock set
+ * (the master key lies beside the rows it seals); undefined when the app is locked, the device is new, or
+ * anything is not as expected — the caller then goes the ordinary way, through Dexie and the lock.
+ */
+export async function glanceGroupList(options: { indexedDB?: IDBFactory; namespace?: string } = {}): Promise<GroupList | undefined> {
+	const factory = options.indexedDB ?? globalThis.indexedDB;
+	if (!factory) return undefined;
+	const db = await openExisting(factory, (options.namespace ?? '') + CATALOGUE_DB);
+	if (!db) return undefined;
+	try {
+		const names = Object.keys(STORES);
+		if (!names.every((name) => db.objectStoreNames.contains(name))) return undefined;
+		const transaction = db.transaction(names, 'readonly');
+		const [lock, identity, groups, keys] = await Promise.all([
+			settled(transaction.objectStore('lock').get('device')) as Promise<LockRow | undefined>,
+			settled(transaction.objectStore('identity').get('device')),
+			settled(transaction.objectStore('groups').getAll()),
+			settled(transaction.objectStore('keys').getAll())
+		]);
+		if (!lock?.masterKey || lock.wrapped) return undefined;
+		const masterKey = lock.masterKey;
+		const open = <T>(table: keyof typeof STORES, row: unknown) =>
+			openRow(table, { primaryKey: { keyPath: STORES[table] } } satisfies RowSchema, row, masterKey) as T;
+		return groupList(
+			identity === undefined ? undefined : open<IdentityRow>('identity', identity),
+			groups.map((row) => open<GroupRow>('groups', row)),
+			keys.map((row) => open<KeyRow>('keys', row))
+		);
+	} catch {
+		return undefined;
+	} finally {
+		// Closed at once: a connection left open would hold up Dexie's own opening and any upgrade.
+		db.close();
+	}
+}
