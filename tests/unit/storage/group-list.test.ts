@@ -29,7 +29,7 @@ async function deviceWithGroups(ns: string) {
 	const renamed = await workspace.group(workspace.groups()[1]!.id);
 	renamed.meta.getMap('meta').set('name', 'Climate camp 2031');
 	// The catalogue's sealed name follows the vault's meta doc asynchronously.
-	for (let i = 0; i < 200 && (await readGroupList(db)).groups[1]?.name !== 'Climate camp 2031'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+	for (let i = 0; i < 200 && (await readGroupList(db))?.groups[1]?.name !== 'Climate camp 2031'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
 	return { db, lock, workspace };
 }
 
@@ -54,6 +54,15 @@ describe("a returning member's group list from the catalogue alone", () => {
 		const { db } = await openDeviceCatalogue({ namespace: ns, crypto });
 		expect(await readGroupList(db)).toEqual({ identity: undefined, groups: [] });
 		db.close();
+	});
+
+	it('gives nothing for an identity from before box keys: the workspace completes it first', async () => {
+		const ns = namespace();
+		const { db, workspace } = await deviceWithGroups(ns);
+		await db.identity.update('device', { boxPublicKey: undefined, boxSecretKey: undefined });
+		expect(await readGroupList(db)).toBeUndefined();
+		expect(await glanceGroupList({ namespace: ns })).toBeUndefined();
+		await workspace.close();
 	});
 
 	it('gives nothing while an app lock is set: the names stay sealed until the passphrase', async () => {
