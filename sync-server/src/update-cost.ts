@@ -68,10 +68,48 @@ export function pendingBytes(doc: Y.Doc): number {
 }
 
 /**
+ * Whether an insert with a left or right origin lands on a free place: its left origin's right neighbour in
+ * the document is its right origin (or, without a left origin, its right origin starts the list). Yjs then
+ * integrates it without walking. An origin the document lacks is new in the update (placed right after it)
+ * or missing (the insert waits): neither walks now. A neighbour collected as GC makes the insert GC too.
+ */
+function neighboursFree(doc: Y.Doc, item: Y.Item): boolean {
+	if (item.origin) {
+		const left = structAt(doc, item.origin);
+		if (!left || left instanceof Y.GC) return true;
+		const end = left.id.clock + left.length - 1;
+		const right = item.origin.clock < end ? Y.createID(left.id.client, item.origin.clock + 1) : (left.right?.id ?? null);
+		return right === null ? item.rightOrigin === null : item.rightOrigin !== null && Y.compareIDs(right, item.rightOrigin);
+	}
+	const right = item.rightOrigin && structAt(doc, item.rightOrigin);
+	if (right instanceof Y.GC) return true;
+	return right instanceof Y.Item && right.id.clock === item.rightOrigin!.clock && right.left === null;
+}
+
+/** Steps of shifting struct arrays when the update splits structs (see updateCost). */
+function splitCost(doc: Y.Doc, items: Y.Item[], deletions: Map<number, unknown[]>): number {
+	// An origin, a right origin, and both ends of every deleted range may split a struct in two, which shifts
+	// the rest of its client's struct array (about a thousandth of a step per struct moved).
+	const shift = (client: number) => 1 + Math.floor((doc.store.clients.get(client)?.length ?? 0) / 1000);
+	let splits = 0;
+	for (const item of items) {
+		if (item.origin) splits += shift(item.origin.client);
+		if (item.rightOrigin) splits += shift(item.rightOrigin.client);
+	}
+	for (const [client, ranges] of deletions) splits += 2 * ranges.length * shift(client);
+	return splits;
+}
+
+/**
  * Steps applying `decoded` to `doc` may take, from above; `stopAbove` lets the count end early once it is
  * over the budget. About 0.1–0.3 µs of one thread per step on the machines measured (PROTOCOL.md).
  */
 export function updateCost(doc: Y.Doc, decoded: { structs: Struct[]; ds: { clients: Map<number, unknown[]> } }, stopAbove = Infinity): number {
+	// Most updates are one insert on a free place (an append, a keystroke): no bookkeeping.
+	const only = decoded.structs.length === 1 && !doc.store.pendingStructs ? decoded.structs[0] : undefined;
+	if (only instanceof Y.Item && (only.origin || (only.rightOrigin && only.parentSub === null)) && neighboursFree(doc, only)) {
+		return 2 + splitCost(doc, [only], decoded.ds.clients);
+	}
 	const structs = [...decoded.structs, ...pendingStructs(doc)];
 	const items: Y.Item[] = [];
 	for (const struct of structs) if (struct instanceof Y.Item) items.push(struct);
@@ -136,10 +174,16 @@ export function updateCost(doc: Y.Doc, decoded: { structs: Struct[]; ds: { clien
 	// Who claims which place: a left origin, or the start of a list or map key.
 	const claims = new Map<string, number>();
 	const claimOf = new Map<Y.Item, string>();
+	// Every struct claiming a place already claimed is contested and walks at least 6 steps per struct of the
+	// update (see below): enough of them settle the answer before the rest are looked at.
+	const contestedAtLeast = 6 * items.length;
+	let repeated = 0;
 	for (const item of items) {
 		const claim = item.origin ? key(item.origin) : `start:${parentKey(item)}:${item.parentSub ?? ''}`;
 		claimOf.set(item, claim);
-		claims.set(claim, (claims.get(claim) ?? 0) + 1);
+		const count = (claims.get(claim) ?? 0) + 1;
+		claims.set(claim, count);
+		if (count > 1 && ++repeated * contestedAtLeast > stopAbove) return repeated * contestedAtLeast;
 	}
 
 	const contested: Y.Item[] = [];
@@ -149,21 +193,8 @@ export function updateCost(doc: Y.Doc, decoded: { structs: Struct[]; ds: { clien
 			contested.push(item);
 			continue;
 		}
-		if (item.origin) {
-			const left = structAt(doc, item.origin);
-			if (!left) {
-				// New in this update (placed right after it), or missing: it waits, and is counted when it can go.
-				free++;
-				continue;
-			}
-			if (left instanceof Y.GC) {
-				// Yjs turns an item whose neighbour was collected into a GC struct without walking.
-				free++;
-				continue;
-			}
-			const end = left.id.clock + left.length - 1;
-			const right = item.origin.clock < end ? Y.createID(left.id.client, item.origin.clock + 1) : left.right?.id ?? null;
-			if (right === null ? item.rightOrigin === null : item.rightOrigin !== null && Y.compareIDs(right, item.rightOrigin)) free++;
+		if (item.origin || (item.rightOrigin && item.parentSub === null)) {
+			if (neighboursFree(doc, item)) free++;
 			else contested.push(item);
 			continue;
 		}
@@ -173,33 +204,23 @@ export function updateCost(doc: Y.Doc, decoded: { structs: Struct[]; ds: { clien
 			else contested.push(item);
 			continue;
 		}
-		if (item.rightOrigin) {
-			const right = structAt(doc, item.rightOrigin);
-			if (right instanceof Y.Item && right.id.clock === item.rightOrigin.clock && right.left === null) free++;
-			else if (right instanceof Y.GC) free++;
-			else contested.push(item);
-			continue;
-		}
 		if (parent === 'new' || (parent instanceof Y.AbstractType && parent._start === null)) free++;
 		else contested.push(item);
 	}
 
-	const adding = items.length;
-	let deleteRanges = 0;
-	for (const ranges of decoded.ds.clients.values()) deleteRanges += ranges.length;
-	let total = structCount(doc);
-	// Splits: an origin, a right origin, and both ends of every deleted range may split a struct in two.
-	let cost = structs.length + free * (1 + contested.length) + (2 * adding + 2 * deleteRanges) * (1 + Math.floor(total / 1000));
+	let cost = structs.length + free * (1 + contested.length) + splitCost(doc, items, decoded.ds.clients);
 	if (contested.length === 0 || cost > stopAbove) return cost;
 	const lengths = new Map<Parent, number>();
+	let total: number | undefined;
 	for (const item of contested) {
 		const parent = parentOf(item);
 		let length = lengths.get(parent);
 		if (length === undefined) {
+			total ??= structCount(doc);
 			length = parent === 'new' ? 0 : parent instanceof Y.AbstractType ? itemsOf(parent, total + 1) : total;
 			lengths.set(parent, length);
 		}
-		cost += 2 * (length + 3 * adding);
+		cost += 2 * (length + 3 * items.length);
 		if (cost > stopAbove) return cost;
 	}
 	return cost;
