@@ -41,8 +41,10 @@ export interface DocIndexEntry {
 	updated: number;
 	/** ms since epoch when it was created (absent for documents created before this was kept). */
 	created?: number;
-	/** Display name of who changed it last. */
+	/** Display name of who changed it last (as their device wrote it). */
 	author: string;
+	/** Device key of who changed it last, when known: the roster's name for it wins over `author`. */
+	authorKey?: string;
 	/** ms since epoch when deleted (guides can be restored for 30 days); absent when live. */
 	deleted?: number;
 	/** For a discussion about one guide: that guide's doc id. */

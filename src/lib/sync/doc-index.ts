@@ -133,6 +133,8 @@ export class DocIndex {
 			if (typeof entry.updated === 'number' && touched.updated < entry.updated) continue;
 			entry.updated = touched.updated;
 			if (typeof touched.author === 'string') entry.author = touched.author;
+			// The touched key names the device: screens name it as the roster does.
+			entry.authorKey = key.split(SEPARATOR)[2];
 		}
 		if (typeof entry.type !== 'string') return undefined;
 		return {

@@ -26,7 +26,8 @@ describe('the doc index', () => {
 		expect(b.entries.get('thread1')).toBeUndefined();
 		sync();
 		for (const index of [a, b]) {
-			expect(index.entries.get('thread1')).toEqual({ type: 'discussion', title: 'Saturday blockade', updated: 2_000, author: 'Bashir' });
+			// The device that changed it last is named too, so screens can name it as the roster does.
+			expect(index.entries.get('thread1')).toEqual({ type: 'discussion', title: 'Saturday blockade', updated: 2_000, author: 'Bashir', authorKey: 'keyB' });
 		}
 	});
 
@@ -62,7 +63,7 @@ describe('the doc index', () => {
 		const index = new DocIndex(doc);
 		expect(index.entries.get('old')).toEqual({ type: 'guide', title: 'Old title', updated: 10, author: 'Alice' });
 		index.touch('old', { title: 'New title' }, 20, 'Bashir', 'keyB');
-		expect(index.entries.get('old')).toEqual({ type: 'guide', title: 'New title', updated: 20, author: 'Bashir' });
+		expect(index.entries.get('old')).toEqual({ type: 'guide', title: 'New title', updated: 20, author: 'Bashir', authorKey: 'keyB' });
 	});
 
 	it('tells observers of the entries about every change', () => {
