@@ -80,7 +80,9 @@ async function startProcess(script: string, env: Record<string, string>): Promis
 			// Per-day limits too: with REDIS_URL they count in the shared Redis across every run of the day.
 			ROOMS_PER_DAY_PER_ADDRESS: '1000000000',
 			BYTES_PER_DAY_PER_ADDRESS: String(2 ** 50),
-			MAX_CONNECTIONS_PER_ADDRESS: String(CONNECTIONS + ROOMS + 10)
+			MAX_CONNECTIONS_PER_ADDRESS: String(CONNECTIONS + ROOMS + 10),
+			// Handshakes in flight count as HTTP connections of the one benchmark address until they upgrade.
+			MAX_HTTP_CONNECTIONS_PER_ADDRESS: String(CONNECTIONS + ROOMS + 10)
 		},
 		stdio: ['ignore', 'ignore', 'inherit']
 	});
