@@ -16,14 +16,14 @@ export interface TestDevice {
 /** Opens a workspace as a fresh device named `name`. */
 export async function newDevice(
 	name: string,
-	options: { batchDelayMs?: number; namespace?: string; persist?: WorkspaceOptions['persist'] } = {}
+	options: { batchDelayMs?: number; namespace?: string; persist?: WorkspaceOptions['persist']; WebSocket?: typeof WebSocket } = {}
 ): Promise<TestDevice> {
 	const namespace = options.namespace ?? `device-${process.pid}-${++counter}-`;
 	const device = { online: true } as TestDevice;
 	device.namespace = namespace;
 	device.workspace = await openDeviceWorkspace({
 		namespace,
-		WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+		WebSocket: (options.WebSocket ?? WebSocket) as unknown as typeof globalThis.WebSocket,
 		online: () => device.online,
 		batchDelayMs: options.batchDelayMs ?? 20,
 		persist: options.persist
@@ -50,4 +50,18 @@ export async function setOnline(device: TestDevice, online: boolean): Promise<vo
 		if (online) vault.reconnect();
 		else vault.disconnect();
 	}
+}
+
+/** A WebSocket class (ws) that counts the bytes of every message its sockets receive, in `received.bytes`. */
+export function countingWebSocket(): { WebSocket: typeof WebSocket; received: { bytes: number } } {
+	const received = { bytes: 0 };
+	class Counting extends WebSocket {
+		constructor(address: string | URL, protocols?: string | string[]) {
+			super(address, protocols);
+			this.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+				received.bytes += Array.isArray(data) ? data.reduce((sum, part) => sum + part.byteLength, 0) : data.byteLength;
+			});
+		}
+	}
+	return { WebSocket: Counting as unknown as typeof WebSocket, received };
 }
