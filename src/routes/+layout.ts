@@ -1,12 +1,18 @@
 import { i18n } from '$lib/i18n/index.svelte';
+import { isPublicPath } from '$lib/public-paths';
+import { hasLocalData } from '$lib/storage/presence';
 
 // The shell is a static SPA: it must boot from the service worker's cache with no server at all.
 export const ssr = false;
 export const prerender = false;
 export const trailingSlash = 'never';
 
-/** Nothing renders before the active language's messages are in (only English is bundled). */
-export async function load(): Promise<Record<string, never>> {
-	await i18n.ready;
+/**
+ * Nothing renders before the messages it shows are in: the shell's English (bundled) for the commons and a
+ * new device's first start, every message of the language for anything else.
+ */
+export async function load({ url }: { url: URL }): Promise<Record<string, never>> {
+	if (isPublicPath(url.pathname) || !(await hasLocalData())) await i18n.ready;
+	else await i18n.complete();
 	return {};
 }

@@ -1,4 +1,5 @@
-import { en, type Catalogue, type MessageKey } from './catalogue';
+import type { Catalogue, MessageKey } from './catalogue';
+import { publicEnglish } from './catalogue-public';
 import { isLocale, localeFromLanguages, type Locale } from './types';
 
 export { locales, isLocale, type Locale } from './types';
@@ -15,9 +16,9 @@ export function format(template: string, params?: Record<string, string | number
 	);
 }
 
-/** Fetches a language's catalogue; only English is bundled, the other is a chunk of its own. */
+/** Fetches a language's whole catalogue; each is a chunk of its own (English shares most with the shell). */
 async function loadCatalogue(locale: Locale): Promise<Catalogue> {
-	if (locale === 'en') return en;
+	if (locale === 'en') return (await import('./catalogue')).en;
 	return (await import('./catalogue-sv')).sv;
 }
 
@@ -27,7 +28,7 @@ async function loadCatalogue(locale: Locale): Promise<Catalogue> {
  */
 class I18n {
 	#locale = $state<Locale>('en');
-	#catalogue = $state.raw<Catalogue>(en);
+	#catalogue = $state.raw<Partial<Catalogue>>(publicEnglish);
 	/** The language most recently asked for, so a slower earlier load never overrides a later choice. */
 	#wanted: Locale = 'en';
 	/** Settles when the starting language's messages are in; the root layout waits for it. */
@@ -65,18 +66,27 @@ class I18n {
 		if (typeof document !== 'undefined') document.documentElement.lang = locale;
 	}
 
-	/** The message for `key` in the current locale, with placeholders filled. */
+	/**
+	 * Loads every message of the language; until then only the shell's English ones are in (`catalogue-public`).
+	 * The root layout awaits it before any screen but the public ones (first start, the commons).
+	 */
+	async complete(): Promise<void> {
+		await this.ready;
+		if (this.#catalogue === publicEnglish) await this.#use(this.#locale);
+	}
+
+	/** The message for `key` in the current locale, with placeholders filled; a key not loaded shows as itself. */
 	t = (key: MessageKey, params?: Record<string, string | number>): string =>
-		format(this.#catalogue[key], params);
+		format(this.#catalogue[key] ?? key, params);
 
 	async #use(locale: Locale): Promise<void> {
 		this.#wanted = locale;
-		let catalogue: Catalogue;
+		let catalogue: Partial<Catalogue>;
 		try {
 			catalogue = await loadCatalogue(locale);
 		} catch {
 			// The chunk could not be fetched (offline before it was ever cached): English keeps the app usable.
-			catalogue = en;
+			catalogue = publicEnglish;
 		}
 		if (this.#wanted === locale) this.#catalogue = catalogue;
 	}

@@ -1,18 +1,21 @@
-import { Workbox } from 'workbox-window';
-
 /** Where the generated service worker is served; the relay sends it with `no-cache`. */
 const SERVICE_WORKER_URL = '/sw.js';
 
 /** How often an open app asks whether a new version was deployed: once an hour, as phones stay open for days. */
 const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 
+/** The message the generated worker (Workbox) answers by skipping its wait and taking over. */
+const SKIP_WAITING_MESSAGE = { type: 'SKIP_WAITING' } as const;
+
 /**
  * The service worker's life: registers it, notices when a new version waits, and activates it only when
- * the person presses `Update now` (never on its own, so nobody loses what they are typing).
+ * the person presses `Update now` (never on its own, so nobody loses what they are typing). Uses the
+ * platform's service worker API directly (what workbox-window wraps), so every first visit loads less.
  */
 class AppUpdate {
 	#waiting = $state(false);
-	#workbox: Workbox | undefined;
+	#registration: ServiceWorkerRegistration | undefined;
+	#started = false;
 	#activating = false;
 
 	/** True when a new version is installed and waiting for the person to take it. */
@@ -22,21 +25,30 @@ class AppUpdate {
 
 	/** Registers the service worker once; a no-op where service workers are missing (or in dev). */
 	async start(): Promise<void> {
-		if (this.#workbox || !('serviceWorker' in navigator) || import.meta.env.DEV) return;
-		const workbox = new Workbox(SERVICE_WORKER_URL, { scope: '/' });
-		this.#workbox = workbox;
-		workbox.addEventListener('waiting', () => {
-			this.#waiting = true;
-		});
-		workbox.addEventListener('controlling', () => {
+		if (this.#started || !('serviceWorker' in navigator) || import.meta.env.DEV) return;
+		this.#started = true;
+		const container = navigator.serviceWorker;
+		container.addEventListener('controllerchange', () => {
 			// Only the tab where the person pressed the button reloads; other tabs keep what they show.
-			// (A version found by a later update check counts as "external" to workbox-window, so that flag is no guide.)
 			if (this.#activating) window.location.reload();
 		});
 		try {
-			const registration = await workbox.register();
-			if (registration?.waiting) this.#waiting = true;
-			setInterval(() => void workbox.update().catch(() => undefined), UPDATE_CHECK_INTERVAL_MS);
+			const registration = await container.register(SERVICE_WORKER_URL, { scope: '/' });
+			this.#registration = registration;
+			// A new version waits once it has installed while an older one controls this page; the very
+			// first install has nothing to replace and takes over on its own.
+			const watch = (worker: ServiceWorker | null) => {
+				if (!worker) return;
+				const check = () => {
+					if (worker.state === 'installed' && container.controller) this.#waiting = true;
+				};
+				check();
+				worker.addEventListener('statechange', check);
+			};
+			if (registration.waiting) this.#waiting = true;
+			watch(registration.installing);
+			registration.addEventListener('updatefound', () => watch(registration.installing));
+			setInterval(() => void registration.update().catch(() => undefined), UPDATE_CHECK_INTERVAL_MS);
 		} catch (error) {
 			// Without a worker the app still works online; the shell just will not open offline.
 			console.warn('Service worker registration failed', error);
@@ -45,10 +57,11 @@ class AppUpdate {
 
 	/** Asks the waiting worker to take over; the page reloads once it controls it. */
 	activate(): void {
-		if (!this.#workbox) return;
+		const waiting = this.#registration?.waiting;
+		if (!waiting) return;
 		this.#activating = true;
 		this.#waiting = false;
-		this.#workbox.messageSkipWaiting();
+		waiting.postMessage(SKIP_WAITING_MESSAGE);
 	}
 
 	/** Hides the notice for now; it returns with the next version. */

@@ -1,15 +1,32 @@
-/** Byte helpers shared by the sync core: base64url and UTF-8 (no crypto here; see crypto.ts). */
-import { fromBase64UrlEncoded, toBase64UrlEncoded } from 'lib0/buffer';
+/**
+ * Byte helpers shared by the sync core and the commons pages: base64url and UTF-8 (no crypto here; see
+ * crypto.ts). The platform's btoa/atob, not lib0's wrappers of them, so a commons page loads no lib0.
+ */
+
+/** Characters per String.fromCharCode call: well under every engine's argument limit. */
+const CHARS_PER_CALL = 0x2000;
 
 /** Encodes bytes as unpadded base64url. */
 export function toBase64Url(bytes: Uint8Array): string {
-	return toBase64UrlEncoded(bytes).replace(/=+$/, '');
+	let binary = '';
+	for (let start = 0; start < bytes.byteLength; start += CHARS_PER_CALL) {
+		binary += String.fromCharCode(...bytes.subarray(start, start + CHARS_PER_CALL));
+	}
+	return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** Decodes unpadded (or padded) base64url; throws on characters outside the alphabet. */
+/** Decodes unpadded (or padded) base64url; throws on characters outside the alphabet or a cut length. */
 export function fromBase64Url(text: string): Uint8Array {
 	if (!/^[A-Za-z0-9_-]*={0,2}$/.test(text)) throw new Error('not base64url');
-	return fromBase64UrlEncoded(text);
+	let binary: string;
+	try {
+		binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+	} catch {
+		throw new Error('not base64url');
+	}
+	const bytes = new Uint8Array(binary.length);
+	for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+	return bytes;
 }
 
 const encoder = new TextEncoder();
