@@ -12,7 +12,8 @@ export const trailingSlash = 'never';
  * new device's first start, every message of the language for anything else.
  */
 export async function load({ url }: { url: URL }): Promise<Record<string, never>> {
-	if (isPublicPath(url.pathname) || !(await hasLocalData())) await i18n.ready;
-	else await i18n.complete();
+	await i18n.ready;
+	// Asked once: after the messages are complete, navigating costs no look at the databases.
+	if (!i18n.completed && !isPublicPath(url.pathname) && (await hasLocalData())) await i18n.complete();
 	return {};
 }

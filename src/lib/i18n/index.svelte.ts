@@ -70,6 +70,11 @@ class I18n {
 	 * Loads every message of the language; until then only the shell's English ones are in (`catalogue-public`).
 	 * The root layout awaits it before any screen but the public ones (first start, the commons).
 	 */
+	/** Whether every message of the language is in. */
+	get completed(): boolean {
+		return this.#catalogue !== publicEnglish;
+	}
+
 	async complete(): Promise<void> {
 		await this.ready;
 		if (this.#catalogue === publicEnglish) await this.#use(this.#locale);
