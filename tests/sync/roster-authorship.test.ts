@@ -1,7 +1,8 @@
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRelay, type TestRelay } from '../helpers/relay';
-import { newDevice, until } from '../helpers/devices';
+import { newDevice, setOnline, until } from '../helpers/devices';
+import { LeaveNotDeliveredError } from '../../src/lib/sync/workspace';
 import { newDeviceKeys } from '../../src/lib/sync/crypto';
 import { seal } from '../../src/lib/sync/sealed';
 
@@ -64,6 +65,27 @@ describe('authorship means membership', () => {
 		await bashir.workspace.leaveGroup(vaultB.id);
 		await until(() => !vaultA.rosterNow().members.has(bashirKey), 'the leave on Alice’s device');
 		expect(vaultA.rosterNow().former.get(bashirKey)).toEqual({ name: 'Bashir', how: 'left' });
+		await alice.close();
+		await bashir.close();
+	});
+
+	it('does not leave while offline (the others would never learn of it), and leaves once back online', async () => {
+		const alice = await newDevice('Alice');
+		const bashir = await newDevice('Bashir');
+		const vaultA = await alice.workspace.createGroup({ name: 'Food not bombs', relayUrl: relay.url });
+		const vaultB = await bashir.workspace.joinGroup(vaultA.invite());
+		const bashirKey = bashir.workspace.identity!.publicKey;
+		await until(() => vaultB.rosterNow().members.has(bashirKey), 'Bashir admitted on his device');
+
+		await setOnline(bashir, false);
+		await expect(bashir.workspace.leaveGroup(vaultB.id)).rejects.toEqual(new LeaveNotDeliveredError('offline'));
+		expect(bashir.workspace.groups().map((group) => group.id)).toContain(vaultB.id);
+		expect(vaultB.rosterNow().members.has(bashirKey)).toBe(true);
+
+		await setOnline(bashir, true);
+		await bashir.workspace.leaveGroup(vaultB.id);
+		expect(bashir.workspace.groups().map((group) => group.id)).not.toContain(vaultB.id);
+		await until(() => vaultA.rosterNow().former.get(bashirKey)?.how === 'left', 'the leave on Alice’s device');
 		await alice.close();
 		await bashir.close();
 	});

@@ -323,8 +323,8 @@ class App {
 
 	/** Removes a group's vault and keys from this device (its `leave` goes into the roster first). */
 	async leaveGroup(groupId: string): Promise<void> {
-		this.#views.delete(groupId);
 		await (await this.#require()).leaveGroup(groupId);
+		this.#views.delete(groupId);
 	}
 
 	/** A device setting from the catalogue. */

@@ -28,6 +28,17 @@ import type { CatalogueDb, GroupRow } from '../storage/catalogue';
 /** How long leaving waits for the relay to hold the `leave` before the group's data is deleted. */
 const LEAVE_WAIT_MS = 10_000;
 
+/**
+ * Leaving was not done because the relay could not be told: the others would never learn of it. Nothing was
+ * deleted; a `leave` already written stays queued and is sent with the next try.
+ */
+export class LeaveNotDeliveredError extends Error {
+	constructor(readonly reason: 'offline' | 'unconfirmed') {
+		super(reason === 'offline' ? 'Leaving needs the relay, and this device is offline' : 'The relay did not confirm the leave in time');
+		this.name = 'LeaveNotDeliveredError';
+	}
+}
+
 /** A join this device still has to write into a group's roster (see #completeJoin). */
 interface PendingJoin {
 	invite?: string;
@@ -492,17 +503,29 @@ class LocalWorkspace implements Workspace {
 	}
 
 	/**
-	 * Writes this device's `leave` into the roster and, when the relay can be reached, waits (a bounded time)
-	 * until the relay holds it: the group's data is deleted right after, and the others must still learn of it.
+	 * Writes this device's `leave` into the roster and waits (a bounded time) until the relay holds it: the
+	 * group's data is deleted right after, and the others must still learn of it. Throws
+	 * `LeaveNotDeliveredError` (and deletes nothing) while the relay cannot be told, unless nobody else is in
+	 * the group to tell.
 	 */
 	async #announceLeave(vault: Vault): Promise<void> {
 		const me = toBase64Url(this.#device().keys.publicKey);
 		const roster = vault.rosterNow();
-		if (!roster.members.has(me) && !roster.pending.has(me)) return;
-		await vault.writeRoster([{ type: 'leave' }]);
-		if (!this.#online()) return;
+		const inGroup = roster.members.has(me) || roster.pending.has(me);
+		const leftBefore = roster.former.get(me)?.how === 'left';
+		if (!inGroup && !leftBefore) return;
+		const others = [...roster.members.keys(), ...roster.pending.keys()].some((key) => key !== me);
+		if (!others) {
+			if (inGroup) await vault.writeRoster([{ type: 'leave' }]);
+			return;
+		}
+		if (!this.#online()) throw new LeaveNotDeliveredError('offline');
+		if (inGroup) await vault.writeRoster([{ type: 'leave' }]);
 		const deadline = Date.now() + LEAVE_WAIT_MS;
-		while (vault.isPendingOnRelay(META_DOC_ID) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+		while (vault.isPendingOnRelay(META_DOC_ID)) {
+			if (Date.now() >= deadline) throw new LeaveNotDeliveredError('unconfirmed');
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
 	}
 
 	async revokeInvite(groupId: string, inviteId: string): Promise<void> {
