@@ -638,12 +638,20 @@ class LocalWorkspace implements Workspace {
 				settling = true;
 				held.off?.();
 				link.destroy();
-				if (!this.#records.some((group) => group.id === answer.groupId)) {
-					await this.#addGroup({ version: 2, groupId: answer.groupId, epoch: answer.epoch, keyId: answer.keyId, key, relayUrl: answer.relayUrl, groupName: answer.groupName || record.groupName });
-				}
+				// The request leaves the list before the group appears, so no screen shows both at once.
 				this.#requests.delete(record.id);
-				await this.#db.settings.delete(JOIN_REQUEST_PREFIX + record.id);
 				this.#emitRequests();
+				try {
+					if (!this.#records.some((group) => group.id === answer.groupId)) {
+						await this.#addGroup({ version: 2, groupId: answer.groupId, epoch: answer.epoch, keyId: answer.keyId, key, relayUrl: answer.relayUrl, groupName: answer.groupName || record.groupName });
+					}
+				} catch (error) {
+					// Kept (it is still in the catalogue): the next answer from the door tries again.
+					this.#watchRequest(record);
+					this.#emitRequests();
+					throw error;
+				}
+				await this.#db.settings.delete(JOIN_REQUEST_PREFIX + record.id);
 				return;
 			}
 			if (!link.requests().has(me)) link.ask(me, { entry: record.entry });
