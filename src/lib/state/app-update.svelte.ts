@@ -27,6 +27,9 @@ class AppUpdate {
 	async start(): Promise<void> {
 		if (this.#started || !('serviceWorker' in navigator) || import.meta.env.DEV) return;
 		this.#started = true;
+		// After the page has loaded: the worker's install fetches and caches every file of the app, which on a
+		// first visit would otherwise compete with the screen the person came for.
+		if (document.readyState !== 'complete') await new Promise((resolve) => window.addEventListener('load', resolve, { once: true }));
 		const container = navigator.serviceWorker;
 		container.addEventListener('controllerchange', () => {
 			// Only the tab where the person pressed the button reloads; other tabs keep what they show.
