@@ -1,3 +1,5 @@
+import type { Workbox } from 'workbox-window';
+
 /** Where the generated service worker is served; the relay sends it with `no-cache`. */
 const SERVICE_WORKER_URL = '/sw.js';
 
@@ -9,14 +11,17 @@ const SKIP_WAITING_MESSAGE = { type: 'SKIP_WAITING' } as const;
 
 /**
  * The service worker's life: registers it, notices when a new version waits, and activates it only when
- * the person presses `Update now` (never on its own, so nobody loses what they are typing). Uses the
- * platform's service worker API directly (what workbox-window wraps), so every first visit loads less.
+ * the person presses `Update now` (never on its own, so nobody loses what they are typing). A first visit
+ * (first start, a shared commons page) registers the worker with the platform's call alone, so it loads
+ * less; once the sync engine starts on a member's device, workbox-window takes over watching for and
+ * activating new versions (`useWorkbox`).
  */
 class AppUpdate {
 	#waiting = $state(false);
 	#registration: ServiceWorkerRegistration | undefined;
 	#started = false;
 	#activating = false;
+	#workbox: Workbox | undefined;
 
 	/** True when a new version is installed and waiting for the person to take it. */
 	get ready(): boolean {
@@ -58,13 +63,34 @@ class AppUpdate {
 		}
 	}
 
+	/**
+	 * Hands the worker's life to workbox-window (loaded with the sync engine, off a first visit's path): it
+	 * registers the same script (the platform keeps one registration), reports a version that waits, and
+	 * activates it on `Update now`.
+	 */
+	async useWorkbox(): Promise<void> {
+		if (this.#workbox || !('serviceWorker' in navigator) || import.meta.env.DEV) return;
+		const { Workbox } = await import('workbox-window');
+		const workbox = new Workbox(SERVICE_WORKER_URL, { scope: '/' });
+		this.#workbox = workbox;
+		workbox.addEventListener('waiting', () => {
+			if (!this.#activating) this.#waiting = true;
+		});
+		try {
+			this.#registration = (await workbox.register({ immediate: true })) ?? this.#registration;
+		} catch (error) {
+			console.warn('Service worker registration failed', error);
+		}
+	}
+
 	/** Asks the waiting worker to take over; the page reloads once it controls it. */
 	activate(): void {
 		const waiting = this.#registration?.waiting;
 		if (!waiting) return;
 		this.#activating = true;
 		this.#waiting = false;
-		waiting.postMessage(SKIP_WAITING_MESSAGE);
+		if (this.#workbox) this.#workbox.messageSkipWaiting();
+		else waiting.postMessage(SKIP_WAITING_MESSAGE);
 	}
 
 	/** Hides the notice for now; it returns with the next version. */

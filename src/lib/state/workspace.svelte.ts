@@ -1,3 +1,4 @@
+import { appUpdate } from './app-update.svelte';
 import { createSubscriber } from 'svelte/reactivity';
 import type { GroupRecord, GroupVault, Invite, JoinRequestState, RequestInvite, SyncStatus, Workspace, Presence } from '$lib/sync/api';
 import type { DoorInfo, DoorLink } from '$lib/sync/door';
@@ -225,6 +226,7 @@ class App {
 		workspace.onStatus(() => this.#notifyStatus());
 		workspace.onJoinRequests(() => this.#notifyRequests());
 		this.#workspace = workspace;
+		void appUpdate.useWorkbox();
 		this.#glance = undefined;
 		this.#notifyGroups();
 		this.#notifyStatus();
