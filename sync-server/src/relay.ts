@@ -2,7 +2,7 @@
  * One relay: an HTTP server that serves the app, answers health checks, and (in later modules) syncs
  * rooms over websockets and serves the commons API. Started by server.ts and by the tests.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createCommonsHandler } from './commons/http.js';
@@ -45,17 +45,22 @@ async function sendMetrics(res: ServerResponse, metrics: Metrics): Promise<void>
 	res.end(await metrics.registry.metrics());
 }
 
+/**
+ * Slow senders are cut off: headers within HEADERS_TIMEOUT_MS, the whole request within REQUEST_TIMEOUT_MS,
+ * checked every second (Node's default check runs every 30 s).
+ */
+function httpTimeouts({ limits }: RelayConfig): ServerOptions {
+	return {
+		headersTimeout: limits.headersTimeoutMs,
+		requestTimeout: limits.requestTimeoutMs,
+		connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs)
+	};
+}
+
 /** The metrics-only listener on METRICS_PORT: nothing else is served there. */
 async function listenMetrics(config: RelayConfig, metrics: Metrics, logger: Logger): Promise<Server> {
-	const { limits } = config;
 	const server = createServer(
-		{
-			// Slow senders are cut off: headers within HEADERS_TIMEOUT_MS, the whole request within REQUEST_TIMEOUT_MS,
-			// checked every second (Node's default check runs every 30 s).
-			headersTimeout: limits.headersTimeoutMs,
-			requestTimeout: limits.requestTimeoutMs,
-			connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs)
-		},
+		httpTimeouts(config),
 		(req, res) => {
 		const path = (req.url ?? '/').split('?')[0];
 		if (path !== '/metrics' || req.method !== 'GET') return sendJson(res, 404, { error: 'not_found' });
@@ -127,13 +132,7 @@ export async function startRelay(
 
 	const { limits } = config;
 	const server = createServer(
-		{
-			// Slow senders are cut off: headers within HEADERS_TIMEOUT_MS, the whole request within REQUEST_TIMEOUT_MS,
-			// checked every second (Node's default check runs every 30 s).
-			headersTimeout: limits.headersTimeoutMs,
-			requestTimeout: limits.requestTimeoutMs,
-			connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs)
-		},
+		httpTimeouts(config),
 		(req, res) => {
 			handle(req, res).catch((error: unknown) => {
 				logger.error({ err: error, path: req.url?.split('?')[0] }, 'request failed');

@@ -1,21 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, newPhoneContext } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import { newPhoneContext } from '../helpers/browser';
+import { useAppSession } from '../helpers/app-session';
 import { syncEngineFiles } from '../helpers/manifest';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 describe('first start on a new device', () => {
 	it('asks for a name without loading the sync engine or making a database, and loads it on Continue', async () => {
@@ -23,7 +11,7 @@ describe('first start on a new device', () => {
 		// The check can fail: the engine's chunks are known, Yjs, Dexie and noble among them.
 		expect([...engine.values()]).toEqual(expect.arrayContaining(['src/lib/state/device-storage.ts', 'src/lib/state/app-lock.svelte.ts', 'yjs', 'ed25519']));
 
-		const context = await newPhoneContext(browser);
+		const context = await newPhoneContext(session.browser);
 		const page = await context.newPage();
 		const scripts: string[] = [];
 		page.on('request', (request) => {
@@ -31,7 +19,7 @@ describe('first start on a new device', () => {
 		});
 		const engineLoaded = () => scripts.filter((file) => engine.has(file)).map((file) => `${file} (${engine.get(file)})`);
 		try {
-			await page.goto(`${relay.url}/?lang=en`, { waitUntil: 'networkidle' });
+			await page.goto(`${session.relay.url}/?lang=en`, { waitUntil: 'networkidle' });
 			await page.getByRole('textbox', { name: 'Your name' }).waitFor();
 			await page.getByRole('button', { name: 'Continue' }).waitFor();
 			await page.waitForLoadState('networkidle');

@@ -1,22 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { firstStart, launchBrowser, newPhoneContext, waitForServiceWorker } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import { firstStart, newPhoneContext, waitForServiceWorker } from '../helpers/browser';
+import { useAppSession } from '../helpers/app-session';
 import { createGroup } from '../helpers/flows';
 import { chunkOf } from '../helpers/manifest';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 /** Holds the sync engine and the vaults until the test calls `window.__openVaults()` (src/lib/state/test-hooks.ts). */
 const HOLD_VAULTS = `(() => {
@@ -27,9 +15,9 @@ const HOLD_VAULTS = `(() => {
 
 describe("a returning member's home", () => {
 	it('shows the group list offline while the vaults are still opening, then fills in what the vaults hold', async () => {
-		const context = await newPhoneContext(browser);
+		const context = await newPhoneContext(session.browser);
 		const page = await context.newPage();
-		await firstStart(page, relay.url, 'Rosa');
+		await firstStart(page, session.relay.url, 'Rosa');
 		await waitForServiceWorker(page);
 		const groupUrl = await createGroup(page, 'Allotment keepers');
 		await createGroup(page, 'Bike kitchen');
@@ -47,7 +35,7 @@ describe("a returning member's home", () => {
 		await opened.addInitScript(HOLD_VAULTS);
 		const requested: string[] = [];
 		opened.on('request', (request) => requested.push(new URL(request.url()).pathname.slice(1)));
-		await opened.goto(`${relay.url}/?lang=en`);
+		await opened.goto(`${session.relay.url}/?lang=en`);
 
 		// The list comes from the catalogue: both groups by name, with the vaults (and Yjs) not even loaded.
 		const groups = opened.getByRole('region', { name: 'My groups' });

@@ -1,29 +1,18 @@
 import * as Y from 'yjs';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { firstStart, launchBrowser, newPhoneContext, seriousAxeViolations } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { firstStart, newPhoneContext, seriousAxeViolations } from '../helpers/browser';
+import { useAppSession } from '../helpers/app-session';
 import { createGroup, readInviteLink } from '../helpers/flows';
 import { decodeAnyInvite, decodeInvite, encodeRequestInvite, isRequestInvite } from '../../src/lib/sync/invite';
 import { newDeviceKeys, relayCredentials } from '../../src/lib/sync/crypto';
 import { open, seal } from '../../src/lib/sync/sealed';
 
-let relay: AppRelay;
-let browser: Browser;
+const session = useAppSession();
 
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
-
-const here = (link: string) => link.replace(/^https?:\/\/[^/]+/, relay.url);
+const here = (link: string) => link.replace(/^https?:\/\/[^/]+/, session.relay.url);
 
 /** Creates an invite from the group screen. */
 async function inviteFrom(page: Page, groupUrl: string, kind: 'direct' | 'request'): Promise<string> {
@@ -61,7 +50,7 @@ async function forgeRename(directLink: string, name: string): Promise<void> {
 	const invite = decodeInvite(directLink);
 	const { room, token } = relayCredentials(invite.key, invite.groupId, invite.epoch);
 	const outer = new Y.Doc();
-	const provider = new WebsocketProvider(relay.url.replace(/^http/, 'ws') + '/sync', room, outer, {
+	const provider = new WebsocketProvider(session.relay.url.replace(/^http/, 'ws') + '/sync', room, outer, {
 		params: { token },
 		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
 		disableBc: true
@@ -88,11 +77,11 @@ async function forgeRename(directLink: string, name: string): Promise<void> {
 
 describe('who is in the group', () => {
 	it('three people: ask and approve by request link, revoked and expired links refused, leaving seen, a forged blob refused', async () => {
-		const contexts = await Promise.all([newPhoneContext(browser), newPhoneContext(browser), newPhoneContext(browser)]);
+		const contexts = await Promise.all([newPhoneContext(session.browser), newPhoneContext(session.browser), newPhoneContext(session.browser)]);
 		const [a, b, c] = await Promise.all(contexts.map((context) => context.newPage()));
-		await firstStart(a!, relay.url, 'Alice');
-		await firstStart(b!, relay.url, 'Bashir');
-		await firstStart(c!, relay.url, 'Cai');
+		await firstStart(a!, session.relay.url, 'Alice');
+		await firstStart(b!, session.relay.url, 'Bashir');
+		await firstStart(c!, session.relay.url, 'Cai');
 		const groupUrlA = await createGroup(a!, 'Tenants union');
 
 		// The invite dialog: a request link by default, no group key in it.
@@ -151,7 +140,7 @@ describe('who is in the group', () => {
 		const day = 24 * 60 * 60 * 1000;
 		const stale = decodeAnyInvite(await inviteFrom(a!, groupUrlA, 'request'));
 		if (!isRequestInvite(stale)) throw new Error('expected a request link');
-		await c!.goto(`${relay.url}/join#${encodeRequestInvite({ ...stale, expires: Date.now() - 7 * day })}`);
+		await c!.goto(`${session.relay.url}/join#${encodeRequestInvite({ ...stale, expires: Date.now() - 7 * day })}`);
 		await c!.getByRole('alert').filter({ hasText: 'This invite has expired' }).waitFor();
 		expect(await c!.getByRole('button', { name: 'Ask to join' }).count()).toBe(0);
 		expect(await seriousAxeViolations(c!)).toEqual([]);
