@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { firstStart, launchBrowser, newPhoneContext, seriousAxeViolations } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { firstStart, newPhoneContext, seriousAxeViolations } from '../helpers/browser';
+import { useAppSession } from '../helpers/app-session';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 async function expectNoSeriousViolations(page: Page, screen: string) {
 	const violations = await seriousAxeViolations(page);
@@ -24,14 +13,14 @@ async function expectNoSeriousViolations(page: Page, screen: string) {
 describe('accessibility of the shell screens', () => {
 	for (const colorScheme of ['light', 'dark'] as const) {
 		it(`first start, home and settings have no serious or critical axe violations (${colorScheme})`, async () => {
-			const context = await newPhoneContext(browser);
+			const context = await newPhoneContext(session.browser);
 			const page = await context.newPage();
 			await page.emulateMedia({ colorScheme });
-			await page.goto(`${relay.url}/?lang=en`);
+			await page.goto(`${session.relay.url}/?lang=en`);
 			await page.getByRole('button', { name: 'Continue' }).waitFor();
 			await expectNoSeriousViolations(page, 'first start');
 
-			await firstStart(page, relay.url, 'Ada');
+			await firstStart(page, session.relay.url, 'Ada');
 			await expectNoSeriousViolations(page, 'home');
 
 			await page.getByRole('link', { name: 'Settings' }).click();
@@ -42,9 +31,9 @@ describe('accessibility of the shell screens', () => {
 	}
 
 	it('has a skip link and landmarks, and nothing overflows a 360 px screen', async () => {
-		const context = await newPhoneContext(browser);
+		const context = await newPhoneContext(session.browser);
 		const page = await context.newPage();
-		await firstStart(page, relay.url, 'Ada');
+		await firstStart(page, session.relay.url, 'Ada');
 		await page.reload();
 		await page.getByRole('heading', { level: 1 }).waitFor();
 		await page.keyboard.press('Tab');
@@ -52,7 +41,7 @@ describe('accessibility of the shell screens', () => {
 		expect(await page.getByRole('main').count()).toBe(1);
 		expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(1);
 		for (const path of ['/', '/settings']) {
-			await page.goto(`${relay.url}${path}`);
+			await page.goto(`${session.relay.url}${path}`);
 			await page.getByRole('heading', { level: 1 }).waitFor();
 			const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 			expect(overflow, path).toBeLessThanOrEqual(0);

@@ -1,28 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { firstStart, launchBrowser, newPhoneContext, seriousAxeViolations } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import { firstStart, newPhoneContext, seriousAxeViolations } from '../helpers/browser';
+import { useAppSession } from '../helpers/app-session';
 import { createGroup } from '../helpers/flows';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 describe('action screens', () => {
 	it('are axe-clean, explain what is missing, and list past and upcoming actions', async () => {
-		const context = await newPhoneContext(browser);
+		const context = await newPhoneContext(session.browser);
 		const page = await context.newPage();
 		try {
-			await firstStart(page, relay.url, 'Eli');
+			await firstStart(page, session.relay.url, 'Eli');
 			const groupUrl = await createGroup(page, 'Tenants union');
 			await page.goto(`${groupUrl}/actions`);
 			await page.getByRole('button', { name: 'New action' }).waitFor();

@@ -1,31 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import ICAL from 'ical.js';
-import type { Browser } from 'playwright-core';
-import { firstStart, launchBrowser, PHONE_VIEWPORT } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { firstStart, PHONE_VIEWPORT } from '../helpers/browser';
+import { useAppSession } from '../helpers/app-session';
 import { createGroup } from '../helpers/flows';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 describe('the .ics file of an action', () => {
 	it('parses with ical.js and has the absolute times the organisers meant in their zone', async () => {
 		// The phone is in New York; the action is planned in Stockholm time.
-		const context = await browser.newContext({ viewport: PHONE_VIEWPORT, locale: 'en-GB', hasTouch: true, serviceWorkers: 'allow', timezoneId: 'America/New_York' });
+		const context = await session.browser.newContext({ viewport: PHONE_VIEWPORT, locale: 'en-GB', hasTouch: true, serviceWorkers: 'allow', timezoneId: 'America/New_York' });
 		const page = await context.newPage();
 		try {
-			await firstStart(page, relay.url, 'Alice');
+			await firstStart(page, session.relay.url, 'Alice');
 			const groupUrl = await createGroup(page, 'Extinction Umeå');
 			await page.goto(`${groupUrl}/actions`);
 			await page.getByRole('button', { name: 'New action' }).click();

@@ -1,21 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useAppSession } from '../helpers/app-session';
 import { twoMembers } from '../helpers/flows';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 async function rsvpText(page: Page): Promise<string> {
 	return (await page.getByRole('region', { name: /coming/ }).textContent()) ?? '';
@@ -23,7 +11,7 @@ async function rsvpText(page: Page): Promise<string> {
 
 describe("I'm coming", () => {
 	it('two members RSVP, both see a count of 2 with both names, and a second press takes it back', async () => {
-		const m = await twoMembers(browser, relay.url, 'Climate Umeå');
+		const m = await twoMembers(session.browser, session.relay.url, 'Climate Umeå');
 		try {
 			await m.a.goto(`${m.groupUrlA}/actions`);
 			await m.a.getByRole('button', { name: 'New action' }).click();

@@ -1,31 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { firstStart, launchBrowser, newPhoneContext, waitForServiceWorker } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { firstStart, newPhoneContext, waitForServiceWorker } from '../helpers/browser';
+import { useAppSession } from '../helpers/app-session';
 import { createGroup, readInviteLink } from '../helpers/flows';
 import { quickLock, setLock as setLockWith, unlock as unlockWith } from '../helpers/lock';
 import { dumpOrigin, findSecret } from '../helpers/origin-dump';
 import { decodeInvite } from '../../src/lib/sync/invite';
 import { openRow } from '../../src/lib/storage/at-rest';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 const PASSPHRASE = 'seven quiet rivers at dawn';
 
 /** A phone whose app lock calibrates to a short target (memory stays at the 32 MiB floor). */
 async function lockablePhone(hooks: { autoLockMs?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
-	const context = await newPhoneContext(browser);
+	const context = await newPhoneContext(session.browser);
 	await quickLock(context, hooks);
 	return { context, page: await context.newPage() };
 }
@@ -70,7 +59,7 @@ describe('the app lock', () => {
 	it('leaves no key or text readable at rest when locked; reload shows only the lock screen; unlocking brings all back', async () => {
 		const { context, page } = await lockablePhone();
 		try {
-			await firstStart(page, relay.url, 'Alice');
+			await firstStart(page, session.relay.url, 'Alice');
 			await waitForServiceWorker(page);
 			const groupUrl = await createGroup(page, 'Night watch');
 			const groupKey = decodeInvite((await readInviteLink(page)).split('#')[1]!).key;
@@ -121,7 +110,7 @@ describe('the app lock', () => {
 	it('locks by itself after the idle time', async () => {
 		const { context, page } = await lockablePhone({ autoLockMs: 2_000 });
 		try {
-			await firstStart(page, relay.url, 'Idle');
+			await firstStart(page, session.relay.url, 'Idle');
 			await setLock(page);
 			// No touch, no key: the lock comes on its own.
 			await lockScreen(page);
@@ -135,7 +124,7 @@ describe('the app lock', () => {
 	it('the duress passphrase wipes silently and shows a fresh app', async () => {
 		const { context, page } = await lockablePhone();
 		try {
-			await firstStart(page, relay.url, 'Dana');
+			await firstStart(page, session.relay.url, 'Dana');
 			await createGroup(page, 'Legal team');
 			await setLock(page);
 			await page.getByRole('textbox', { name: 'Duress passphrase' }).fill('everything is fine');
@@ -159,15 +148,15 @@ describe('the app lock', () => {
 	it('Wipe this device leaves no database, cache or storage entry of the origin', async () => {
 		const { context, page } = await lockablePhone();
 		try {
-			await firstStart(page, relay.url, 'Wren');
+			await firstStart(page, session.relay.url, 'Wren');
 			await waitForServiceWorker(page);
 			await createGroup(page, 'Wipe me');
 			await page.getByRole('link', { name: 'Settings' }).click();
 			// Where the wiped app would start again, a blank page of the same origin lets the test look inside.
-			await page.route(`${relay.url}/`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>after wipe</title>' }));
+			await page.route(`${session.relay.url}/`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>after wipe</title>' }));
 			await page.getByRole('textbox', { name: 'Type WIPE to confirm' }).fill('WIPE');
 			await page.getByRole('button', { name: 'Wipe this device' }).click();
-			await page.waitForURL(`${relay.url}/`, { timeout: 30_000 });
+			await page.waitForURL(`${session.relay.url}/`, { timeout: 30_000 });
 			await expect.poll(() => page.title()).toBe('after wipe');
 			const left = await page.evaluate(async () => ({
 				databases: (await indexedDB.databases()).map((db) => db.name),

@@ -1,22 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { firstStart, launchBrowser, newPhoneContext } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { firstStart, newPhoneContext } from '../helpers/browser';
+import { useAppSession } from '../helpers/app-session';
 import { createGroup, startDiscussion, waitForSyncStatus } from '../helpers/flows';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 const BACKUP_PASSPHRASE = 'a long way from home';
 
@@ -28,12 +17,12 @@ async function restore(page: Page, file: { name: string; buffer: Buffer }, passp
 
 describe('backup and restore', () => {
 	it('moves every group, guide and message to a fresh phone, which then syncs; a wrong passphrase and a cut file are refused', async () => {
-		const contextA = await newPhoneContext(browser);
-		const contextB = await newPhoneContext(browser);
+		const contextA = await newPhoneContext(session.browser);
+		const contextB = await newPhoneContext(session.browser);
 		const a = await contextA.newPage();
 		const b = await contextB.newPage();
 		try {
-			await firstStart(a, relay.url, 'Alice');
+			await firstStart(a, session.relay.url, 'Alice');
 			const groupUrl = await createGroup(a, 'Tenants union');
 			await a.goto(`${groupUrl}/guides`);
 			await a.getByRole('button', { name: 'New guide' }).click();
@@ -52,7 +41,7 @@ describe('backup and restore', () => {
 			await a.getByText(/Backup saved as fieldbook-.*\.fieldbook\.age/).waitFor();
 
 			// A fresh phone: first start offers the restore.
-			await b.goto(`${relay.url}/?lang=en`);
+			await b.goto(`${session.relay.url}/?lang=en`);
 			await b.getByRole('textbox', { name: 'Your name' }).waitFor();
 			await restore(b, { name: download.suggestedFilename(), buffer }, 'not the passphrase');
 			await b.getByRole('alert').getByText('That passphrase does not open this backup. Nothing was changed.').waitFor({ timeout: 60_000 });

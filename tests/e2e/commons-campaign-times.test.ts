@@ -1,33 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import ICAL from 'ical.js';
-import type { Browser } from 'playwright-core';
-import { firstStart, launchBrowser, PHONE_VIEWPORT, waitForServiceWorker } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { firstStart, PHONE_VIEWPORT, waitForServiceWorker } from '../helpers/browser';
+import { useAppSession } from '../helpers/app-session';
 import { createGroup } from '../helpers/flows';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 const TITLE = 'Sit-in at the port authority';
 
 describe('a campaign published with times of day', () => {
 	it('shows 14:00–16:00 Stockholm time (and the reader’s own time), and its .ics has those instants', async () => {
-		const organiser = await browser.newContext({ viewport: PHONE_VIEWPORT, locale: 'en-GB', hasTouch: true, serviceWorkers: 'allow', timezoneId: 'Europe/Stockholm' });
-		const reader = await browser.newContext({ viewport: PHONE_VIEWPORT, locale: 'en-GB', hasTouch: true, serviceWorkers: 'allow', timezoneId: 'Europe/London' });
+		const organiser = await session.browser.newContext({ viewport: PHONE_VIEWPORT, locale: 'en-GB', hasTouch: true, serviceWorkers: 'allow', timezoneId: 'Europe/Stockholm' });
+		const reader = await session.browser.newContext({ viewport: PHONE_VIEWPORT, locale: 'en-GB', hasTouch: true, serviceWorkers: 'allow', timezoneId: 'Europe/London' });
 		try {
 			const a = await organiser.newPage();
-			await firstStart(a, relay.url, 'Alva');
+			await firstStart(a, session.relay.url, 'Alva');
 			await waitForServiceWorker(a);
 			const groupUrl = await createGroup(a, 'Hamnen Göteborg');
 			await a.goto(`${groupUrl}/actions/new`);
@@ -50,7 +38,7 @@ describe('a campaign published with times of day', () => {
 
 			// Someone in London who never used the app opens the commons.
 			const b = await reader.newPage();
-			await b.goto(`${relay.url}/commons?lang=en`);
+			await b.goto(`${session.relay.url}/commons?lang=en`);
 			const card = b.locator('article').filter({ hasText: TITLE });
 			await card.waitFor();
 			const line = (await card.locator('.where').textContent())!;

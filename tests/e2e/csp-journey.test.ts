@@ -1,39 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { collectCspViolations, firstStart, launchBrowser, newPhoneContext, seriousAxeViolations, waitForServiceWorker } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import { collectCspViolations, firstStart, newPhoneContext, seriousAxeViolations, waitForServiceWorker } from '../helpers/browser';
+import { useAppSession } from '../helpers/app-session';
 import { createGroup, readInviteLink, twoMembers, waitForSyncStatus } from '../helpers/flows';
 import { quickLock, setLock, unlock } from '../helpers/lock';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 describe('the strict Content-Security-Policy', () => {
 	it('is sent with the app, and a whole journey through it reports no violation', async () => {
-		const context = await newPhoneContext(browser);
+		const context = await newPhoneContext(session.browser);
 		const violations = await collectCspViolations(context);
 		await quickLock(context);
 		const page = await context.newPage();
 		try {
-			const response = await page.goto(`${relay.url}/?lang=en`);
+			const response = await page.goto(`${session.relay.url}/?lang=en`);
 			expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
 			// The real build: the shell, a deep link, the worker and a hashed asset all carry the headers.
 			const asset = /src="(\/_app\/immutable\/[^"]+\.js)"|import\("(\/_app\/immutable\/[^"]+\.js)"\)/.exec(await response!.text());
 			expect(asset).not.toBeNull();
 			for (const path of ['/', '/g/some-group/guides/some-guide', '/sw.js', asset![1] ?? asset![2]!]) {
-				const answer = await fetch(`${relay.url}${path}`);
+				const answer = await fetch(`${session.relay.url}${path}`);
 				expect(answer.status, path).toBe(200);
 				const policy = answer.headers.get('content-security-policy') ?? '';
 				for (const directive of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) expect(policy, path).toContain(directive);
@@ -43,7 +31,7 @@ describe('the strict Content-Security-Policy', () => {
 				expect(answer.headers.get('permissions-policy'), path).toContain('camera=(self)');
 				await answer.arrayBuffer();
 			}
-			await firstStart(page, relay.url, 'Alice');
+			await firstStart(page, session.relay.url, 'Alice');
 			await waitForServiceWorker(page);
 			const groupUrl = await createGroup(page, 'Night shift');
 			await readInviteLink(page);
@@ -101,7 +89,7 @@ describe('the strict Content-Security-Policy', () => {
 	});
 
 	it('reports no violation while two people edit one guide and see each other\'s caret and selection', async () => {
-		const m = await twoMembers(browser, relay.url, 'Together');
+		const m = await twoMembers(session.browser, session.relay.url, 'Together');
 		try {
 			const onA = await collectCspViolations(m.contextA);
 			const onB = await collectCspViolations(m.contextB);

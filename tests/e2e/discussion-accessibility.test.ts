@@ -1,28 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { firstStart, launchBrowser, newPhoneContext, seriousAxeViolations } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import { firstStart, newPhoneContext, seriousAxeViolations } from '../helpers/browser';
+import { useAppSession } from '../helpers/app-session';
 import { createGroup } from '../helpers/flows';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 describe('discussion screens', () => {
 	it('are axe-clean, render links as links and markup as text, and work from the keyboard', async () => {
-		const context = await newPhoneContext(browser);
+		const context = await newPhoneContext(session.browser);
 		const page = await context.newPage();
 		try {
-			await firstStart(page, relay.url, 'Dana');
+			await firstStart(page, session.relay.url, 'Dana');
 			const groupUrl = await createGroup(page, 'Press team');
 			await page.goto(`${groupUrl}/discussions`);
 			await page.getByRole('button', { name: 'New discussion' }).waitFor();

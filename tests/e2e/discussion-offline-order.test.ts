@@ -1,21 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useAppSession } from '../helpers/app-session';
 import { twoMembers } from '../helpers/flows';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 async function startThread(page: Page, groupUrl: string, title: string, first: string): Promise<string> {
 	await page.goto(`${groupUrl}/discussions`);
@@ -45,7 +33,7 @@ async function thread(page: Page): Promise<string[]> {
 
 describe('a discussion between two phones, one of them offline', () => {
 	it('shows offline messages as pending, then sent, and both end with the same thread in the same order', async () => {
-		const m = await twoMembers(browser, relay.url, 'Street medics');
+		const m = await twoMembers(session.browser, session.relay.url, 'Street medics');
 		try {
 			const urlA = await startThread(m.a, m.groupUrlA, 'Saturday blockade', 'Who brings water?');
 			const urlB = urlA.replace(m.groupUrlA, m.groupUrlB);

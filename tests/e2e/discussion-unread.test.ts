@@ -1,21 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useAppSession } from '../helpers/app-session';
 import { twoMembers } from '../helpers/flows';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 async function send(page: Page, text: string): Promise<void> {
 	await page.getByRole('textbox', { name: 'Message', exact: true }).fill(text);
@@ -30,7 +18,7 @@ async function listEntry(page: Page, title: string): Promise<string> {
 
 describe('unread messages', () => {
 	it('are counted per thread and per group, fall when read, and the thread opens at the first unread', async () => {
-		const m = await twoMembers(browser, relay.url, 'Legal team');
+		const m = await twoMembers(session.browser, session.relay.url, 'Legal team');
 		try {
 			await m.a.goto(`${m.groupUrlA}/discussions`);
 			await m.a.getByRole('button', { name: 'New discussion' }).click();
@@ -43,7 +31,7 @@ describe('unread messages', () => {
 			await send(m.a, 'Hotline number is in the guide.');
 
 			// Home shows the group's count, read from the doc index.
-			await m.b.goto(`${relay.url}/`);
+			await m.b.goto(`${session.relay.url}/`);
 			await m.b.getByRole('link', { name: '3 unread messages in Legal team' }).waitFor({ timeout: 30_000 });
 
 			const listB = `${m.groupUrlB}/discussions`;
@@ -77,7 +65,7 @@ describe('unread messages', () => {
 			// B answers; A's home counts B's message (each device records its own count in the index).
 			await m.b.getByRole('link', { name: /Rota for Saturday/ }).click();
 			await send(m.b, 'I can do the morning.');
-			await m.a.goto(`${relay.url}/`);
+			await m.a.goto(`${session.relay.url}/`);
 			await m.a.getByRole('link', { name: '1 unread messages in Legal team' }).waitFor({ timeout: 30_000 });
 		} finally {
 			await m.close();

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { firstStart, launchBrowser, newPhoneContext, seriousAxeViolations, waitForServiceWorker } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page, Request } from 'playwright-core';
+import { firstStart, newPhoneContext, seriousAxeViolations, waitForServiceWorker } from '../helpers/browser';
+import { useAppSession } from '../helpers/app-session';
 import { createGroup, readInviteLink } from '../helpers/flows';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 /** Collects every URL this context sends, to prove the invite fragment never reaches a server. */
 function recordRequests(context: BrowserContext): string[] {
@@ -43,20 +32,20 @@ async function waitForMembers(page: Page, groupUrl: string, names: string[]): Pr
 
 describe('groups and invites', () => {
 	it('A invites, B joins, both see both members, and a rename reaches A', async () => {
-		const contextA = await newPhoneContext(browser);
-		const contextB = await newPhoneContext(browser);
+		const contextA = await newPhoneContext(session.browser);
+		const contextB = await newPhoneContext(session.browser);
 		const requests = recordRequests(contextA);
 		const requestsB = recordRequests(contextB);
 		const a = await contextA.newPage();
 		const b = await contextB.newPage();
-		await firstStart(a, relay.url, 'Alice');
-		await firstStart(b, relay.url, 'Bashir');
+		await firstStart(a, session.relay.url, 'Alice');
+		await firstStart(b, session.relay.url, 'Bashir');
 
 		const groupUrlA = await createGroup(a, 'Climate Action Umeå');
 		const link = await readInviteLink(a);
 		const fragment = link.split('#')[1] ?? '';
 
-		await b.goto(link.replace(/^https?:\/\/[^/]+/, relay.url));
+		await b.goto(link.replace(/^https?:\/\/[^/]+/, session.relay.url));
 		// The fragment is gone from the address bar once read.
 		await b.getByRole('button', { name: 'Join group' }).waitFor();
 		expect(b.url()).not.toContain(fragment);
@@ -79,18 +68,18 @@ describe('groups and invites', () => {
 	});
 
 	it('B joins while offline and syncs once online', async () => {
-		const contextA = await newPhoneContext(browser);
-		const contextB = await newPhoneContext(browser);
+		const contextA = await newPhoneContext(session.browser);
+		const contextB = await newPhoneContext(session.browser);
 		const a = await contextA.newPage();
 		const b = await contextB.newPage();
-		await firstStart(a, relay.url, 'Alice');
-		await firstStart(b, relay.url, 'Bo');
+		await firstStart(a, session.relay.url, 'Alice');
+		await firstStart(b, session.relay.url, 'Bo');
 		await waitForServiceWorker(b);
 		const groupUrlA = await createGroup(a, 'Legal support');
 		const link = await readInviteLink(a);
 
 		await contextB.setOffline(true);
-		await b.goto(link.replace(/^https?:\/\/[^/]+/, relay.url));
+		await b.goto(link.replace(/^https?:\/\/[^/]+/, session.relay.url));
 		await b.getByRole('button', { name: 'Join group' }).click();
 		await b.getByRole('heading', { level: 1, name: 'Legal support' }).waitFor();
 		await expect(b.getByRole('status', { name: 'Sync status' }).textContent()).resolves.toContain('Offline');
@@ -102,11 +91,11 @@ describe('groups and invites', () => {
 	});
 
 	it('a broken invite link shows an error, not a blank page', async () => {
-		const context = await newPhoneContext(browser);
+		const context = await newPhoneContext(session.browser);
 		const page = await context.newPage();
-		await firstStart(page, relay.url, 'Cai');
+		await firstStart(page, session.relay.url, 'Cai');
 		for (const fragment of ['', 'not-a-valid-invite', 'AQIDBAUGBwgJCgsMDQ4PEA']) {
-			await page.goto(`${relay.url}/join#${fragment}`);
+			await page.goto(`${session.relay.url}/join#${fragment}`);
 			await page.getByRole('alert').waitFor();
 			expect(await page.getByRole('button', { name: 'Join group' }).count()).toBe(0);
 		}
@@ -114,9 +103,9 @@ describe('groups and invites', () => {
 	});
 
 	it('leaving removes the group from the device; the screens are accessible', async () => {
-		const context = await newPhoneContext(browser);
+		const context = await newPhoneContext(session.browser);
 		const page = await context.newPage();
-		await firstStart(page, relay.url, 'Dana');
+		await firstStart(page, session.relay.url, 'Dana');
 		await page.getByRole('button', { name: 'New group' }).click();
 		await page.getByRole('textbox', { name: 'Group name' }).waitFor();
 		expect(await seriousAxeViolations(page)).toEqual([]);
@@ -141,7 +130,7 @@ describe('groups and invites', () => {
 		await page.reload();
 		await page.getByRole('button', { name: 'New group' }).waitFor();
 		expect(await page.getByText('Press team').count()).toBe(0);
-		await page.goto(`${relay.url}/join`);
+		await page.goto(`${session.relay.url}/join`);
 		await page.getByRole('heading', { level: 1 }).waitFor();
 		expect(await seriousAxeViolations(page)).toEqual([]);
 		await context.close();

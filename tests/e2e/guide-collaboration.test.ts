@@ -1,22 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, seriousAxeViolations } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { seriousAxeViolations } from '../helpers/browser';
+import { useAppSession } from '../helpers/app-session';
 import { startDiscussion, twoMembers, waitForSyncStatus } from '../helpers/flows';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 function body(page: Page) {
 	return page.getByRole('textbox', { name: 'Guide body' });
@@ -52,7 +41,7 @@ async function sharedGuide(a: Page, b: Page, groupUrlA: string, groupUrlB: strin
 
 describe('guides in two browsers', () => {
 	it("carets are sent after home has loaded: A visits home, then the guide, and B sees A's caret", async () => {
-		const m = await twoMembers(browser, relay.url, 'Carets');
+		const m = await twoMembers(session.browser, session.relay.url, 'Carets');
 		try {
 			// A discussion, so that home has threads to count (it used to open them all, and presence stayed on one).
 			await startDiscussion(m.a, m.groupUrlA, 'Logistics', ['Who brings the banner?']);
@@ -79,7 +68,7 @@ describe('guides in two browsers', () => {
 	});
 
 	it('two people edit one guide at the same time and end with the same text', async () => {
-		const m = await twoMembers(browser, relay.url, 'Guides together');
+		const m = await twoMembers(session.browser, session.relay.url, 'Guides together');
 		await sharedGuide(m.a, m.b, m.groupUrlA, m.groupUrlB, 'Action day');
 		await m.b.getByRole('button', { name: 'Edit' }).click();
 		await Promise.all([typeAtEnd(m.a, ' Alice writes here.'), typeAtEnd(m.b, ' Bashir writes there.')]);
@@ -94,7 +83,7 @@ describe('guides in two browsers', () => {
 	});
 
 	it('offline, B ticks a checklist item and adds a paragraph while A edits; after reconnecting both see everything', async () => {
-		const m = await twoMembers(browser, relay.url, 'Checklists');
+		const m = await twoMembers(session.browser, session.relay.url, 'Checklists');
 		await sharedGuide(m.a, m.b, m.groupUrlA, m.groupUrlB, 'Packing list');
 		await typeAtEnd(m.a, '\n');
 		await m.a.getByRole('button', { name: 'Checklist' }).click();
@@ -126,7 +115,7 @@ describe('guides in two browsers', () => {
 	});
 
 	it('a named version is restored, and the restore reaches the other person', async () => {
-		const m = await twoMembers(browser, relay.url, 'Versions');
+		const m = await twoMembers(session.browser, session.relay.url, 'Versions');
 		await sharedGuide(m.a, m.b, m.groupUrlA, m.groupUrlB, 'Press plan');
 		await typeAtEnd(m.a, ' First draft.');
 		await m.a.getByRole('button', { name: 'History' }).click();
@@ -152,7 +141,7 @@ describe('guides in two browsers', () => {
 
 describe('guide Markdown and templates', () => {
 	it('a guide with every block type exports to the Markdown it was imported from', async () => {
-		const m = await twoMembers(browser, relay.url, 'Markdown');
+		const m = await twoMembers(session.browser, session.relay.url, 'Markdown');
 		const source = readFileSync('tests/fixtures/every-block.md', 'utf8');
 		await m.a.goto(`${m.groupUrlA}/guides`);
 		await m.a.locator('input[type=file]').setInputFiles({ name: 'every-block.md', mimeType: 'text/markdown', buffer: Buffer.from(source) });
@@ -168,7 +157,7 @@ describe('guide Markdown and templates', () => {
 	});
 
 	it('offers the templates in English and in Swedish', async () => {
-		const m = await twoMembers(browser, relay.url, 'Templates');
+		const m = await twoMembers(session.browser, session.relay.url, 'Templates');
 		await m.a.goto(`${m.groupUrlA}/guides`);
 		await m.a.getByRole('link', { name: 'From template' }).click();
 		await m.a.getByRole('heading', { level: 2, name: 'Plan an action day' }).waitFor();

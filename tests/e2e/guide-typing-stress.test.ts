@@ -1,21 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useAppSession } from '../helpers/app-session';
 import { twoMembers, waitForSyncStatus } from '../helpers/flows';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 const LINES = 50;
 
@@ -70,7 +58,7 @@ describe('typing in a guide while the other member comes and goes', () => {
 	it('every line typed in a new paragraph, and every edit of the other member, arrives intact on both phones', async () => {
 		const seed = Date.now() % 1_000_000;
 		const next = random(seed);
-		const m = await twoMembers(browser, relay.url, 'Typing together');
+		const m = await twoMembers(session.browser, session.relay.url, 'Typing together');
 		await m.a.goto(`${m.groupUrlA}/guides`);
 		await m.a.getByRole('button', { name: 'New guide' }).click();
 		await m.a.getByRole('textbox', { name: 'Title' }).fill('Stress');

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newPhoneContext, seriousAxeViolations } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { newPhoneContext, seriousAxeViolations } from '../helpers/browser';
+import { useAppSession } from '../helpers/app-session';
 import { quickLock } from '../helpers/lock';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 /** The names of the controls in each language (English names are the UI contract). */
 const NAMES = {
@@ -34,11 +23,11 @@ describe('lock, settings and restore screens', () => {
 	for (const lang of ['en', 'sv'] as const) {
 		it(`have no serious axe violations and fit 320 px (${lang})`, async () => {
 			const n = NAMES[lang];
-			const context = await newPhoneContext(browser, lang === 'sv' ? 'sv-SE' : 'en-GB');
+			const context = await newPhoneContext(session.browser, lang === 'sv' ? 'sv-SE' : 'en-GB');
 			await quickLock(context);
 			const page = await context.newPage();
 			try {
-				await page.goto(`${relay.url}/?lang=${lang}`);
+				await page.goto(`${session.relay.url}/?lang=${lang}`);
 				// First start, with its restore form.
 				await page.getByRole('button', { name: n.restore }).waitFor();
 				expect(await seriousAxeViolations(page), 'first start and restore').toEqual([]);

@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { firstStart, launchBrowser, newPhoneContext, seriousAxeViolations, waitForServiceWorker } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { firstStart, newPhoneContext, seriousAxeViolations, waitForServiceWorker } from '../helpers/browser';
+import { useAppSession } from '../helpers/app-session';
 import { writeGuide } from '../helpers/commons-app';
 import { createGroup, startDiscussion } from '../helpers/flows';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 async function planAction(page: Page, groupUrl: string, title: string, place: string): Promise<void> {
 	await page.goto(`${groupUrl}/actions`);
@@ -40,10 +29,10 @@ async function findAndOpen(page: Page, query: string, name: string): Promise<voi
 
 describe('offline search', () => {
 	it('finds a guide paragraph, a message and an action place across two groups in Swedish, offline, and opens each at the match', async () => {
-		const context = await newPhoneContext(browser);
+		const context = await newPhoneContext(session.browser);
 		const page = await context.newPage();
 		try {
-			await firstStart(page, relay.url, 'Ylva');
+			await firstStart(page, session.relay.url, 'Ylva');
 			await waitForServiceWorker(page);
 			const malmo = await createGroup(page, 'Klimat Malmö');
 			const filler = Array.from({ length: 14 }, (_, n) => `Stycke ${n + 1} om förberedelser, packning och samordning.`);

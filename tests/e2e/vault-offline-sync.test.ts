@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import { useAppSession } from '../helpers/app-session';
 import { guideBodyText, twoMembers, typeAtGuideEnd, waitForSyncStatus } from '../helpers/flows';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 describe('sealed vault sync in the browser', () => {
 	it('an offline member and an online member both edit, and end equal; an offline reload keeps every edit', async () => {
-		const m = await twoMembers(browser, relay.url, 'Sync circle');
+		const m = await twoMembers(session.browser, session.relay.url, 'Sync circle');
 		const { a, b } = m;
 
 		await a.goto(`${m.groupUrlA}/guides`);
@@ -29,7 +16,7 @@ describe('sealed vault sync in the browser', () => {
 		await waitForSyncStatus(a, 'Saved to relay');
 		const guidePath = new URL(a.url()).pathname;
 
-		await b.goto(`${relay.url}${guidePath.replace(new URL(m.groupUrlA).pathname, new URL(m.groupUrlB).pathname)}`);
+		await b.goto(`${session.relay.url}${guidePath.replace(new URL(m.groupUrlA).pathname, new URL(m.groupUrlB).pathname)}`);
 		await b.getByRole('button', { name: 'Edit' }).click();
 		await expect.poll(() => guideBodyText(b), { timeout: 30_000 }).toContain('Bring water.');
 

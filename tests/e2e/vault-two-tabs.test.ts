@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { firstStart, launchBrowser, newPhoneContext, waitForServiceWorker } from '../helpers/browser';
-import { startAppRelay, type AppRelay } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { firstStart, newPhoneContext, waitForServiceWorker } from '../helpers/browser';
+import { useAppSession } from '../helpers/app-session';
 import { createGroup } from '../helpers/flows';
 
-let relay: AppRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startAppRelay();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.close();
-});
+const session = useAppSession();
 
 function bodyText(page: Page): Promise<string> {
 	return page.getByRole('textbox', { name: 'Guide body' }).evaluate((element) => {
@@ -27,9 +16,9 @@ function bodyText(page: Page): Promise<string> {
 
 describe('two tabs of one group on one phone', () => {
 	it('stay consistent, offline too', async () => {
-		const context = await newPhoneContext(browser);
+		const context = await newPhoneContext(session.browser);
 		const first = await context.newPage();
-		await firstStart(first, relay.url, 'Ada');
+		await firstStart(first, session.relay.url, 'Ada');
 		await waitForServiceWorker(first);
 		const groupUrl = await createGroup(first, 'Two tabs');
 		await first.goto(`${groupUrl}/guides`);
