@@ -91,6 +91,8 @@ export class Room {
 	readonly members = new Set<RoomMember>();
 	/** Token hash recorded on first use. */
 	tokenHash: Uint8Array | undefined;
+	/** Deleted (a tombstone in the store): nobody joins it, and its name is never claimed again. */
+	deleted = false;
 	/** Stored rows and bytes, kept current by appends and compactions. */
 	rows = 0;
 	bytes = 0;
@@ -329,6 +331,7 @@ export class Rooms {
 		const info = await this.#store.info(name);
 		const room = new Room(name);
 		room.tokenHash = info.tokenHash;
+		room.deleted = info.deleted;
 		try {
 			// Hear the other processes before reading, so nothing they store meanwhile falls in between.
 			await this.#fanout?.join(room);
@@ -459,7 +462,10 @@ export class Rooms {
 		}
 	}
 
-	/** Deletes a room: closes its members with `code`, removes its storage. */
+	/**
+	 * Deletes a room: closes its members with `code`, removes its updates and leaves its tombstone in the store
+	 * (RoomStore.delete), so the room is never joined or claimed again.
+	 */
 	async delete(name: string, code: number): Promise<void> {
 		const room = await this.#rooms.get(name)?.catch(() => undefined);
 		const bytes = room ? room.bytes : (await this.#store.info(name)).bytes;

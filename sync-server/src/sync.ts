@@ -1,6 +1,7 @@
 /**
  * The `/sync/<room>` endpoint: websocket upgrades (room name, token, and connection limits checked before a
- * client joins) and `DELETE /sync/<room>` for the token holder. Rooms and connections live in their own modules.
+ * client joins) and `DELETE /sync/<room>` for a door room's revoke token; no token deletes a group room.
+ * Rooms and connections live in their own modules.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -43,8 +44,8 @@ function sameHash(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * The token hash a revoked door room keeps: no token hashes to it, and the room's name stays claimed, so a
- * revoked door can never be opened (or claimed afresh) again.
+ * The token hash a door room revoked before anyone joined it is claimed with: no token hashes to it. A revoked
+ * door is also deleted (a tombstone), so it can never be opened (or claimed afresh) again.
  */
 const REVOKED_DOOR = new Uint8Array(32).fill(0xff);
 
@@ -131,10 +132,17 @@ export function createSync(options: {
 			return;
 		}
 		const tokenHash = hashToken(token);
-		if (door && room.tokenHash && sameHash(room.tokenHash, REVOKED_DOOR)) {
+		if (door && (room.deleted || (room.tokenHash && sameHash(room.tokenHash, REVOKED_DOOR)))) {
 			uncount();
 			void rooms.release(room);
 			return refuse(ws, 'DOOR_REVOKED', 'door revoked', name);
+		}
+		if (room.deleted) {
+			// Its token holders learn that it is gone; any other token is refused as on every claimed room.
+			const holder = room.tokenHash !== undefined && sameHash(room.tokenHash, tokenHash);
+			uncount();
+			void rooms.release(room);
+			return holder ? refuse(ws, 'ROOM_DELETED', 'room deleted', name) : refuse(ws, 'BAD_TOKEN', 'token mismatch', name);
 		}
 		if (!room.tokenHash) {
 			if ((await roomCreations.take(address)) > 0) {
@@ -239,9 +247,11 @@ export function createSync(options: {
 		},
 
 		/**
-		 * `DELETE /sync/<room>` with `Authorization: Bearer <token>`; returns false for other requests. A door
-		 * room is deleted only with its revoke token (its room token is in every request link), and stays
-		 * claimed by REVOKED_DOOR afterwards.
+		 * `DELETE /sync/<room>`; returns false for other requests. Only a door room is deleted this way, with its
+		 * revoke token (its room token is in every request link, and the revoke token hashes to the invite id its
+		 * name carries, so no other room can be named by it); the door is claimed by REVOKED_DOOR if nobody joined
+		 * it yet and deleted, for good. Every other room answers 405 whatever the token, so the answer says nothing
+		 * about whether it exists: a group room is deleted only by the relay itself.
 		 */
 		async handleDelete(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
 			if (req.method !== 'DELETE' || !url.pathname.startsWith(SYNC_PREFIX)) return false;
@@ -251,32 +261,24 @@ export function createSync(options: {
 				res.setHeader('Content-Type', 'application/json; charset=utf-8');
 				res.end(JSON.stringify(body));
 			};
-			if (!ROOM_PATTERN.test(name)) return (send(404, { error: 'bad_room' }), true);
-			const token = /^Bearer (\S+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
-			const door = parseDoorRoom(name);
-			if (door) {
-				if (!revokes(door.inviteId, token)) {
-					metrics.refusals.inc({ reason: 'BAD_TOKEN' });
-					return (send(401, { error: 'bad_token' }), true);
-				}
-				await rooms.delete(name, CLOSE.DOOR_REVOKED);
-				await store.claim(name, REVOKED_DOOR);
-				const loaded = await rooms.peek(name).catch(() => undefined);
-				if (loaded) loaded.tokenHash = REVOKED_DOOR;
-				logger.info({ room: name }, 'door revoked');
-				send(200, { revoked: true });
-				return true;
+			const door = ROOM_PATTERN.test(name) ? parseDoorRoom(name) : undefined;
+			if (!door) {
+				logger.debug({ room: name }, 'delete refused');
+				res.setHeader('Allow', 'GET');
+				return (send(405, { error: 'method_not_allowed' }), true);
 			}
-			// Never loads the room: the token hash alone is read (a wrong token costs one small query).
-			const stored = (await rooms.peek(name).then((room) => room?.tokenHash)) ?? (await store.tokenHash(name));
-			if (!stored) return (send(404, { error: 'unknown_room' }), true);
-			if (!TOKEN_PATTERN.test(token) || !sameHash(stored, hashToken(token))) {
+			const token = /^Bearer (\S+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
+			// Depends on the name and the token alone: a known and an unknown door answer alike.
+			if (!revokes(door.inviteId, token)) {
 				metrics.refusals.inc({ reason: 'BAD_TOKEN' });
 				return (send(401, { error: 'bad_token' }), true);
 			}
-			await rooms.delete(name, CLOSE.ROOM_DELETED);
-			logger.info({ room: name }, 'room deleted');
-			send(200, { deleted: true });
+			await store.claim(name, REVOKED_DOOR);
+			await rooms.delete(name, CLOSE.DOOR_REVOKED);
+			const loaded = await rooms.peek(name).catch(() => undefined);
+			if (loaded) loaded.deleted = true;
+			logger.info({ room: name }, 'door revoked');
+			send(200, { revoked: true });
 			return true;
 		},
 

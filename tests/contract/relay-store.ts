@@ -27,7 +27,7 @@ export function runRoomStoreContractTests(
 
 		it('an unknown room is empty and has no token hash', async () => {
 			const { store, cleanup } = await setup();
-			expect(await store.info('unknown-room')).toEqual({ tokenHash: undefined, updates: 0, bytes: 0 });
+			expect(await store.info('unknown-room')).toEqual({ tokenHash: undefined, deleted: false, updates: 0, bytes: 0 });
 			expect(await pagesOf(store, 'unknown-room')).toEqual([]);
 			await store.close();
 			await cleanup();
@@ -67,7 +67,7 @@ export function runRoomStoreContractTests(
 			await store.append('room-b', bytes(3, 3, 3));
 			expect(second).toBeGreaterThan(first);
 			expect(await rowsOf(store, 'room-a')).toEqual([bytes(1), bytes(2, 2)]);
-			expect(await store.info('room-a')).toEqual({ tokenHash: undefined, updates: 2, bytes: 3 });
+			expect(await store.info('room-a')).toEqual({ tokenHash: undefined, deleted: false, updates: 2, bytes: 3 });
 			await store.close();
 			await cleanup();
 		});
@@ -127,7 +127,7 @@ export function runRoomStoreContractTests(
 			const rows = (await pagesOf(store, 'room-a')).flat();
 			expect(rows.map((row) => row.update)).toEqual([bytes(3), bytes(1, 2)]);
 			expect(rows.map((row) => row.id)).toEqual([c, snapshot]);
-			expect(await store.info('room-a')).toEqual({ tokenHash: undefined, updates: 2, bytes: 3 });
+			expect(await store.info('room-a')).toEqual({ tokenHash: undefined, deleted: false, updates: 2, bytes: 3 });
 			// Another room's rows are untouched, even with lower ids.
 			expect((await pagesOf(store, 'room-b')).flat().map((row) => row.id)).toEqual([other]);
 			// A second snapshot over everything leaves exactly one row.
@@ -145,15 +145,39 @@ export function runRoomStoreContractTests(
 			await cleanup();
 		});
 
-		it('deletes a room with its token hash and updates, and only that room', async () => {
+		it("deletes a room's updates and only that room, keeping its token hash as a tombstone", async () => {
 			const { store, cleanup } = await setup();
 			await store.claim('room-a', bytes(1));
 			await store.append('room-a', bytes(1));
 			await store.append('room-b', bytes(2));
 			await store.delete('room-a');
-			expect(await store.info('room-a')).toEqual({ tokenHash: undefined, updates: 0, bytes: 0 });
+			expect(await store.info('room-a')).toEqual({ tokenHash: bytes(1), deleted: true, updates: 0, bytes: 0 });
+			expect(await store.totalBytes()).toBe(1);
 			expect(await rowsOf(store, 'room-b')).toHaveLength(1);
+			expect(await store.info('room-b')).toMatchObject({ deleted: false });
+			await store.delete('room-a');
+			expect(await store.info('room-a')).toEqual({ tokenHash: bytes(1), deleted: true, updates: 0, bytes: 0 });
 			await store.close();
+			await cleanup();
+		});
+
+		it('never lets a deleted room be claimed again, with any token, after a reopen too', async () => {
+			const { store, reopen, cleanup } = await setup();
+			await store.claim('room-a', bytes(1));
+			await store.delete('room-a');
+			expect(await store.claim('room-a', bytes(9))).toBe(false);
+			expect(await store.claim('room-a', bytes(1))).toBe(false);
+			// Deleted before anyone claimed it: nobody ever does.
+			await store.delete('room-never');
+			expect(await store.claim('room-never', bytes(9))).toBe(false);
+			expect(await store.info('room-never')).toEqual({ tokenHash: undefined, deleted: true, updates: 0, bytes: 0 });
+			await store.close();
+			const again = await reopen();
+			expect(await again.claim('room-a', bytes(9))).toBe(false);
+			expect(await again.claim('room-never', bytes(9))).toBe(false);
+			expect(await again.tokenHash('room-a')).toEqual(bytes(1));
+			expect(await again.info('room-a')).toMatchObject({ deleted: true });
+			await again.close();
 			await cleanup();
 		});
 

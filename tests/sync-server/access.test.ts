@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
+import { createSqliteStore } from '../../sync-server/src/store/sqlite';
+import type { RoomStore } from '../../sync-server/src/store/types';
 import { CLOSE } from '../../sync-server/src/shared/protocol';
 import { startTestRelay, type TestRelay } from '../helpers/relay';
 import { closeCode, connectClient, eventually, randomRoom, randomToken } from '../helpers/clients';
@@ -54,31 +60,113 @@ describe('room names and tokens', () => {
 		b.destroy();
 	});
 
-	it('deletes a room for its token holder only, disconnecting its clients', async () => {
+	it('deletes no room over HTTP: every token, known room or unknown, gets the same refusal', async () => {
 		relay = await startTestRelay();
 		const room = randomRoom();
 		const token = randomToken();
 		const client = connectClient(relay.syncUrl, room, token);
 		await client.synced();
-		client.doc.getText('t').insert(0, 'to be deleted');
-		await new Promise((resolve) => setTimeout(resolve, 100));
-		const closed = new Promise<number>((resolve) =>
-			client.provider.on('connection-close', (event: CloseEvent | null) => resolve(event?.code ?? 0))
-		);
+		client.doc.getText('t').insert(0, 'kept');
+		await eventually(() => client.provider.synced, 'written');
 
-		const wrong = await fetch(`${relay.url}/sync/${room}`, { method: 'DELETE', headers: { Authorization: `Bearer ${randomToken()}` } });
-		expect(wrong.status).toBe(401);
-		const right = await fetch(`${relay.url}/sync/${room}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
-		expect(right.status).toBe(200);
-		expect(await closed).toBe(CLOSE.ROOM_DELETED);
+		const answers: { status: number; allow: string | null; body: string }[] = [];
+		for (const [name, bearer] of [
+			[room, token],
+			[room, randomToken()],
+			[room, ''],
+			[randomRoom(), token],
+			[randomRoom(), randomToken()],
+			['short', token]
+		]) {
+			const response = await fetch(`${relay.url}/sync/${name}`, { method: 'DELETE', headers: bearer ? { Authorization: `Bearer ${bearer}` } : {} });
+			answers.push({ status: response.status, allow: response.headers.get('allow'), body: await response.text() });
+		}
+		for (const answer of answers) expect(answer).toEqual({ status: 405, allow: 'GET', body: JSON.stringify({ error: 'method_not_allowed' }) });
+
+		// Nothing happened to the room: its member stays, and a newcomer finds its content.
+		expect(client.provider.wsconnected).toBe(true);
+		const again = connectClient(relay.syncUrl, room, token);
+		await again.synced();
+		await eventually(() => again.doc.getText('t').toString() === 'kept', 'the content kept');
 		client.destroy();
+		again.destroy();
+	});
 
-		// The room is gone: a new token may claim it and finds it empty.
-		const fresh = connectClient(relay.syncUrl, room, randomToken());
-		await fresh.synced();
-		expect(fresh.doc.getText('t').toString()).toBe('');
-		fresh.destroy();
-		expect((await fetch(`${relay.url}/sync/${randomRoom()}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } })).status).toBe(404);
+	it('revokes a door room only with its revoke token; a known and an unknown door answer alike', async () => {
+		relay = await startTestRelay();
+		const revokeToken = randomToken();
+		const inviteId = createHash('sha256').update(revokeToken).digest().subarray(0, 16).toString('base64url');
+		const expiry = Buffer.alloc(6);
+		expiry.writeUIntBE(Date.now() + 3_600_000, 0, 6);
+		const door = `door-${expiry.toString('base64url')}${inviteId}`;
+		const unknownDoor = `door-${expiry.toString('base64url')}${randomToken().slice(0, 22)}`;
+		const doorToken = randomToken();
+		const asker = connectClient(relay.syncUrl, door, doorToken);
+		await asker.synced();
+		const revoke = (name: string, bearer: string) => fetch(`${relay!.url}/sync/${name}`, { method: 'DELETE', headers: { Authorization: `Bearer ${bearer}` } });
+
+		// The door's own room token (in every request link) and any other token are refused, known or not.
+		const refusals = [];
+		for (const [name, bearer] of [[door, doorToken], [door, randomToken()], [unknownDoor, doorToken], [unknownDoor, revokeToken]]) {
+			const response = await revoke(name, bearer);
+			refusals.push({ status: response.status, body: await response.text() });
+		}
+		for (const refusal of refusals) expect(refusal).toEqual({ status: 401, body: JSON.stringify({ error: 'bad_token' }) });
+		expect(asker.provider.wsconnected).toBe(true);
+
+		const closed = new Promise<number>((resolve) => asker.provider.on('connection-close', (event: CloseEvent | null) => resolve(event?.code ?? 0)));
+		expect((await revoke(door, revokeToken)).status).toBe(200);
+		expect(await closed).toBe(CLOSE.DOOR_REVOKED);
+		asker.destroy();
+		expect(await closeCode(raw(`${relay.syncUrl}/${door}?token=${doorToken}`))).toBe(CLOSE.DOOR_REVOKED);
+		expect(await closeCode(raw(`${relay.syncUrl}/${door}?token=${randomToken()}`))).toBe(CLOSE.DOOR_REVOKED);
+
+		// A door nobody opened yet is revoked all the same, for good.
+		const otherRevoke = randomToken();
+		const fresh = `door-${expiry.toString('base64url')}${createHash('sha256').update(otherRevoke).digest().subarray(0, 16).toString('base64url')}`;
+		expect((await revoke(fresh, otherRevoke)).status).toBe(200);
+		expect(await closeCode(raw(`${relay.syncUrl}/${fresh}?token=${randomToken()}`))).toBe(CLOSE.DOOR_REVOKED);
+	});
+
+	it("keeps a deleted room's token hash: its holders hear it is gone, no other token claims it, after a restart too", async () => {
+		const dataDir = mkdtempSync(join(tmpdir(), 'fieldbook-tombstone-'));
+		let store: RoomStore | undefined;
+		const open = () => startTestRelay({ dataDir }, { store: (dir) => (store = createSqliteStore(dir)) });
+		try {
+			relay = await open();
+			const room = randomRoom();
+			const token = randomToken();
+			const client = connectClient(relay.syncUrl, room, token);
+			await client.synced();
+			client.doc.getText('t').insert(0, 'gone');
+			await eventually(() => client.provider.synced, 'written');
+			client.destroy();
+			const loaded = async () => Number(/^fieldbook_rooms_loaded (\d+)/m.exec(await relay!.metrics())?.[1]);
+			for (const started = Date.now(); (await loaded()) !== 0; ) {
+				if (Date.now() - started > 15_000) throw new Error('timed out waiting for the room to leave memory');
+				await new Promise((resolve) => setTimeout(resolve, 25));
+			}
+			// How the relay deletes a room (after a rotation's grace period): updates gone, tombstone kept.
+			await store!.delete(room);
+
+			expect(await closeCode(raw(`${relay.syncUrl}/${room}?token=${token}`))).toBe(CLOSE.ROOM_DELETED);
+			const thief = randomToken();
+			expect(await closeCode(raw(`${relay.syncUrl}/${room}?token=${thief}`))).toBe(CLOSE.BAD_TOKEN);
+			// A room deleted before anyone claimed it is claimed by nobody.
+			const unclaimed = randomRoom();
+			await store!.delete(unclaimed);
+			expect(await closeCode(raw(`${relay.syncUrl}/${unclaimed}?token=${thief}`))).toBe(CLOSE.BAD_TOKEN);
+
+			await relay.close();
+			relay = await open();
+			expect(await closeCode(raw(`${relay.syncUrl}/${room}?token=${thief}`))).toBe(CLOSE.BAD_TOKEN);
+			expect(await closeCode(raw(`${relay.syncUrl}/${room}?token=${token}`))).toBe(CLOSE.ROOM_DELETED);
+			expect(await store!.info(room)).toMatchObject({ deleted: true, updates: 0, bytes: 0 });
+		} finally {
+			await relay?.close();
+			relay = undefined;
+			rmSync(dataDir, { recursive: true, force: true });
+		}
 	});
 
 	it('never logs tokens (the token appears in no log line)', async () => {
@@ -99,7 +187,7 @@ describe('room names and tokens', () => {
 		await client.synced();
 		await closeCode(raw(`${syncUrl}/${room}?token=${randomToken()}`));
 		await fetch(`${own.url}/sync/${room}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
-		await eventually(() => lines.some((line) => line.includes('room deleted')), 'the deletion log line');
+		await eventually(() => lines.some((line) => line.includes('delete refused')), 'the refused deletion log line');
 		client.destroy();
 		await own.close();
 		rmSync(dir, { recursive: true, force: true });

@@ -205,7 +205,7 @@ describe('budgets, each with its named refusal', () => {
 		await stillSyncs(pair, 'after the flood');
 	});
 
-	it('a DELETE with a wrong token never loads the room', async () => {
+	it('a DELETE never loads the room', async () => {
 		await start({});
 		const room = randomRoom();
 		const token = randomToken();
@@ -223,8 +223,8 @@ describe('budgets, each with its named refusal', () => {
 		let count = await loaded();
 		for (const started = Date.now(); count !== 0 && Date.now() - started < 15_000; count = await loaded()) await new Promise((resolve) => setTimeout(resolve, 25));
 		expect(count).toBe(0);
-		const wrong = await fetch(`${relay!.url}/sync/${room}`, { method: 'DELETE', headers: { Authorization: `Bearer ${randomToken()}` } });
-		expect(wrong.status).toBe(401);
+		const refused = await fetch(`${relay!.url}/sync/${room}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+		expect(refused.status).toBe(405);
 		expect(await loaded()).toBe(0);
 	});
 });

@@ -49,7 +49,7 @@ export const CLOSE = {
 	BAD_TOKEN: 4401,
 	/** The room name is not 22–64 base64url characters. */
 	BAD_ROOM: 4404,
-	/** The room was deleted by its token holder. */
+	/** The room was deleted (by the relay, after a key rotation's grace period); its tombstone keeps the name claimed. */
 	ROOM_DELETED: 4410,
 	/** A door room (an invite's) whose invite an admin revoked: nobody may ask through it any more. */
 	DOOR_REVOKED: 4411,

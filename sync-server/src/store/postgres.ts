@@ -38,6 +38,11 @@ export const ROOM_MIGRATIONS: readonly Migration[] = [
 			FROM (SELECT room, sum(octet_length(data)) AS bytes FROM room_updates GROUP BY room) AS s
 			WHERE s.room = rooms.name;
 		`
+	},
+	{
+		version: 3,
+		name: 'a deleted room keeps its row and token hash as a tombstone, so its name is never claimed again',
+		sql: `ALTER TABLE rooms ADD COLUMN deleted_at BIGINT;`
 	}
 ];
 
@@ -204,14 +209,20 @@ export async function createPostgresStore(url: string): Promise<RoomStore> {
 
 	return {
 		async info(room): Promise<RoomInfo> {
-			const result = await db.query<{ token_hash: Buffer | null; updates: number; bytes: number }>(
+			const result = await db.query<{ token_hash: Buffer | null; deleted: boolean | null; updates: number; bytes: number }>(
 				`SELECT (SELECT token_hash FROM rooms WHERE name = $1) AS token_hash,
+					(SELECT deleted_at IS NOT NULL FROM rooms WHERE name = $1) AS deleted,
 					count(*)::float8 AS updates, coalesce(sum(octet_length(data)), 0)::float8 AS bytes
 				 FROM room_updates WHERE room = $1`,
 				[room]
 			);
 			const row = result.rows[0]!;
-			return { tokenHash: row.token_hash ? bytes(row.token_hash) : undefined, updates: row.updates, bytes: row.bytes };
+			return {
+				tokenHash: row.token_hash ? bytes(row.token_hash) : undefined,
+				deleted: row.deleted === true,
+				updates: row.updates,
+				bytes: row.bytes
+			};
 		},
 		async tokenHash(room) {
 			const result = await db.query<{ token_hash: Buffer | null }>('SELECT token_hash FROM rooms WHERE name = $1', [room]);
@@ -225,10 +236,10 @@ export async function createPostgresStore(url: string): Promise<RoomStore> {
 		},
 		updates: (room, pageBytes, after) => pages(room, pageBytes, after),
 		async claim(room, tokenHash) {
-			// First token wins, atomically across processes: only a room without a hash takes one.
+			// First token wins, atomically across processes: only a room without a hash takes one, never a deleted one.
 			const result = await db.query(
 				`INSERT INTO rooms AS r (name, token_hash, created_at) VALUES ($1, $2, $3)
-				 ON CONFLICT (name) DO UPDATE SET token_hash = EXCLUDED.token_hash WHERE r.token_hash IS NULL
+				 ON CONFLICT (name) DO UPDATE SET token_hash = EXCLUDED.token_hash WHERE r.token_hash IS NULL AND r.deleted_at IS NULL
 				 RETURNING name`,
 				[room, Buffer.from(tokenHash), Date.now()]
 			);
@@ -266,7 +277,12 @@ export async function createPostgresStore(url: string): Promise<RoomStore> {
 		delete: (room) =>
 			db.transaction(async (client) => {
 				await client.query('DELETE FROM room_updates WHERE room = $1', [room]);
-				await client.query('DELETE FROM rooms WHERE name = $1', [room]);
+				// The row stays, token hash and row counter included: the tombstone that keeps the name claimed.
+				await client.query(
+					`INSERT INTO rooms AS r (name, created_at, deleted_at) VALUES ($1, $2, $2)
+					 ON CONFLICT (name) DO UPDATE SET bytes = 0, deleted_at = coalesce(r.deleted_at, EXCLUDED.deleted_at)`,
+					[room, Date.now()]
+				);
 			}),
 		healthy: db.healthy,
 		async close() {

@@ -17,6 +17,10 @@ CREATE TABLE IF NOT EXISTS updates (
 	data BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS updates_room ON updates (room, id);
+CREATE TABLE IF NOT EXISTS deleted_rooms (
+	name TEXT PRIMARY KEY,
+	deleted_at INTEGER NOT NULL
+);
 `;
 
 /** An append waiting for the turn's group commit. */
@@ -36,14 +40,18 @@ export function createSqliteStore(dataDir: string, options: { synchronous?: Sqli
 	const { db, call, healthy, close } = openSqliteStore(dataDir, 'rooms.sqlite', SCHEMA, { what: 'room store', synchronous: options.synchronous });
 
 	const selectRoom = db.prepare<[string], { token_hash: Buffer }>('SELECT token_hash FROM rooms WHERE name = ?');
+	const selectDeleted = db.prepare<[string], { name: string }>('SELECT name FROM deleted_rooms WHERE name = ?');
 	const selectUpdatesAfter = db.prepare<[string, number], { id: number; data: Buffer }>(
 		'SELECT id, data FROM updates WHERE room = ? AND id > ? ORDER BY id'
 	);
-	const insertRoom = db.prepare('INSERT OR IGNORE INTO rooms (name, token_hash, created_at) VALUES (?, ?, ?)');
+	// A deleted room is never claimed again, even one deleted before anyone claimed it.
+	const insertRoom = db.prepare<[string, Uint8Array, number, string]>(
+		'INSERT OR IGNORE INTO rooms (name, token_hash, created_at) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deleted_rooms WHERE name = ?)'
+	);
+	const insertDeleted = db.prepare('INSERT OR IGNORE INTO deleted_rooms (name, deleted_at) VALUES (?, ?)');
 	const insertUpdate = db.prepare('INSERT INTO updates (room, data) VALUES (?, ?)');
 	const deleteUpTo = db.prepare('DELETE FROM updates WHERE room = ? AND id <= ?');
 	const deleteUpdates = db.prepare('DELETE FROM updates WHERE room = ?');
-	const deleteRoom = db.prepare('DELETE FROM rooms WHERE name = ?');
 	const sizeOf = db.prepare<[string], { n: number; bytes: number | null }>(
 		'SELECT count(*) AS n, sum(length(data)) AS bytes FROM updates WHERE room = ?'
 	);
@@ -54,9 +62,10 @@ export function createSqliteStore(dataDir: string, options: { synchronous?: Sqli
 		deleteUpTo.run(room, upTo);
 		return Number(insertUpdate.run(room, snapshot).lastInsertRowid);
 	});
+	// The rooms row (its token hash) stays: the tombstone that keeps the name claimed.
 	const remove = db.transaction((room: string) => {
 		deleteUpdates.run(room);
-		deleteRoom.run(room);
+		insertDeleted.run(room, Date.now());
 	});
 
 	/** One page: rows after `after` until their bytes reach `pageBytes` (the iterator is closed on break). */
@@ -90,7 +99,12 @@ export function createSqliteStore(dataDir: string, options: { synchronous?: Sqli
 			call(() => {
 				const row = selectRoom.get(room);
 				const size = sizeOf.get(room);
-				return { tokenHash: row ? bytes(row.token_hash) : undefined, updates: size?.n ?? 0, bytes: size?.bytes ?? 0 };
+				return {
+					tokenHash: row ? bytes(row.token_hash) : undefined,
+					deleted: selectDeleted.get(room) !== undefined,
+					updates: size?.n ?? 0,
+					bytes: size?.bytes ?? 0
+				};
 			}),
 		tokenHash: (room) =>
 			call(() => {
@@ -107,7 +121,7 @@ export function createSqliteStore(dataDir: string, options: { synchronous?: Sqli
 				yield rows;
 			}
 		},
-		claim: (room, tokenHash) => call(() => insertRoom.run(room, tokenHash, Date.now()).changes === 1),
+		claim: (room, tokenHash) => call(() => insertRoom.run(room, tokenHash, Date.now(), room).changes === 1),
 		append: (room, update) =>
 			call(
 				() =>

@@ -1,7 +1,7 @@
 /**
  * The one storage boundary of the relay's rooms. A room is a list of Yjs updates (opaque bytes to the
- * relay) plus the SHA-256 of its token. Appends add rows; compaction replaces every row up to an id by one
- * snapshot of the live document. SQLite implements it (sqlite.ts); a PostgreSQL store for several relay
+ * relay) plus the SHA-256 of its token, which outlives the room as a tombstone once it is deleted. Appends
+ * add rows; compaction replaces every row up to an id by one snapshot of the live document. SQLite implements it (sqlite.ts); a PostgreSQL store for several relay
  * processes implements the same interface and runs the same contract suite (tests/contract/relay-store.ts).
  * Operations and their guarantees are described in ../../PROTOCOL.md, "Storage".
  */
@@ -23,8 +23,10 @@ export interface StoredUpdate {
 
 /** What a room is, without its updates. */
 export interface RoomInfo {
-	/** SHA-256 of the room token, or undefined for a room never claimed. */
+	/** SHA-256 of the room token, or undefined for a room never claimed (a deleted room keeps its hash). */
 	tokenHash: Uint8Array | undefined;
+	/** The room was deleted (`delete`): it holds no rows and can never be claimed again. */
+	deleted: boolean;
 	/** Number of stored rows. */
 	updates: number;
 	/** Sum of the stored update sizes. */
@@ -46,7 +48,10 @@ export interface RoomStore {
 	 * below the last id of the previous page. With `after`, only rows with a greater id (catching up).
 	 */
 	updates(room: string, pageBytes: number, after?: number): AsyncIterable<StoredUpdate[]>;
-	/** Records the token hash of a new room; resolves false when the room already has one (a race lost). */
+	/**
+	 * Records the token hash of a new room; resolves false when the room already has one (a race lost) or was
+	 * deleted, whatever the token: a name once claimed keeps its token hash for good.
+	 */
 	claim(room: string, tokenHash: Uint8Array): Promise<boolean>;
 	/**
 	 * Durably appends one update; resolves with its id once it would survive a process crash. With `maxBytes`,
@@ -62,7 +67,11 @@ export interface RoomStore {
 	 * Resolves with the snapshot's id, above every id the room had.
 	 */
 	replaceWithSnapshot(room: string, upTo: number, snapshot: Uint8Array): Promise<number>;
-	/** Removes the room, its updates and its token hash. */
+	/**
+	 * Removes the room's updates and leaves a tombstone: the room reads as deleted, its token hash stays, and
+	 * no `claim` of the name succeeds again (a room never claimed is deleted unclaimed, for good). Deleting a
+	 * deleted room changes nothing. A tombstone holds no bytes of the room's content.
+	 */
 	delete(room: string): Promise<void>;
 	/** Resolves true when the storage answers. */
 	healthy(): Promise<boolean>;
