@@ -2,7 +2,8 @@
  * The one storage boundary of the relay's rooms. A room is a list of Yjs updates (opaque bytes to the
  * relay) plus the SHA-256 of its token, which outlives the room as a tombstone once it is deleted. Appends
  * add rows; compaction replaces every row up to an id by one snapshot of the live document. SQLite
- * implements it (sqlite.ts); a PostgreSQL store for several relay processes implements the same interface and runs the same contract suite (tests/contract/relay-store.ts).
+ * implements it (sqlite.ts); a PostgreSQL store for several relay processes implements the same interface
+ * and runs the same contract suite (tests/contract/relay-store.ts).
  * Operations and their guarantees are described in ../../PROTOCOL.md, "Storage".
  */
 
