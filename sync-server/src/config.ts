@@ -87,6 +87,8 @@ export interface RelayLimits {
 	memoryBudgetBytes: number;
 	/** A room whose last update or awareness message is older than this is idle (unloaded first over budget). */
 	idleRoomMs: number;
+	/** FROZEN_ROOM_SECONDS: how long a room with a forwarding record stays readable before it is deleted. */
+	frozenRoomMs: number;
 	/** Largest awareness message (MAX_AWARENESS_BYTES). */
 	maxAwarenessBytes: number;
 	/** Awareness client ids one connection may announce. */
@@ -227,6 +229,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
 			bytesPerDayPerAddress: integer(env, 'BYTES_PER_DAY_PER_ADDRESS', 1024 * 1024 * 1024, 1024),
 			memoryBudgetBytes: integer(env, 'MEMORY_BUDGET_MB', 1536, 16) * 1024 * 1024,
 			idleRoomMs: integer(env, 'IDLE_ROOM_SECONDS', 300, 1) * 1000,
+			frozenRoomMs: integer(env, 'FROZEN_ROOM_SECONDS', 30 * 24 * 3600, 1) * 1000,
 			maxAwarenessBytes: integer(env, 'MAX_AWARENESS_BYTES', 16 * 1024, 256),
 			awarenessClientsPerConnection: integer(env, 'AWARENESS_CLIENTS_PER_CONNECTION', 16, 1),
 			awarenessPerSecond: integer(env, 'AWARENESS_PER_SECOND', 10, 1),

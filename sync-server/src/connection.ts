@@ -13,7 +13,9 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import {
 	CLOSE,
+	MAX_FORWARD_BYTES,
 	MESSAGE_AWARENESS,
+	MESSAGE_FORWARD,
 	MESSAGE_QUERY_AWARENESS,
 	MESSAGE_SAVED_STATE,
 	MESSAGE_SYNC,
@@ -21,7 +23,7 @@ import {
 	type CloseReason
 } from './shared/protocol.js';
 import { encodeDeleteSet, encodeFrame, planFrames } from './frames.js';
-import { awarenessMessage, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage } from './messages.js';
+import { awarenessMessage, forwardMessage, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage } from './messages.js';
 import { RoomClosed, StorageFailed, UpdateRejected, type Room, type RoomMember, type Rooms } from './rooms.js';
 import { RoomFull } from './store/types.js';
 import type { AddressBytes } from './quotas.js';
@@ -89,9 +91,10 @@ export class Connection implements RoomMember {
 		});
 	}
 
-	/** Joins the room and opens the sync: the relay's state vector and who is here. */
+	/** Joins the room and opens the sync: the forwarding record of a frozen room, the relay's state vector and who is here. */
 	start(): void {
 		this.#room.members.add(this);
+		if (this.#room.forwarding) this.send(forwardMessage(this.#room.forwarding.record));
 		this.send(syncMessage(SYNC_STEP_1, Y.encodeStateVector(this.#room.doc)));
 		const clients = [...this.#room.awareness.getStates().keys()];
 		if (clients.length > 0) this.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.#room.awareness, clients)));
@@ -189,7 +192,21 @@ export class Connection implements RoomMember {
 				this.#takeAwarenessToken();
 				const update = decoding.readVarUint8Array(decoder);
 				if (update.byteLength > this.#context.limits.maxAwarenessBytes) throw new Refusal('AWARENESS_TOO_LARGE', `${update.byteLength} bytes`);
-				this.#applyAwareness(update);
+				// A frozen room is read-only: presence in it is not passed on.
+				if (!this.#room.forwarding) this.#applyAwareness(update);
+				return;
+			}
+			case MESSAGE_FORWARD: {
+				this.#takeToken();
+				const record = decoding.readVarUint8Array(decoder);
+				if (record.byteLength === 0 || record.byteLength > MAX_FORWARD_BYTES) throw new Refusal('BAD_MESSAGE', `forwarding record of ${record.byteLength} bytes`);
+				if (this.#room.forwarding) {
+					// A later record loses: its sender is told which one the room holds.
+					this.send(forwardMessage(this.#room.forwarding.record));
+					return;
+				}
+				const forwarding = await this.#context.rooms.forward(this.#room, record, this.#context.limits.frozenRoomMs);
+				this.#room.broadcast(forwardMessage(forwarding.record));
 				return;
 			}
 			case MESSAGE_QUERY_AWARENESS: {
@@ -241,6 +258,11 @@ export class Connection implements RoomMember {
 		// Every client opens with a step 2 of what it has; an empty one changes nothing and is not stored.
 		if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) {
 			this.#scheduleSavedState();
+			return;
+		}
+		// A frozen room takes nothing new; what it already holds (a reader's opening step 2) changes nothing.
+		if (this.#room.forwarding) {
+			if (!Y.snapshotContainsUpdate(Y.snapshot(this.#room.doc), update)) throw new Refusal('ROOM_FROZEN', 'write to a frozen room');
 			return;
 		}
 		const { limits } = this.#context;

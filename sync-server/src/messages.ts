@@ -3,7 +3,7 @@
  * that broadcasts what other relay processes stored.
  */
 import * as encoding from 'lib0/encoding';
-import { MESSAGE_AWARENESS, MESSAGE_SYNC } from './shared/protocol.js';
+import { MESSAGE_AWARENESS, MESSAGE_FORWARD, MESSAGE_SYNC } from './shared/protocol.js';
 
 /** y-protocols sync message subtypes. */
 export const SYNC_STEP_1 = 0;
@@ -24,5 +24,13 @@ export function awarenessMessage(update: Uint8Array): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
 	encoding.writeVarUint8Array(encoder, update);
+	return encoding.toUint8Array(encoder);
+}
+
+/** A forwarding-record message: the record a frozen room holds. */
+export function forwardMessage(record: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_FORWARD);
+	encoding.writeVarUint8Array(encoder, record);
 	return encoding.toUint8Array(encoder);
 }

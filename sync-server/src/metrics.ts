@@ -44,6 +44,17 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
 			labelNames: ['reason'] as const,
 			registers: [registry]
 		}),
+		rotations: new Counter({
+			name: 'fieldbook_rotations_total',
+			help: 'Rooms frozen by a first forwarding record (a group moved to a new key)',
+			registers: [registry]
+		}),
+		frozenRooms: new Gauge({ name: 'fieldbook_frozen_rooms', help: 'Rooms frozen and waiting for deletion', registers: [registry] }),
+		frozenDeleted: new Counter({
+			name: 'fieldbook_frozen_rooms_deleted_total',
+			help: 'Frozen rooms deleted at the end of their grace period',
+			registers: [registry]
+		}),
 		compactions: new Counter({ name: 'fieldbook_compactions_total', help: 'Room compactions', registers: [registry] }),
 		fanoutReceived: new Counter({
 			name: 'fieldbook_fanout_received_total',

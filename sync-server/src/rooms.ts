@@ -10,7 +10,7 @@ import type { Metrics } from './metrics.js';
 import { CLOSE } from './shared/protocol.js';
 import { RoomFanout } from './fanout/room-fanout.js';
 import type { Fanout } from './fanout/types.js';
-import { RoomFull, type RoomStore } from './store/types.js';
+import { RoomFull, type Forwarding, type RoomStore } from './store/types.js';
 import type { WorkBudget } from './update-cost.js';
 
 /** Yjs could not apply an update; it was not stored. */
@@ -93,6 +93,8 @@ export class Room {
 	tokenHash: Uint8Array | undefined;
 	/** Deleted (a tombstone in the store): nobody joins it, and its name is never claimed again. */
 	deleted = false;
+	/** The first forwarding record: the room is frozen (read-only) until its deletion time. */
+	forwarding: Forwarding | undefined;
 	/** Stored rows and bytes, kept current by appends and compactions. */
 	rows = 0;
 	bytes = 0;
@@ -328,10 +330,11 @@ export class Rooms {
 	}
 
 	async #load(name: string): Promise<Room> {
-		const info = await this.#store.info(name);
+		const [info, forwarding] = await Promise.all([this.#store.info(name), this.#store.forwarding(name)]);
 		const room = new Room(name);
 		room.tokenHash = info.tokenHash;
 		room.deleted = info.deleted;
+		room.forwarding = forwarding;
 		try {
 			// Hear the other processes before reading, so nothing they store meanwhile falls in between.
 			await this.#fanout?.join(room);
@@ -460,6 +463,41 @@ export class Rooms {
 			room.dirty = true;
 			this.#logger.warn({ err: error, room: room.name }, 'compaction failed; the rows are unchanged');
 		}
+	}
+
+	/**
+	 * Stores a forwarding record unless the room has one (compare-and-set in the store, across processes) and
+	 * freezes the room; resolves with the record it holds afterwards, which every member is sent when the
+	 * room froze just now. Updates still being stored finish first, so nothing the relay confirmed is lost.
+	 */
+	async forward(room: Room, record: Uint8Array, graceMs: number): Promise<Forwarding> {
+		if (room.forwarding) return room.forwarding;
+		await room.whenStored();
+		const forwarding = await this.#store.forward(room.name, record, Date.now() + graceMs);
+		if (room.forwarding) return room.forwarding;
+		room.forwarding = forwarding;
+		this.#metrics.rotations.inc();
+		this.#logger.info({ room: room.name }, 'room frozen by a forwarding record');
+		return forwarding;
+	}
+
+	/**
+	 * Deletes the frozen rooms whose grace period has passed (closing their members with ROOM_DELETED);
+	 * resolves with how many rooms stay frozen.
+	 */
+	async sweepFrozen(now: number, code: number): Promise<{ frozen: number; deleted: number }> {
+		let frozen = 0;
+		let deleted = 0;
+		for (const { room, deleteAt } of await this.#store.frozen()) {
+			if (deleteAt > now) {
+				frozen++;
+				continue;
+			}
+			await this.delete(room, code);
+			deleted++;
+			this.#logger.info({ room }, 'frozen room deleted after its grace period');
+		}
+		return { frozen, deleted };
 	}
 
 	/**

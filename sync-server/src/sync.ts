@@ -30,6 +30,11 @@ const DAY_MS = 24 * 3_600_000;
 /** How often the memory budget is checked (idle rooms unloaded while over it). */
 const MEMORY_CHECK_MS = 2_000;
 
+/** How often frozen rooms are checked for deletion: every minute, or four times per grace period when shorter. */
+function frozenSweepMs(frozenRoomMs: number): number {
+	return Math.max(250, Math.min(60_000, frozenRoomMs / 4));
+}
+
 /** Whether the process is past MEMORY_BUDGET_MB (resident memory, what the host runs out of). */
 function overMemoryBudget(limits: RelayLimits): boolean {
 	return process.memoryUsage.rss() > limits.memoryBudgetBytes;
@@ -132,6 +137,15 @@ export function createSync(options: {
 			return;
 		}
 		const tokenHash = hashToken(token);
+		if (room.forwarding && Date.now() >= room.forwarding.deleteAt) {
+			// Past its grace period (the sweep has not come by yet): deleted now, and nobody reads it. Like any
+			// deleted room, only its token holders learn that it is gone.
+			const holder = room.tokenHash !== undefined && sameHash(room.tokenHash, tokenHash);
+			uncount();
+			await rooms.delete(name, CLOSE.ROOM_DELETED);
+			metrics.frozenDeleted.inc();
+			return holder ? refuse(ws, 'ROOM_DELETED', 'frozen room past its grace period', name) : refuse(ws, 'BAD_TOKEN', 'token mismatch', name);
+		}
 		if (door && (room.deleted || (room.tokenHash && sameHash(room.tokenHash, REVOKED_DOOR)))) {
 			uncount();
 			void rooms.release(room);
@@ -217,6 +231,23 @@ export function createSync(options: {
 	}, MEMORY_CHECK_MS);
 	memoryCheck.unref();
 
+	// Frozen rooms are deleted once their grace period (FROZEN_ROOM_SECONDS) has passed, checked every minute
+	// (more often for a short period); the gauge counts those still waiting.
+	let sweeping: Promise<void> | undefined;
+	const sweep = setInterval(() => {
+		sweeping ??= rooms
+			.sweepFrozen(Date.now(), CLOSE.ROOM_DELETED)
+			.then(
+				({ frozen, deleted }) => {
+					metrics.frozenRooms.set(frozen);
+					metrics.frozenDeleted.inc(deleted);
+				},
+				(error: unknown) => logger.error({ err: error }, 'deleting frozen rooms failed')
+			)
+			.finally(() => (sweeping = undefined));
+	}, frozenSweepMs(limits.frozenRoomMs));
+	sweep.unref();
+
 	return {
 		/** Takes over an HTTP upgrade for a `/sync/` path; returns false for other paths. */
 		handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
@@ -297,6 +328,8 @@ export function createSync(options: {
 			closing = true;
 			clearInterval(pinger);
 			clearInterval(memoryCheck);
+			clearInterval(sweep);
+			await sweeping;
 			addressBytes.close();
 			await rooms.closeAll(CLOSE.GOING_AWAY);
 			for (const client of wss.clients) client.terminate();

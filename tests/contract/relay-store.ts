@@ -181,6 +181,48 @@ export function runRoomStoreContractTests(
 			await cleanup();
 		});
 
+		it('keeps the first forwarding record of a room (compare-and-set), across reopening', async () => {
+			const { store, reopen, cleanup } = await setup();
+			expect(await store.forwarding('room-a')).toBeUndefined();
+			expect(await store.frozen()).toEqual([]);
+			const first = await store.forward('room-a', bytes(1, 1), 1000);
+			expect(first).toEqual({ record: bytes(1, 1), deleteAt: 1000 });
+			expect(await store.forward('room-a', bytes(2, 2), 2000)).toEqual(first);
+			expect(await store.forward('room-b', bytes(3), 3000)).toEqual({ record: bytes(3), deleteAt: 3000 });
+			await store.close();
+			const again = await reopen();
+			expect(await again.forwarding('room-a')).toEqual(first);
+			expect((await again.frozen()).sort((a, b) => a.deleteAt - b.deleteAt)).toEqual([
+				{ room: 'room-a', deleteAt: 1000 },
+				{ room: 'room-b', deleteAt: 3000 }
+			]);
+			await again.close();
+			await cleanup();
+		});
+
+		it('lets exactly one of many concurrent forwarding records win', async () => {
+			const { store, cleanup } = await setup();
+			const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.forward('room-a', bytes(i + 1), 1000 + i)));
+			const winner = results[0]!;
+			for (const result of results) expect(result).toEqual(winner);
+			expect(await store.forwarding('room-a')).toEqual(winner);
+			await store.close();
+			await cleanup();
+		});
+
+		it('deleting a frozen room removes its forwarding record with its rows', async () => {
+			const { store, cleanup } = await setup();
+			await store.claim('room-a', bytes(7));
+			await store.append('room-a', bytes(1, 2, 3));
+			await store.forward('room-a', bytes(9), 1000);
+			await store.delete('room-a');
+			expect(await store.forwarding('room-a')).toBeUndefined();
+			expect(await store.frozen()).toEqual([]);
+			expect(await rowsOf(store, 'room-a')).toEqual([]);
+			await store.close();
+			await cleanup();
+		});
+
 		it('answers health checks while open and refuses calls after close', async () => {
 			const { store, cleanup } = await setup();
 			expect(await store.healthy()).toBe(true);

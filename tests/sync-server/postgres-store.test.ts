@@ -22,6 +22,21 @@ describe.skipIf(!server)('PostgreSQL room store across processes', () => {
 		return [await createPostgresStore(url), await createPostgresStore(url)] as const;
 	};
 
+	it('keeps one forwarding record when two processes freeze a room at once', async () => {
+		const [a, b] = await twoStores();
+		try {
+			for (let round = 0; round < 10; round++) {
+				const room = `room-${round}`;
+				const [fromA, fromB] = await Promise.all([a.forward(room, new Uint8Array([1, round]), 1000), b.forward(room, new Uint8Array([2, round]), 2000)]);
+				expect(fromA).toEqual(fromB);
+				expect(await a.forwarding(room)).toEqual(fromA);
+			}
+		} finally {
+			await a.close();
+			await b.close();
+		}
+	});
+
 	it('gives each room contiguous ids in commit order, with appends of one turn committed together across rooms', async () => {
 		const [a, b] = await twoStores();
 		try {

@@ -17,6 +17,14 @@ export const MESSAGE_QUERY_AWARENESS = 3;
 export const MESSAGE_SAVED_STATE = 100;
 /** Extension (only with `saved=1`): varUint, bytes the first sync will stream, sent before it starts. */
 export const MESSAGE_SYNC_PROGRESS = 101;
+/**
+ * Forwarding record (every client): varUint8Array. From a client, the record of the room's move to a new group
+ * key; the first one a room receives is kept and the room is frozen. From the relay, the record the room
+ * holds: sent before anything else to whoever joins a frozen room, and to everyone in it when it freezes.
+ */
+export const MESSAGE_FORWARD = 102;
+/** Largest forwarding record the relay keeps (key boxes for a few thousand devices). */
+export const MAX_FORWARD_BYTES = 256 * 1024;
 
 /**
  * The relay's default frame limit (MAX_FRAME_BYTES): a larger websocket message closes the connection with
@@ -49,6 +57,8 @@ export const CLOSE = {
 	BAD_TOKEN: 4401,
 	/** The room name is not 22–64 base64url characters. */
 	BAD_ROOM: 4404,
+	/** A frozen room (it has a forwarding record) refuses a write: the group moved to a new key. */
+	ROOM_FROZEN: 4409,
 	/** The room was deleted (by the relay, after a key rotation's grace period); its tombstone keeps the name claimed. */
 	ROOM_DELETED: 4410,
 	/** A door room (an invite's) whose invite an admin revoked: nobody may ask through it any more. */

@@ -6,7 +6,7 @@
  * committed together in one statement, whatever their rooms.
  */
 import { openPostgresStore, type Migration } from '../postgres.js';
-import { RoomFull, type RoomInfo, type RoomStore, type StoredUpdate } from './types.js';
+import { RoomFull, type Forwarding, type RoomInfo, type RoomStore, type StoredUpdate } from './types.js';
 
 /** The rooms schema, one entry per change (never edit an applied one; add the next version). */
 export const ROOM_MIGRATIONS: readonly Migration[] = [
@@ -43,6 +43,17 @@ export const ROOM_MIGRATIONS: readonly Migration[] = [
 		version: 3,
 		name: 'a deleted room keeps its row and token hash as a tombstone, so its name is never claimed again',
 		sql: `ALTER TABLE rooms ADD COLUMN deleted_at BIGINT;`
+	},
+	{
+		version: 4,
+		name: 'forwarding records: a room moved to a new group key is frozen until its deletion time',
+		sql: `
+			CREATE TABLE room_forwards (
+				room TEXT PRIMARY KEY,
+				record BYTEA NOT NULL,
+				delete_at BIGINT NOT NULL
+			);
+		`
 	}
 ];
 
@@ -207,6 +218,12 @@ export async function createPostgresStore(url: string): Promise<RoomStore> {
 		}
 	}
 
+	async function readForwarding(room: string): Promise<Forwarding | undefined> {
+		const result = await db.query<{ record: Buffer; delete_at: string }>('SELECT record, delete_at FROM room_forwards WHERE room = $1', [room]);
+		const row = result.rows[0];
+		return row ? { record: bytes(row.record), deleteAt: Number(row.delete_at) } : undefined;
+	}
+
 	return {
 		async info(room): Promise<RoomInfo> {
 			const result = await db.query<{ token_hash: Buffer | null; deleted: boolean | null; updates: number; bytes: number }>(
@@ -274,8 +291,28 @@ export async function createPostgresStore(url: string): Promise<RoomStore> {
 				await client.query('UPDATE rooms SET bytes = bytes - $2 + $3 WHERE name = $1', [room, Number(removed.rows[0]!.bytes), snapshot.byteLength]);
 				return id;
 			}),
+		async forward(room, record, deleteAt): Promise<Forwarding> {
+			// First record wins, atomically across processes: the insert does nothing when one is there. The
+			// first is then read in a statement of its own, whose snapshot sees a record committed meanwhile.
+			const put = await db.query<{ record: Buffer; delete_at: string }>(
+				`INSERT INTO room_forwards (room, record, delete_at) VALUES ($1, $2, $3)
+				 ON CONFLICT (room) DO NOTHING RETURNING record, delete_at`,
+				[room, Buffer.from(record), deleteAt]
+			);
+			const row = put.rows[0];
+			if (row) return { record: bytes(row.record), deleteAt: Number(row.delete_at) };
+			const first = await readForwarding(room);
+			if (!first) throw new Error(`room ${room} lost its forwarding record while it was set`);
+			return first;
+		},
+		forwarding: readForwarding,
+		async frozen() {
+			const result = await db.query<{ room: string; delete_at: string }>('SELECT room, delete_at FROM room_forwards');
+			return result.rows.map((row) => ({ room: row.room, deleteAt: Number(row.delete_at) }));
+		},
 		delete: (room) =>
 			db.transaction(async (client) => {
+				await client.query('DELETE FROM room_forwards WHERE room = $1', [room]);
 				await client.query('DELETE FROM room_updates WHERE room = $1', [room]);
 				// The row stays, token hash and row counter included: the tombstone that keeps the name claimed.
 				await client.query(

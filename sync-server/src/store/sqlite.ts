@@ -3,7 +3,7 @@
  * confirmed survives a crash of the process; `synchronous` decides whether it also survives power loss.
  */
 import { openSqliteStore, type SqliteSynchronous } from '../sqlite.js';
-import type { RoomStore, StoredUpdate } from './types.js';
+import type { Forwarding, RoomStore, StoredUpdate } from './types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -20,6 +20,11 @@ CREATE INDEX IF NOT EXISTS updates_room ON updates (room, id);
 CREATE TABLE IF NOT EXISTS deleted_rooms (
 	name TEXT PRIMARY KEY,
 	deleted_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS forwards (
+	room TEXT PRIMARY KEY,
+	record BLOB NOT NULL,
+	delete_at INTEGER NOT NULL
 );
 `;
 
@@ -56,6 +61,20 @@ export function createSqliteStore(dataDir: string, options: { synchronous?: Sqli
 		'SELECT count(*) AS n, sum(length(data)) AS bytes FROM updates WHERE room = ?'
 	);
 
+	// The first forwarding record of a room wins: a later one is ignored and the first is read back.
+	const insertForward = db.prepare('INSERT OR IGNORE INTO forwards (room, record, delete_at) VALUES (?, ?, ?)');
+	const selectForward = db.prepare<[string], { record: Buffer; delete_at: number }>('SELECT record, delete_at FROM forwards WHERE room = ?');
+	const selectFrozen = db.prepare<[], { room: string; delete_at: number }>('SELECT room, delete_at FROM forwards');
+	const deleteForward = db.prepare('DELETE FROM forwards WHERE room = ?');
+	const readForward = (room: string): Forwarding | undefined => {
+		const row = selectForward.get(room);
+		return row ? { record: bytes(row.record), deleteAt: row.delete_at } : undefined;
+	};
+	const forward = db.transaction((room: string, record: Uint8Array, deleteAt: number) => {
+		insertForward.run(room, record, deleteAt);
+		return readForward(room)!;
+	});
+
 	const totalSize = db.prepare<[], { bytes: number | null }>('SELECT sum(length(data)) AS bytes FROM updates');
 
 	const replace = db.transaction((room: string, upTo: number, snapshot: Uint8Array) => {
@@ -66,6 +85,7 @@ export function createSqliteStore(dataDir: string, options: { synchronous?: Sqli
 	const remove = db.transaction((room: string) => {
 		deleteUpdates.run(room);
 		insertDeleted.run(room, Date.now());
+		deleteForward.run(room);
 	});
 
 	/** One page: rows after `after` until their bytes reach `pageBytes` (the iterator is closed on break). */
@@ -132,6 +152,9 @@ export function createSqliteStore(dataDir: string, options: { synchronous?: Sqli
 					})
 			).then((id) => id),
 		replaceWithSnapshot: (room, upTo, snapshot) => call(() => replace(room, upTo, snapshot)),
+		forward: (room, record, deleteAt) => call(() => forward(room, record, deleteAt)),
+		forwarding: (room) => call(() => readForward(room)),
+		frozen: () => call(() => selectFrozen.all().map((row) => ({ room: row.room, deleteAt: row.delete_at }))),
 		delete: (room) => call(() => remove(room)),
 		healthy,
 		close: () => {

@@ -34,6 +34,16 @@ export interface RoomInfo {
 	bytes: number;
 }
 
+/**
+ * A room's forwarding record (PROTOCOL.md, "Forwarding and freezing"): opaque bytes a member wrote when the
+ * group moved to a new key. A room that has one is frozen: read-only until `deleteAt`, then deleted.
+ */
+export interface Forwarding {
+	record: Uint8Array;
+	/** When the frozen room is to be deleted (ms since the epoch). */
+	deleteAt: number;
+}
+
 /** Durable storage of rooms. Every method settles; a rejected promise means nothing was changed. */
 export interface RoomStore {
 	/** The room's token hash and size (an unknown room has no token hash, no rows and no bytes). */
@@ -69,8 +79,17 @@ export interface RoomStore {
 	 */
 	replaceWithSnapshot(room: string, upTo: number, snapshot: Uint8Array): Promise<number>;
 	/**
-	 * Removes the room's updates and leaves a tombstone: the room reads as deleted, its token hash stays, and
-	 * no `claim` of the name succeeds again (a room never claimed is deleted unclaimed, for good). Deleting a
+	 * Compare-and-set: stores the room's forwarding record unless it has one; resolves with the record the
+	 * room holds afterwards (the given one, or the one that was first), atomically across relay processes.
+	 */
+	forward(room: string, record: Uint8Array, deleteAt: number): Promise<Forwarding>;
+	/** The room's forwarding record, if it has one. */
+	forwarding(room: string): Promise<Forwarding | undefined>;
+	/** Every room with a forwarding record (frozen rooms), with its deletion time. */
+	frozen(): Promise<{ room: string; deleteAt: number }[]>;
+	/**
+	 * Removes the room's updates and forwarding record and leaves a tombstone: the room reads as deleted, its
+	 * token hash stays, and no `claim` of the name succeeds again (a room never claimed is deleted unclaimed, for good). Deleting a
 	 * deleted room changes nothing. A tombstone holds no bytes of the room's content.
 	 */
 	delete(room: string): Promise<void>;
