@@ -24,7 +24,7 @@ export function createReader(options: ReaderOptions): Editor {
 		element: options.element,
 		editable: false,
 		extensions: guideNodes({
-			link: { openOnClick: true, autolink: false, protocols: ['http', 'https', 'mailto'], HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: '_blank' } },
+			link: { openOnClick: true, autolink: false, HTMLAttributes: { rel: 'noopener noreferrer nofollow' } },
 			taskItem: { a11y: { checkboxLabel: (node) => options.checkboxLabel(node.textContent) } }
 		}),
 		content: sanitizeBody(options.body),

@@ -50,7 +50,7 @@ export function createGuideEditor(options: GuideEditorOptions): Editor {
 		editable: options.editable,
 		extensions: [
 			...guideNodes({
-				link: { openOnClick: !options.editable, autolink: true, protocols: ['http', 'https', 'mailto'] },
+				link: { openOnClick: !options.editable, autolink: true },
 				taskItem: {
 					onReadOnlyChecked: tickReadOnly,
 					a11y: { checkboxLabel: (node) => options.checkboxLabel(node.textContent) }
