@@ -24,7 +24,7 @@ import {
 } from './shared/protocol.js';
 import { encodeDeleteSet, encodeFrame, planFrames } from './frames.js';
 import { awarenessMessage, forwardMessage, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE, syncMessage } from './messages.js';
-import { RoomClosed, StorageFailed, UpdateRejected, type Room, type RoomMember, type Rooms } from './rooms.js';
+import { RoomClosed, StorageFailed, TooManyAwarenessClients, UpdateRejected, type Room, type RoomMember, type Rooms } from './rooms.js';
 import { RoomFull } from './store/types.js';
 import type { AddressBytes } from './quotas.js';
 import { CHEAP_UPDATE_WORK, countStructs, pendingBytes, updateCost, WorkBudget } from './update-cost.js';
@@ -219,24 +219,16 @@ export class Connection implements RoomMember {
 		}
 	}
 
+	/** Applies the entries this connection may set (client ids it introduced, or new ones) and passes them on. */
 	#applyAwareness(update: Uint8Array): void {
-		// Decode first: applyAwarenessUpdate would half-apply a truncated update before throwing.
-		const decoder = decoding.createDecoder(update);
-		const count = decoding.readVarUint(decoder);
-		const clients: number[] = [];
-		for (let i = 0; i < count; i++) {
-			clients.push(decoding.readVarUint(decoder));
-			decoding.readVarUint(decoder);
-			JSON.parse(decoding.readVarString(decoder));
+		let admitted: Uint8Array | undefined;
+		try {
+			admitted = this.#room.admitAwareness(update, this, this.#context.limits.awarenessClientsPerConnection);
+		} catch (error) {
+			if (error instanceof TooManyAwarenessClients) throw new Refusal('AWARENESS_TOO_LARGE', error.message);
+			throw error;
 		}
-		const announced = new Set([...this.awarenessClients, ...clients]).size;
-		if (announced > this.#context.limits.awarenessClientsPerConnection) throw new Refusal('AWARENESS_TOO_LARGE', `${announced} awareness clients`);
-		awarenessProtocol.applyAwarenessUpdate(this.#room.awareness, update, this);
-		for (const client of clients) {
-			if (this.#room.awareness.getStates().has(client)) this.awarenessClients.add(client);
-			else this.awarenessClients.delete(client);
-		}
-		this.#room.broadcast(awarenessMessage(update), this);
+		if (admitted) this.#room.broadcast(awarenessMessage(admitted), this);
 	}
 
 	async #update(update: Uint8Array): Promise<void> {
@@ -331,11 +323,8 @@ export class Connection implements RoomMember {
 		this.#closed = true;
 		clearTimeout(this.#savedTimer);
 		this.#room.members.delete(this);
-		if (this.awarenessClients.size > 0) {
-			awarenessProtocol.removeAwarenessStates(this.#room.awareness, [...this.awarenessClients], null);
-			const clients = [...this.awarenessClients];
-			this.#room.broadcast(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.#room.awareness, clients)));
-		}
+		const removal = this.#room.releaseAwareness(this);
+		if (removal) this.#room.broadcast(awarenessMessage(removal));
 		this.#onClosed();
 	}
 }

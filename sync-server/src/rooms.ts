@@ -8,6 +8,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { CLOSE } from './shared/protocol.js';
+import { decodeAwareness, encodeAwareness, REMOTE } from './awareness.js';
 import { RoomFanout } from './fanout/room-fanout.js';
 import type { Fanout } from './fanout/types.js';
 import { RoomFull, type Forwarding, type RoomStore } from './store/types.js';
@@ -18,6 +19,14 @@ export class UpdateRejected extends Error {
 	constructor(cause: unknown) {
 		super('update rejected', { cause });
 		this.name = 'UpdateRejected';
+	}
+}
+
+/** A connection would hold more awareness client ids than AWARENESS_CLIENTS_PER_CONNECTION. */
+export class TooManyAwarenessClients extends Error {
+	constructor(readonly count: number) {
+		super(`${count} awareness clients`);
+		this.name = 'TooManyAwarenessClients';
 	}
 }
 
@@ -78,7 +87,7 @@ export function compactionDue({ storedRows, storedBytes, liveBytes }: RoomSize):
 export interface RoomMember {
 	send(message: Uint8Array): void;
 	close(code: number, reason: string): void;
-	/** Awareness client ids this connection announced, removed from the room when it leaves. */
+	/** Awareness client ids this connection introduced and holds, removed from the room when it leaves. */
 	readonly awarenessClients: Set<number>;
 }
 
@@ -89,6 +98,11 @@ export class Room {
 	readonly doc = new Y.Doc({ gc: true });
 	readonly awareness: awarenessProtocol.Awareness;
 	readonly members = new Set<RoomMember>();
+	/**
+	 * Who introduced each awareness client id: the member (or REMOTE, another relay process) that first set a
+	 * state for it. Only the owner changes or removes that state; a member owns its ids until it leaves.
+	 */
+	readonly awarenessOwners = new Map<number, RoomMember | typeof REMOTE>();
 	/** Token hash recorded on first use. */
 	tokenHash: Uint8Array | undefined;
 	/** Deleted (a tombstone in the store): nobody joins it, and its name is never claimed again. */
@@ -127,6 +141,58 @@ export class Room {
 		this.awareness = new awarenessProtocol.Awareness(this.doc);
 		// The relay is not a participant: it holds no awareness state of its own.
 		this.awareness.setLocalState(null);
+		// A state of another process that timed out here (that process went away) is nobody's any more.
+		this.awareness.on('update', ({ removed }: { removed: number[] }, origin: unknown) => {
+			if (origin !== 'timeout') return;
+			for (const client of removed) if (this.awarenessOwners.get(client) === REMOTE) this.awarenessOwners.delete(client);
+		});
+	}
+
+	/**
+	 * Applies an awareness update from `from`, keeping only the entries for client ids `from` introduced or
+	 * that nobody holds (awareness.ts); `from` then owns the ids it set a state for and gives up those it
+	 * removed. Returns the update of the kept entries to pass on, undefined when none is left. With
+	 * `maxClients`, refuses (throws TooManyAwarenessClients, changing nothing) when `from` would hold more.
+	 * Throws on a malformed update, changing nothing.
+	 */
+	admitAwareness(update: Uint8Array, from: RoomMember | typeof REMOTE, maxClients = Infinity): Uint8Array | undefined {
+		const kept = decodeAwareness(update).filter((entry) => {
+			const owner = this.awarenessOwners.get(entry.clientId);
+			return owner === undefined || owner === from;
+		});
+		if (kept.length === 0) return undefined;
+		if (from !== REMOTE) {
+			const held = new Set(from.awarenessClients);
+			for (const entry of kept) {
+				if (entry.removal) held.delete(entry.clientId);
+				else held.add(entry.clientId);
+			}
+			if (held.size > maxClients) throw new TooManyAwarenessClients(held.size);
+		}
+		const admitted = encodeAwareness(kept);
+		awarenessProtocol.applyAwarenessUpdate(this.awareness, admitted, from);
+		for (const entry of kept) {
+			if (entry.removal) {
+				if (this.awarenessOwners.get(entry.clientId) !== from) continue;
+				this.awarenessOwners.delete(entry.clientId);
+				if (from !== REMOTE) from.awarenessClients.delete(entry.clientId);
+			} else if (this.awareness.getStates().has(entry.clientId)) {
+				// An entry Yjs ignored (an old clock) for a client without a state introduces nothing.
+				this.awarenessOwners.set(entry.clientId, from);
+				if (from !== REMOTE) from.awarenessClients.add(entry.clientId);
+			}
+		}
+		return admitted;
+	}
+
+	/** A member leaves: the states of the client ids it held are removed; returns the update saying so. */
+	releaseAwareness(member: RoomMember): Uint8Array | undefined {
+		const clients = [...member.awarenessClients].filter((client) => this.awarenessOwners.get(client) === member);
+		member.awarenessClients.clear();
+		for (const client of clients) this.awarenessOwners.delete(client);
+		if (clients.length === 0) return undefined;
+		awarenessProtocol.removeAwarenessStates(this.awareness, clients, null);
+		return awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients);
 	}
 
 	/**

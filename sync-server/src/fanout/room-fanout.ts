@@ -11,10 +11,11 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { awarenessMessage, SYNC_UPDATE, syncMessage } from '../messages.js';
 import type { RoomStore } from '../store/types.js';
+import { REMOTE } from '../awareness.js';
 import type { Fanout, FanoutMessage } from './types.js';
 
 /** Origin of changes that came from another process: they are applied and broadcast, never published again. */
-export const REMOTE = Symbol('another relay process');
+export { REMOTE };
 
 /**
  * How long an id may stay missing before it is read from the store: updates of one room published by two
@@ -35,6 +36,11 @@ export interface FanoutRoom {
 	rows: number;
 	bytes: number;
 	broadcast(message: Uint8Array): void;
+	/**
+	 * Applies the awareness entries another process may change (client ids introduced there or by nobody);
+	 * returns the update of those entries, undefined when none is left.
+	 */
+	admitAwareness(update: Uint8Array, from: typeof REMOTE): Uint8Array | undefined;
 }
 
 /** Per room: ids seen above `lastId` whose predecessors have not all been seen yet. */
@@ -159,10 +165,17 @@ export class RoomFanout {
 				this.#note(room, message.id);
 				return;
 			}
-			case 'awareness':
-				awarenessProtocol.applyAwarenessUpdate(room.awareness, message.update, REMOTE);
-				room.broadcast(awarenessMessage(message.update));
+			case 'awareness': {
+				let admitted: Uint8Array | undefined;
+				try {
+					admitted = room.admitAwareness(message.update, REMOTE);
+				} catch (error) {
+					this.#logger.warn({ err: error, room: room.name }, 'an awareness update from another process did not decode');
+					return;
+				}
+				if (admitted) room.broadcast(awarenessMessage(admitted));
 				return;
+			}
 			case 'snapshot':
 				// The snapshot holds exactly the rows up to `upTo` (and some later ones, still stored as rows).
 				if (room.lastId >= message.upTo) this.#note(room, message.id);
