@@ -57,6 +57,8 @@ export interface GroupRow {
 	joinedAt: number;
 	/** The group's name as a sealed blob (see sealed.ts), so lists can show it before the vault opens. */
 	sealedName: Uint8Array;
+	/** The group moved to a new key without a box for this device (rotation.ts): kept read-only until deleted. */
+	removed?: boolean;
 }
 
 /** A group key. */

@@ -79,6 +79,8 @@ export interface SyncStatus {
 	upload?: { sent: number; total: number };
 	/** A problem the user must know about (storage full, relay refused the room), else undefined. */
 	problem?: 'storageFull' | 'relayRefused' | 'tampered';
+	/** While this device moves the group to its new key (a member was removed or left; rotation.ts). */
+	moving?: true;
 }
 
 /** A group as the device catalogue records it (Dexie). */
@@ -88,6 +90,8 @@ export interface GroupRecord {
 	epoch: number;
 	relayUrl: string;
 	joinedAt: number;
+	/** The group moved to a new key without a key box for this device: it was removed (read-only from then on). */
+	removed?: true;
 }
 
 /**

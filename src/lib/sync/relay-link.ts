@@ -12,7 +12,9 @@ import type { Awareness } from 'y-protocols/awareness';
 import { UPLOAD_PIECE_BYTES, uploadPieces } from './upload';
 
 import {
+	CLOSE,
 	isPermanentRefusal,
+	MESSAGE_FORWARD,
 	MESSAGE_SAVED_STATE,
 	MESSAGE_SYNC,
 	MESSAGE_SYNC_PROGRESS
@@ -39,6 +41,8 @@ export interface RelayLinkEvents {
 	onRefused(): void;
 	/** Another member's presence changed. */
 	onPresenceChange(): void;
+	/** The room is frozen: the relay sent the forwarding record it holds (PROTOCOL.md, "Forwarding and freezing"). */
+	onForward?(record: Uint8Array): void;
 }
 
 /** One vault's relay connection. */
@@ -55,6 +59,9 @@ export class RelayLink {
 	 */
 	#upload: { socket: WebSocket; pieces: UploadPiece[] } | undefined;
 	#events: RelayLinkEvents;
+	#frozen = false;
+	/** The last connection's first sync finished (it stays true when a frozen room then closes the connection). */
+	#readAll = false;
 
 	constructor(options: {
 		relayUrl: string;
@@ -85,6 +92,12 @@ export class RelayLink {
 			this.#savedState = Y.decodeStateVector(stateVector);
 			void this.#relayState.save(stateVector).catch(() => undefined);
 			if (this.#upload && this.#upload.pieces.every((piece) => this.#stored(piece))) this.#upload = undefined;
+			events.onChange();
+		};
+		provider.messageHandlers[MESSAGE_FORWARD] = (_encoder, decoder) => {
+			const record = decoding.readVarUint8Array(decoder);
+			this.#frozen = true;
+			events.onForward?.(record);
 			events.onChange();
 		};
 		provider.messageHandlers[MESSAGE_SYNC_PROGRESS] = (_encoder, decoder) => {
@@ -118,14 +131,18 @@ export class RelayLink {
 		provider.on('status', ({ status }: { status: string }) => {
 			// An upload ends with its connection; a new one answers the relay's state vector afresh.
 			if (status !== 'connected') this.#upload = undefined;
+			if (status === 'connecting') this.#readAll = false;
 			events.onChange();
 		});
 		provider.on('sync', (synced: boolean) => {
 			if (synced) this.#progress = undefined;
+			if (synced) this.#readAll = true;
 			events.onChange();
 		});
 		provider.on('connection-close', (event: CloseEvent | null) => {
-			if (event && isPermanentRefusal(event.code)) events.onRefused();
+			// A frozen room refuses writes by design: the vault moves to the new epoch instead.
+			if (event?.code === CLOSE.ROOM_FROZEN) this.#frozen = true;
+			else if (event && isPermanentRefusal(event.code)) events.onRefused();
 			events.onChange();
 		});
 		// Only others' states need opening; our own change (origin 'local') leaves theirs as they were.
@@ -266,6 +283,33 @@ export class RelayLink {
 		const known = new Map(this.#savedState);
 		for (const [client, clock] of this.#received) if (clock > (known.get(client) ?? 0)) known.set(client, clock);
 		return known;
+	}
+
+	/**
+	 * Whether this device holds everything the room held at its last first sync: synced now, or synced before a
+	 * frozen room closed the connection (it refuses the writes every reconnecting member sends).
+	 */
+	get caughtUp(): boolean {
+		return this.#provider.synced || (this.#frozen && this.#readAll);
+	}
+
+	/** Whether the relay said this room is frozen (a forwarding record, or a write refused with ROOM_FROZEN). */
+	get frozen(): boolean {
+		return this.#frozen;
+	}
+
+	/**
+	 * Sends a forwarding record (the relay keeps the first one a room receives and freezes the room); false when
+	 * not connected. The relay answers every member with the record it kept (`onForward`).
+	 */
+	forward(record: Uint8Array): boolean {
+		const ws = this.#provider.ws;
+		if (!ws || !this.#provider.wsconnected || ws.readyState !== ws.OPEN) return false;
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, MESSAGE_FORWARD);
+		encoding.writeVarUint8Array(encoder, record);
+		ws.send(encoding.toUint8Array(encoder));
+		return true;
 	}
 
 	/** Reconnects now, instead of waiting for the backoff. */

@@ -31,6 +31,7 @@ import { StatusReporter, syncState, uncovered } from './sync-status';
 import { PresenceChannel } from './presence';
 import { COMPACT_JITTER_MS, MAX_BLOB_BYTES, planCompaction, type CompactionPlan } from './compaction';
 import { uploadPieces } from './upload';
+import { FORWARD_DOC_ID } from './rotation';
 import { mayAuthor, rosterName, type Roster, type RosterAction, type RosterEntry } from './roster';
 import { onlyOwnRosterOps, RosterLog } from './roster-log';
 import { INVITE_ID_BYTES } from './invite';
@@ -135,6 +136,15 @@ function arrayName(docId: string): string {
 	return DOC_PREFIX + docId;
 }
 
+/**
+ * A document's whole state as compaction writes it: one v2 update, or parts of at most MAX_BLOB_BYTES (each
+ * a valid update) when larger. Key rotation writes its snapshots the same way.
+ */
+export function snapshotParts(doc: Y.Doc): Uint8Array[] {
+	const snapshot = Y.encodeStateAsUpdateV2(doc);
+	return snapshot.byteLength <= MAX_BLOB_BYTES ? [snapshot] : uploadPieces(doc, new Map(), MAX_BLOB_BYTES).map((piece) => Y.convertUpdateFormatV1ToV2(piece));
+}
+
 /** One open group vault. */
 export class Vault implements GroupVault {
 	readonly id: string;
@@ -158,6 +168,9 @@ export class Vault implements GroupVault {
 	#problem: SyncStatus['problem'];
 	#closed = false;
 	#unsealedFailures = 0;
+	#forwardListeners = new Set<(record: Uint8Array) => void>();
+	/** Set while this device moves the group's documents to the next epoch ("Moving to the group's new key…"). */
+	#moving = false;
 
 	private constructor(options: VaultOptions) {
 		this.#options = options;
@@ -247,7 +260,10 @@ export class Vault implements GroupVault {
 				onRefused: () => {
 					this.#problem = 'relayRefused';
 				},
-				onPresenceChange: () => this.#presence?.read()
+				onPresenceChange: () => this.#presence?.read(),
+				onForward: (record) => {
+					for (const listener of this.#forwardListeners) listener(record);
+				}
 			}
 		});
 		this.#link = link;
@@ -622,9 +638,7 @@ export class Vault implements GroupVault {
 		const merged = plan.merge.map((index) => current[index]!);
 		let replacements: Uint8Array[];
 		if (plan.kind === 'snapshot') {
-			const snapshot = Y.encodeStateAsUpdateV2(inner.doc);
-			replacements =
-				snapshot.byteLength <= MAX_BLOB_BYTES ? [snapshot] : uploadPieces(inner.doc, new Map(), MAX_BLOB_BYTES).map((piece) => Y.convertUpdateFormatV1ToV2(piece));
+			replacements = snapshotParts(inner.doc);
 		} else {
 			const opened = await Promise.all(merged.map((blob) => this.#sealer.open(docId, blob)));
 			replacements = [Y.mergeUpdatesV2(opened.map(updateOf))];
@@ -705,6 +719,79 @@ export class Vault implements GroupVault {
 		this.#index.countSent(docId, toBase64Url(this.#options.device.publicKey), sent);
 	}
 
+	// ——— epochs (rotation.ts) ———
+
+	/** The ids of every inner document this vault holds blobs of. */
+	docIds(): string[] {
+		return [...this.outer.share.keys()].filter((name) => name.startsWith(DOC_PREFIX)).map((name) => name.slice(DOC_PREFIX.length));
+	}
+
+	/**
+	 * Writes `update` (v2) into a document as compaction writes a snapshot: sealed by this device in parts of
+	 * at most MAX_BLOB_BYTES, added in one outer transaction, and applied to the document if it is open. Key
+	 * rotation writes each document's state into the new epoch this way, and a member moving over its diff.
+	 */
+	async importUpdate(docId: string, update: Uint8Array): Promise<void> {
+		let parts = [update];
+		if (update.byteLength > MAX_BLOB_BYTES) {
+			const source = new Y.Doc();
+			Y.applyUpdateV2(source, update);
+			parts = snapshotParts(source);
+			source.destroy();
+		}
+		const sealed = await Promise.all(parts.map((part) => this.#sealer.seal(docId, part)));
+		if (this.#closed) throw new Error('the vault is closed');
+		const inner = this.#docs.get(docId);
+		this.outer.transact(() => {
+			const blobs = this.#blobs(docId);
+			blobs.push(sealed);
+			if (inner) this.#markOwn(inner, blobs, sealed.length);
+		}, LOCAL);
+		if (inner) Y.applyUpdateV2(inner.doc, update, FROM_VAULT);
+		this.#queueStatus();
+	}
+
+	/** Seals a forwarding record's content under this epoch's key (rotation.ts, FORWARD_DOC_ID). */
+	sealForward(plaintext: Uint8Array): Promise<Uint8Array> {
+		return this.#sealer.seal(FORWARD_DOC_ID, plaintext);
+	}
+
+	/** Opens a forwarding record sealed under this epoch's key; rejects with SealError. */
+	openForward(record: Uint8Array): Promise<OpenedBlob> {
+		return this.#sealer.open(FORWARD_DOC_ID, record);
+	}
+
+	/** Sends a forwarding record into this epoch's room (the relay freezes it); false when not connected. */
+	forward(record: Uint8Array): boolean {
+		return this.#link?.forward(record) ?? false;
+	}
+
+	/** Called with each forwarding record the relay sends: the room is frozen, the group moved on. */
+	onForward(listener: (record: Uint8Array) => void): () => void {
+		this.#forwardListeners.add(listener);
+		return () => this.#forwardListeners.delete(listener);
+	}
+
+	/** Whether this device read everything the room held (see RelayLink.caughtUp). */
+	get caughtUp(): boolean {
+		return this.#link?.caughtUp ?? false;
+	}
+
+	/** Whether the relay froze this epoch's room. */
+	get frozen(): boolean {
+		return this.#link?.frozen ?? false;
+	}
+
+	/** Whether anything this device holds is not yet on the relay (every document). */
+	get pendingAnywhere(): boolean {
+		return this.docIds().some((docId) => this.isPendingOnRelay(docId));
+	}
+
+	set moving(moving: boolean) {
+		this.#moving = moving;
+		this.#queueStatus();
+	}
+
 	// ——— status ———
 
 	status(): SyncStatus {
@@ -725,6 +812,7 @@ export class Vault implements GroupVault {
 		if (upload) status.upload = upload;
 		if (this.#problem) status.problem = this.#problem;
 		else if (this.heldBlobs > 0) status.problem = 'tampered';
+		if (this.#moving) status.moving = true;
 		return status;
 	}
 

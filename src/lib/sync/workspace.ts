@@ -14,7 +14,9 @@ import {
 	type Workspace
 } from './api';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
+import * as Y from 'yjs';
 import { keyIdOf, newDeviceKeys, newGroupId, newGroupKey, type DeviceKeys, type GroupKey } from './crypto';
+import { boxHolders, departedHolders, encodeForwardRecord, forwardRecord, openForwardBox, parseForwardRecord } from './rotation';
 import { newBoxKeys, type BoxKeys } from './key-box';
 import { directJoinProof, MAX_NAME_LENGTH, rosterEntry, type RosterEntry } from './roster';
 import { DoorLink, revokeDoor, type DoorInfo } from './door';
@@ -115,7 +117,8 @@ export function combineStatus(statuses: SyncStatus[], online: boolean): SyncStat
 	const state = online ? statuses.map((status) => status.state).sort((a, b) => rank[a] - rank[b])[0]! : 'offline';
 	const progress = statuses.find((status) => status.progress)?.progress;
 	const upload = statuses.find((status) => status.upload)?.upload;
-	return { state, pending, ...(problem ? { problem } : {}), ...(progress ? { progress } : {}), ...(upload ? { upload } : {}) };
+	const moving = statuses.some((status) => status.moving);
+	return { state, pending, ...(problem ? { problem } : {}), ...(progress ? { progress } : {}), ...(upload ? { upload } : {}), ...(moving ? { moving: true as const } : {}) };
 }
 
 class LocalWorkspace implements Workspace {
@@ -133,6 +136,13 @@ class LocalWorkspace implements Workspace {
 	#requests = new Map<string, { record: JoinRequestRecord; link?: DoorLink; off?: () => void }>();
 	#requestListeners = new Set<(requests: JoinRequestState[]) => void>();
 	#cleanup: (() => void)[] = [];
+	#epochWatch = new Map<string, () => void>();
+	/** Groups this device is rotating or moving to a new epoch now. */
+	#rotations = new Set<string>();
+	#following = new Set<string>();
+	/** The new epoch a rotation of this device prepared, until the relay says whose record won. */
+	#prepared = new Map<string, { keyId: string; vault: Vault }>();
+	#closing = false;
 
 	constructor(db: CatalogueDb, options: WorkspaceOptions) {
 		this.#db = db;
@@ -154,7 +164,9 @@ class LocalWorkspace implements Workspace {
 		const rows = await this.#db.groups.orderBy('id').toArray();
 		rows.sort((a, b) => a.joinedAt - b.joinedAt);
 		this.#records = [];
-		for (const row of rows) this.#records.push({ id: row.id, name: await this.#openName(row), epoch: row.epoch, relayUrl: row.relayUrl, joinedAt: row.joinedAt });
+		for (const row of rows) {
+			this.#records.push({ id: row.id, name: await this.#openName(row), epoch: row.epoch, relayUrl: row.relayUrl, joinedAt: row.joinedAt, ...(row.removed ? { removed: true as const } : {}) });
+		}
 		this.#listenToBrowser();
 		if (this.#identity) await this.#loadJoinRequests();
 		return this;
@@ -283,14 +295,25 @@ class LocalWorkspace implements Workspace {
 		const row = await this.#db.groups.get(groupId);
 		if (!row) throw new Error('This group is not on this device');
 		const keys = await this.#db.keys.where('groupId').equals(groupId).toArray();
-		const byId = new Map(keys.map((key) => [key.keyId, { keyId: key.keyId, key: key.key }]));
-		const current = keys.filter((key) => key.epoch === row.epoch).map((key) => byId.get(key.keyId)!)[0];
+		const current = keys.find((key) => key.epoch === row.epoch);
 		if (!current) throw new Error('The key of this group is missing on this device');
+		const key = { keyId: current.keyId, key: current.key };
+		// A removed member's device keeps what it had, read-only: it never connects again.
+		const vault = await this.#openEpoch(groupId, row.epoch, row.relayUrl, key, !row.removed);
+		this.#adopt(vault, key, !row.removed);
+		return vault;
+	}
+
+	/** Opens the vault of one epoch of a group with its key (every key of the group this device holds opens blobs). */
+	async #openEpoch(groupId: string, epoch: number, relayUrl: string, current: GroupKey, connect = true): Promise<Vault> {
+		const keys = await this.#db.keys.where('groupId').equals(groupId).toArray();
+		const byId = new Map(keys.map((key) => [key.keyId, { keyId: key.keyId, key: key.key }]));
+		byId.set(current.keyId, current);
 		const device = this.#device();
-		const vault = await Vault.open({
+		return Vault.open({
 			groupId,
-			epoch: row.epoch,
-			relayUrl: row.relayUrl,
+			epoch,
+			relayUrl,
 			currentKey: current,
 			keys: (keyId) => byId.get(keyId),
 			device: device.keys,
@@ -299,24 +322,32 @@ class LocalWorkspace implements Workspace {
 			relayState: {
 				load: async () => {
 					const state = await this.#db.relayStates.get(groupId);
-					return state && state.epoch === row.epoch ? state.stateVector : undefined;
+					return state && state.epoch === epoch ? state.stateVector : undefined;
 				},
 				save: async (stateVector) => {
-					await this.#db.relayStates.put({ groupId, epoch: row.epoch, stateVector });
+					await this.#db.relayStates.put({ groupId, epoch, stateVector });
 				}
 			},
 			WebSocket: this.#options.WebSocket,
 			online: () => this.#online(),
 			now: this.#options.now,
-			connect: this.#options.connect,
+			connect: connect && (this.#options.connect ?? true),
 			batchDelayMs: this.#options.batchDelayMs,
 			journal: localJournal(`${this.#options.namespace ?? ''}fieldbook.journal.${groupId}`)
 		});
+	}
+
+	/** Makes `vault` the group's open vault: status, name, joins, door keeping and epoch changes follow it. */
+	#adopt(vault: Vault, current: GroupKey, member = true): void {
+		const groupId = vault.id;
+		const device = this.#device();
 		this.#openVaults.set(groupId, vault);
 		this.#vaultStatusOff.set(groupId, vault.onStatus(() => this.#emitStatus()));
 		this.#watchName(vault, current);
+		if (!member) return;
 		void this.#completeJoin(vault).catch(() => undefined);
 		this.#adoptLegacy(vault);
+		this.#watchEpoch(vault);
 		this.#keepers.set(
 			groupId,
 			new DoorKeeper({
@@ -333,7 +364,177 @@ class LocalWorkspace implements Workspace {
 				}
 			})
 		);
-		return vault;
+	}
+
+	/** Undoes `#adopt` (the vault itself stays open). */
+	#unadopt(groupId: string): void {
+		this.#openVaults.delete(groupId);
+		this.#vaultStatusOff.get(groupId)?.();
+		this.#vaultStatusOff.delete(groupId);
+		this.#epochWatch.get(groupId)?.();
+		this.#epochWatch.delete(groupId);
+		this.#keepers.get(groupId)?.close();
+		this.#keepers.delete(groupId);
+	}
+
+	// ——— epochs: removal and leaving rotate the group key (rotation.ts, FORMAT.md "Epochs") ———
+
+	/**
+	 * Follows the group's epoch: a forwarding record from the relay moves this device to the next epoch (or
+	 * tells it it was removed); an admin's device that sees a member gone who still holds the key rotates.
+	 */
+	#watchEpoch(vault: Vault): void {
+		const me = toBase64Url(this.#device().keys.publicKey);
+		const offForward = vault.onForward((record) => void this.#follow(vault, record).catch(() => undefined));
+		const check = () => {
+			if (this.#closing || this.#rotations.has(vault.id) || this.#openVaults.get(vault.id) !== vault) return;
+			if (vault.frozen || !vault.synced || !this.#online()) return;
+			const roster = vault.rosterNow();
+			if (!roster.created || roster.members.get(me)?.role !== 'admin') return;
+			const holders = vault.meta.getMap('epoch').get('holders');
+			if (departedHolders(roster, Array.isArray(holders) ? (holders as string[]) : undefined).length === 0) return;
+			void this.#rotate(vault).catch(() => undefined);
+		};
+		const offRoster = vault.roster.listen(check);
+		const offStatus = vault.onStatus(check);
+		this.#epochWatch.set(vault.id, () => {
+			offForward();
+			offRoster();
+			offStatus();
+		});
+		check();
+	}
+
+	/** Resolves once `condition` holds (checked every 50 ms); rejects when the workspace closes. */
+	async #until(condition: () => boolean): Promise<void> {
+		while (!condition()) {
+			if (this.#closing) throw new Error('The workspace closed');
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+	}
+
+	/**
+	 * Writes into `to` whatever each document of `from` holds that `to` lacks: one Yjs diff per document, sealed
+	 * by this device like a compaction snapshot. Into an empty new epoch that is every document's whole state.
+	 */
+	async #copyInto(from: Vault, to: Vault): Promise<void> {
+		for (const docId of from.docIds()) {
+			const source = await from.open(docId);
+			const target = await to.open(docId);
+			try {
+				const diff = Y.encodeStateAsUpdateV2(source.doc, Y.encodeStateVector(target.doc));
+				if (!Y.snapshotContainsUpdate(Y.snapshot(target.doc), Y.convertUpdateFormatV2ToV1(diff))) await to.importUpdate(docId, diff);
+			} finally {
+				await source.close();
+				await target.close();
+			}
+		}
+	}
+
+	/**
+	 * Rotates the group key (this device is an admin): a new key and epoch, every document's state written into
+	 * the new room, then a forwarding record with a key box for every remaining member sent into the old room.
+	 * The relay answers with the record it kept, and `#follow` moves this device over (to the winner's epoch when
+	 * another admin rotated first).
+	 */
+	async #rotate(old: Vault): Promise<void> {
+		const id = old.id;
+		if (this.#rotations.has(id)) return;
+		this.#rotations.add(id);
+		old.moving = true;
+		try {
+			const device = this.#device();
+			const epoch = old.epoch + 1;
+			const key = newGroupKey(id, epoch);
+			await this.#db.keys.put({ groupId: id, keyId: key.keyId, epoch, key: key.key });
+			old.flushAll();
+			const fresh = await this.#openEpoch(id, epoch, old.relayUrl, key);
+			this.#prepared.set(id, { keyId: key.keyId, vault: fresh });
+			await this.#copyInto(old, fresh);
+			const roster = old.rosterNow();
+			fresh.meta.getMap('epoch').set('holders', boxHolders(roster).map((member) => member.key));
+			fresh.flushAll();
+			// The new room holds every document before the old one points to it.
+			await this.#until(() => fresh.synced && !fresh.pendingAnywhere);
+			const record = forwardRecord({ groupId: id, epoch, key, roster, admin: device.keys, at: this.#options.now?.() ?? Date.now() });
+			const sealed = await old.sealForward(encodeForwardRecord(record));
+			await this.#until(() => old.frozen || old.forward(sealed));
+		} catch (error) {
+			old.moving = false;
+			this.#rotations.delete(id);
+			throw error;
+		}
+	}
+
+	/**
+	 * Acts on a forwarding record of `old`'s room: with a key box for this device, moves to the new epoch —
+	 * writes into it whatever its documents hold that the new epoch lacks — and makes it the group's vault;
+	 * without one, this device was removed. A record not sealed under the group key or not signed by an admin
+	 * of the roster is ignored.
+	 */
+	async #follow(old: Vault, bytes: Uint8Array): Promise<void> {
+		const id = old.id;
+		if (this.#following.has(id) || this.#openVaults.get(id) !== old) return;
+		this.#following.add(id);
+		try {
+			let opened;
+			try {
+				opened = await old.openForward(bytes);
+			} catch {
+				return;
+			}
+			const record = parseForwardRecord(opened.plaintext);
+			if (!record || record.epoch !== old.epoch + 1) return;
+			// The roster as the frozen room holds it: the record's author must be an admin there.
+			await this.#until(() => old.caughtUp);
+			const roster = old.rosterNow();
+			if (roster.created && roster.members.get(opened.author)?.role !== 'admin') return;
+			const device = this.#device();
+			const key = openForwardBox(record, { groupId: id, me: toBase64Url(device.keys.publicKey), box: device.box, author: opened.author });
+			if (!key) return await this.#markRemoved(old);
+			old.moving = true;
+			await this.#db.keys.put({ groupId: id, keyId: key.keyId, epoch: record.epoch, key: key.key });
+			const prepared = this.#prepared.get(id);
+			this.#prepared.delete(id);
+			let fresh: Vault;
+			if (prepared?.keyId === key.keyId) fresh = prepared.vault;
+			else {
+				// Another admin's record won: this device's own new epoch is dropped, its changes merge into the winner.
+				if (prepared) await prepared.vault.destroyLocal();
+				fresh = await this.#openEpoch(id, record.epoch, old.relayUrl, key);
+			}
+			await this.#until(() => fresh.synced);
+			old.flushAll();
+			await this.#copyInto(old, fresh);
+			fresh.flushAll();
+			const groupRecord = this.#records.find((candidate) => candidate.id === id);
+			const sealedName = await this.#sealName({ id, epoch: record.epoch }, groupRecord?.name ?? '', key);
+			await this.#db.groups.update(id, { epoch: record.epoch, sealedName });
+			this.#unadopt(id);
+			this.#vaults.set(id, Promise.resolve(fresh));
+			await old.destroyLocal();
+			this.#adopt(fresh, key);
+			if (groupRecord) groupRecord.epoch = record.epoch;
+			this.#emitGroups();
+			this.#emitStatus();
+		} finally {
+			this.#following.delete(id);
+			this.#rotations.delete(id);
+		}
+	}
+
+	/** The group moved on without this device: it keeps what it had, read-only, and never connects again. */
+	async #markRemoved(vault: Vault): Promise<void> {
+		vault.disconnect();
+		this.#epochWatch.get(vault.id)?.();
+		this.#epochWatch.delete(vault.id);
+		this.#keepers.get(vault.id)?.close();
+		this.#keepers.delete(vault.id);
+		await this.#db.groups.update(vault.id, { removed: true });
+		const record = this.#records.find((candidate) => candidate.id === vault.id);
+		if (record) record.removed = true;
+		this.#emitGroups();
+		this.#emitStatus();
 	}
 
 	/** Keeps the catalogue's sealed name in step with the meta doc (a rename by any member). */
@@ -458,12 +659,8 @@ class LocalWorkspace implements Workspace {
 		const vault = await this.#vaults.get(id)?.catch(() => undefined);
 		if (vault) await this.#announceLeave(vault);
 		this.#vaults.delete(id);
-		this.#openVaults.delete(id);
 		localJournal(`${this.#options.namespace ?? ''}fieldbook.journal.${id}`)?.clear();
-		this.#vaultStatusOff.get(id)?.();
-		this.#vaultStatusOff.delete(id);
-		this.#keepers.get(id)?.close();
-		this.#keepers.delete(id);
+		this.#unadopt(id);
 		if (vault) await vault.destroyLocal();
 		await this.#db.transaction('rw', this.#db.groups, this.#db.keys, this.#db.relayStates, async () => {
 			await this.#db.groups.delete(id);
@@ -693,7 +890,12 @@ class LocalWorkspace implements Workspace {
 	}
 
 	async close(): Promise<void> {
+		this.#closing = true;
 		for (const off of this.#cleanup) off();
+		for (const off of this.#epochWatch.values()) off();
+		this.#epochWatch.clear();
+		for (const { vault } of this.#prepared.values()) await vault.close().catch(() => undefined);
+		this.#prepared.clear();
 		for (const keeper of this.#keepers.values()) keeper.close();
 		this.#keepers.clear();
 		for (const held of this.#requests.values()) {
