@@ -107,7 +107,13 @@ describe('room names and tokens', () => {
 
 		// The door's own room token (in every request link) and any other token are refused, known or not.
 		const refusals = [];
-		for (const [name, bearer] of [[door, doorToken], [door, randomToken()], [unknownDoor, doorToken], [unknownDoor, revokeToken]]) {
+		const attempts: [string, string][] = [
+			[door, doorToken],
+			[door, randomToken()],
+			[unknownDoor, doorToken],
+			[unknownDoor, revokeToken]
+		];
+		for (const [name, bearer] of attempts) {
 			const response = await revoke(name, bearer);
 			refusals.push({ status: response.status, body: await response.text() });
 		}

@@ -6,6 +6,7 @@
 import type { Awareness } from 'y-protocols/awareness';
 import type { Presence } from './api';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
+import { claimedAuthorOfBlob, SealError } from './sealed';
 import type { Sealer } from './sealer';
 
 /** Presence is sealed like a document, under this reserved id. */
@@ -15,6 +16,44 @@ export const PRESENCE_DOC_ID = 'presence';
  * every member opens every presence state it hears, so per-keystroke presence would cost typing time.
  */
 export const PRESENCE_INTERVAL_MS = 250;
+/**
+ * Presence states opened (verified and decrypted) per member and second, at most: what one member publishes
+ * at PRESENCE_INTERVAL_MS. States past it wait unopened (the newest is opened once the member's budget
+ * allows), so a member flooding the room with sealed states costs the others' phones a few opens a second.
+ */
+export const PRESENCE_OPENS_PER_SECOND = 1000 / PRESENCE_INTERVAL_MS;
+/** Opens of client ids not seen opening before, per second, whatever key they name (before a roster says who may). */
+const NEWCOMER_OPENS_PER_SECOND = 4 * PRESENCE_OPENS_PER_SECOND;
+
+/** A token bucket of opens: holds up to one second's worth. */
+class OpenBudget {
+	#tokens: number;
+	#at: number;
+
+	constructor(
+		readonly perSecond: number,
+		now: number
+	) {
+		this.#tokens = perSecond;
+		this.#at = now;
+	}
+
+	/** Takes one open if there is one; otherwise says in how many ms there will be. */
+	take(now: number): number {
+		this.#tokens = Math.min(this.perSecond, this.#tokens + ((now - this.#at) / 1000) * this.perSecond);
+		this.#at = now;
+		if (this.#tokens >= 1) {
+			this.#tokens -= 1;
+			return 0;
+		}
+		return Math.ceil(((1 - this.#tokens) / this.perSecond) * 1000);
+	}
+
+	/** Whether the bucket is full again (it can be forgotten). */
+	full(now: number): boolean {
+		return this.#tokens + ((now - this.#at) / 1000) * this.perSecond >= this.perSecond;
+	}
+}
 
 /** A sealed presence state as other members see it. */
 interface PresenceState {
@@ -50,6 +89,20 @@ export class PresenceChannel {
 	#generation = 0;
 	/** Opened presence states by client, kept while unchanged: a state is opened (and verified) once. */
 	#opened = new Map<number, { sealed: string; state: PresenceState | undefined }>();
+	/**
+	 * Open budgets (PRESENCE_OPENS_PER_SECOND): per member key for the client ids that opened under it before,
+	 * and per named key for client ids new to it, so states forged in a member's name cannot use up that
+	 * member's own budget.
+	 */
+	#budgets = new Map<string, OpenBudget>();
+	#newcomers: OpenBudget;
+	/** States not opened yet (over budget, or of a key not shown), decoded once. */
+	#waiting = new Map<number, { sealed: string; blob: Uint8Array | undefined; claimed: string | undefined }>();
+	/** Client ids whose state was signed by another key than it named: never opened again. */
+	#forged = new Set<number>();
+	/** A read is due once a budget allows the states left unopened. */
+	#retry: ReturnType<typeof setTimeout> | undefined;
+	readonly #now: () => number;
 
 	constructor(options: {
 		room: Awareness;
@@ -61,6 +114,8 @@ export class PresenceChannel {
 		allowed?: (key: string) => boolean;
 		/** The name the roster gives a device key, which wins over the name in its presence. */
 		nameOf?: (key: string) => string | undefined;
+		/** The clock of the open budgets (Date.now when left out). */
+		now?: () => number;
 	}) {
 		this.#room = options.room;
 		this.#sealer = options.sealer;
@@ -69,6 +124,8 @@ export class PresenceChannel {
 		this.#docs = options.docs;
 		this.#allowed = options.allowed ?? (() => true);
 		this.#nameOf = options.nameOf ?? (() => undefined);
+		this.#now = options.now ?? Date.now;
+		this.#newcomers = new OpenBudget(NEWCOMER_OPENS_PER_SECOND, this.#now());
 	}
 
 	/** Publishes presence now, or once the current interval ends when it was published a moment ago. */
@@ -107,20 +164,57 @@ export class PresenceChannel {
 		);
 	}
 
-	/** Opens one member's sealed presence; undefined when it does not open or is not theirs. */
-	#open(clientId: number, sealed: string): PresenceState | undefined {
+	/**
+	 * Opens one member's sealed presence; undefined when it does not open or is not theirs. A state the
+	 * budget cannot open now keeps the client's last opened state (`waitMs` says when to read again).
+	 */
+	#open(clientId: number, sealed: string): { state: PresenceState | undefined; waitMs?: number } {
 		const known = this.#opened.get(clientId);
-		if (known?.sealed === sealed) return known.state;
+		if (known?.sealed === sealed) return { state: known.state };
+		const kept = { state: known?.state };
+		if (this.#forged.has(clientId)) return kept;
+		let waiting = this.#waiting.get(clientId);
+		if (waiting?.sealed !== sealed) {
+			let blob: Uint8Array | undefined;
+			try {
+				blob = fromBase64Url(sealed);
+			} catch {
+				blob = undefined;
+			}
+			waiting = { sealed, blob, claimed: blob && claimedAuthorOfBlob(blob) };
+			this.#waiting.set(clientId, waiting);
+		}
+		const { blob, claimed } = waiting;
+		// Only a key that may be shown is worth a signature check.
+		if (!blob || !claimed || !this.#allowed(claimed)) return kept;
+		const waitMs = this.#take(clientId, claimed, known?.state?.publicKey === claimed);
+		if (waitMs > 0) return { ...kept, waitMs };
 		let state: PresenceState | undefined;
 		try {
-			const opened = this.#sealer.openNow(PRESENCE_DOC_ID, fromBase64Url(sealed));
+			const opened = this.#sealer.openNow(PRESENCE_DOC_ID, blob);
 			const parsed = JSON.parse(fromUtf8(opened.plaintext)) as PresenceState;
 			if (typeof parsed.name === 'string' && parsed.publicKey === opened.author) state = parsed;
-		} catch {
+			else if (parsed.publicKey !== opened.author) this.#forged.add(clientId);
+		} catch (error) {
+			if (error instanceof SealError && error.code === 'signature') this.#forged.add(clientId);
 			state = undefined;
 		}
+		this.#waiting.delete(clientId);
 		this.#opened.set(clientId, { sealed, state });
-		return state;
+		return { state };
+	}
+
+	/** Takes one open from the budget of `key` (for a client id that opened under it before, or a new one). */
+	#take(clientId: number, key: string, known: boolean): number {
+		const now = this.#now();
+		if (!known) {
+			const wait = this.#newcomers.take(now);
+			if (wait > 0) return wait;
+		}
+		const name = `${known ? 'known' : 'new'}:${key}`;
+		let budget = this.#budgets.get(name);
+		if (!budget) this.#budgets.set(name, (budget = new OpenBudget(PRESENCE_OPENS_PER_SECOND, now)));
+		return budget.take(now);
 	}
 
 	/** Re-reads the others' states after the room's awareness changed. */
@@ -128,12 +222,14 @@ export class PresenceChannel {
 		const awareness = this.#room;
 		const people: Presence[] = [];
 		const byDoc = new Map<string, Map<number, Record<string, unknown>>>();
+		let retryMs = Infinity;
 		for (const [clientId, raw] of awareness.getStates()) {
 			if (clientId === awareness.clientID) continue;
 			const sealed = (raw as { e?: unknown }).e;
 			if (typeof sealed !== 'string') continue;
 			// A presence state that does not open is someone else's business: it is left out.
-			const state = this.#open(clientId, sealed);
+			const { state, waitMs } = this.#open(clientId, sealed);
+			if (waitMs !== undefined) retryMs = Math.min(retryMs, waitMs);
 			if (!state || !this.#allowed(state.publicKey)) continue;
 			const name = this.#nameOf(state.publicKey) ?? state.name;
 			people.push({ clientId, name, publicKey: state.publicKey, ...(state.docId ? { docId: state.docId } : {}) });
@@ -144,6 +240,16 @@ export class PresenceChannel {
 			}
 		}
 		for (const clientId of this.#opened.keys()) if (!awareness.getStates().has(clientId)) this.#opened.delete(clientId);
+		for (const clientId of this.#forged) if (!awareness.getStates().has(clientId)) this.#forged.delete(clientId);
+		for (const clientId of this.#waiting.keys()) if (!awareness.getStates().has(clientId)) this.#waiting.delete(clientId);
+		const now = this.#now();
+		for (const [name, budget] of this.#budgets) if (budget.full(now)) this.#budgets.delete(name);
+		if (retryMs < Infinity && !this.#retry && !this.#closed) {
+			this.#retry = setTimeout(() => {
+				this.#retry = undefined;
+				this.read();
+			}, retryMs);
+		}
 		this.#people = people;
 		for (const listener of this.#listeners) listener(people);
 		for (const doc of this.#docs()) feedAwareness(doc.awareness, byDoc.get(doc.docId) ?? new Map());
@@ -161,6 +267,7 @@ export class PresenceChannel {
 	close(): void {
 		this.#closed = true;
 		clearTimeout(this.#timer);
+		clearTimeout(this.#retry);
 	}
 }
 

@@ -67,6 +67,11 @@ export function keyIdOfBlob(blob: Uint8Array): string | undefined {
 	return blob.byteLength >= HEADER_BYTES ? toBase64Url(blob.subarray(1, 1 + KEY_ID_BYTES)) : undefined;
 }
 
+/** Reads the author key a blob's header names, without opening it (unverified: only opening proves it). */
+export function claimedAuthorOfBlob(blob: Uint8Array): string | undefined {
+	return blob.byteLength >= HEADER_BYTES ? toBase64Url(blob.subarray(HEADER_BYTES - PUBLIC_KEY_BYTES, HEADER_BYTES)) : undefined;
+}
+
 /** A blob split into the parts opening checks. */
 export interface SealedParts {
 	version: SealedVersion;

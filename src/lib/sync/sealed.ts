@@ -11,6 +11,7 @@ import { randomBytes, sign, signatures, verify, type DeviceKeys, type GroupKey, 
 import { associatedData, decryptParts, HEADER_BYTES, NONCE_BYTES, parseSealed, SEALED_VERSION, SealError, type OpenedBlob, type SealContext, type SealedVersion } from './sealed-format';
 
 export {
+	claimedAuthorOfBlob,
 	HEADER_BYTES,
 	keyIdOfBlob,
 	NONCE_BYTES,
