@@ -21,9 +21,9 @@ export interface AddressConnections {
 	close(): Promise<void>;
 }
 
-/** Key prefixes, so a shared Redis can carry other things too. */
-export const ADDRESS_PREFIX = 'fieldbook:conns:';
-export const ALIVE_PREFIX = 'fieldbook:relay-alive:';
+/** Key names after the deployment's prefix (REDIS_PREFIX), so a shared Redis can carry other things too. */
+export const ADDRESS_KEY = 'conns:';
+export const ALIVE_KEY = 'relay-alive:';
 /** How often a process says it is alive and writes its counts again. */
 export const HEARTBEAT_MS = 5_000;
 /** A process that has not said so for this long is taken for dead and its connections stop counting. */
@@ -70,12 +70,14 @@ export function memoryAddressConnections(): AddressConnections {
 }
 
 /**
- * Counts shared through Redis at `url` (resolves once connected). While Redis cannot be reached, each
+ * Counts shared through Redis at `url` under keys starting with `prefix` (resolves once connected). While Redis cannot be reached, each
  * process applies the limit to its own connections only: an outage loosens the limit, it never refuses
  * every connection.
  */
-export async function redisAddressConnections(url: string, onError: (error: unknown) => void = () => {}): Promise<AddressConnections> {
+export async function redisAddressConnections(url: string, prefix: string, onError: (error: unknown) => void = () => {}): Promise<AddressConnections> {
 	const id = randomUUID();
+	const addressKey = prefix + ADDRESS_KEY;
+	const aliveKey = prefix + ALIVE_KEY;
 	const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
 	client.on('error', onError);
 	client.defineCommand('fieldbookAcquire', { numberOfKeys: 1, lua: ACQUIRE });
@@ -89,18 +91,18 @@ export async function redisAddressConnections(url: string, onError: (error: unkn
 	function write(address: string): void {
 		if (closed || client.status !== 'ready') return;
 		const count = counts.get(address) ?? 0;
-		const key = ADDRESS_PREFIX + address;
+		const key = addressKey + address;
 		const done = count > 0 ? client.multi().hset(key, id, count).pexpire(key, ALIVE_TTL_MS).exec() : client.hdel(key, id);
 		done.catch(onError);
 	}
 
 	function beat(): void {
 		if (closed || client.status !== 'ready') return;
-		const pipeline = client.pipeline().set(ALIVE_PREFIX + id, '1', 'PX', ALIVE_TTL_MS);
-		for (const [address, count] of counts) pipeline.hset(ADDRESS_PREFIX + address, id, count).pexpire(ADDRESS_PREFIX + address, ALIVE_TTL_MS);
+		const pipeline = client.pipeline().set(aliveKey + id, '1', 'PX', ALIVE_TTL_MS);
+		for (const [address, count] of counts) pipeline.hset(addressKey + address, id, count).pexpire(addressKey + address, ALIVE_TTL_MS);
 		pipeline.exec().catch(onError);
 	}
-	await client.set(ALIVE_PREFIX + id, '1', 'PX', ALIVE_TTL_MS);
+	await client.set(aliveKey + id, '1', 'PX', ALIVE_TTL_MS);
 	const heartbeat = setInterval(beat, HEARTBEAT_MS);
 	heartbeat.unref();
 	// Back after an outage (perhaps a restarted, empty Redis): say so and write the counts at once.
@@ -120,7 +122,7 @@ export async function redisAddressConnections(url: string, onError: (error: unkn
 			counts.set(address, count);
 			let allowed: boolean;
 			try {
-				allowed = (await acquireScript(ADDRESS_PREFIX + address, id, limit, ALIVE_PREFIX, count, ALIVE_TTL_MS)) === 1;
+				allowed = (await acquireScript(addressKey + address, id, limit, aliveKey, count, ALIVE_TTL_MS)) === 1;
 			} catch (error) {
 				onError(error);
 				allowed = count <= limit;
@@ -134,8 +136,8 @@ export async function redisAddressConnections(url: string, onError: (error: unkn
 		async close() {
 			if (closed) return;
 			clearInterval(heartbeat);
-			const pipeline = client.pipeline().del(ALIVE_PREFIX + id);
-			for (const address of counts.keys()) pipeline.hdel(ADDRESS_PREFIX + address, id);
+			const pipeline = client.pipeline().del(aliveKey + id);
+			for (const address of counts.keys()) pipeline.hdel(addressKey + address, id);
 			closed = true;
 			await pipeline.exec().catch(onError);
 			await client.quit().catch(() => client.disconnect());

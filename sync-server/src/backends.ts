@@ -60,16 +60,16 @@ export async function openBackends(
 	logger: Logger,
 	given: { store?: RoomStore; commonsStore?: CommonsStore } = {}
 ): Promise<Backends> {
-	const { databaseUrl, redisUrl } = config;
+	const { databaseUrl, redisUrl, redisPrefix: prefix } = config;
 	if (!databaseUrl) mkdirSync(config.dataDir, { recursive: true });
 	const commonsStore = given.commonsStore ?? (databaseUrl ? await createPostgresCommonsStore(databaseUrl) : createSqliteCommonsStore(config.dataDir));
 	const store = given.store ?? (databaseUrl ? await createPostgresStore(databaseUrl) : createSqliteStore(config.dataDir));
 	const fanout = redisUrl
-		? await createRedisFanout(redisUrl, { onError: (error) => logger.warn({ err: error }, 'redis') })
+		? await createRedisFanout(redisUrl, { prefix, onError: (error) => logger.warn({ err: error }, 'redis') })
 		: undefined;
-	const rateLimits = redisUrl ? await redisRateLimits(redisUrl, (error) => logger.debug({ err: error }, 'redis limits')) : memoryRateLimits();
+	const rateLimits = redisUrl ? await redisRateLimits(redisUrl, prefix, (error) => logger.debug({ err: error }, 'redis limits')) : memoryRateLimits();
 	const addressConnections = redisUrl
-		? await redisAddressConnections(redisUrl, (error) => logger.debug({ err: error }, 'redis connection counts'))
+		? await redisAddressConnections(redisUrl, prefix, (error) => logger.debug({ err: error }, 'redis connection counts'))
 		: memoryAddressConnections();
 	return {
 		store,

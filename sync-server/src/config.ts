@@ -5,6 +5,9 @@
 import { resolve } from 'node:path';
 import { DEFAULT_MAX_FRAME_BYTES, DEFAULT_SYNC_FRAME_BYTES } from './shared/protocol.js';
 
+/** Start of the Redis keys and channels when REDIS_PREFIX is not set. */
+export const DEFAULT_REDIS_PREFIX = 'fieldbook:';
+
 /** Everything the relay can be told by its environment. */
 export interface RelayConfig {
 	/** TCP port; 0 picks a free one (tests). */
@@ -16,6 +19,8 @@ export interface RelayConfig {
 	databaseUrl: string | undefined;
 	/** Redis URL: updates and presence travel between the relay processes sharing `databaseUrl`. */
 	redisUrl: string | undefined;
+	/** Start of every Redis key and channel of this deployment (REDIS_PREFIX), so deployments can share one Redis. */
+	redisPrefix: string;
 	/** Folder of the built app; undefined serves no app (relay only). */
 	staticDir: string | undefined;
 	logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -175,6 +180,15 @@ function serviceUrl(env: Env, name: string, protocols: string[]): string | undef
 	return raw;
 }
 
+/** REDIS_PREFIX: letters, digits and `:_.-`, at most 64 characters; `fieldbook:` when unset. */
+function redisPrefix(env: Env): string {
+	const raw = env.REDIS_PREFIX;
+	if (raw === undefined) return DEFAULT_REDIS_PREFIX;
+	const prefix = raw.trim();
+	if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(prefix)) throw new ConfigError('REDIS_PREFIX', 'expected 1 to 64 letters, digits or ":_.-"');
+	return prefix;
+}
+
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): RelayConfig {
 	const host = env.HOST?.trim() || '127.0.0.1';
@@ -202,6 +216,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
 		dataDir: resolve(env.DATA_DIR?.trim() || 'data'),
 		databaseUrl,
 		redisUrl,
+		redisPrefix: redisPrefix(env),
 		staticDir,
 		logLevel: logLevel as RelayConfig['logLevel'],
 		commonsAdminToken: adminToken,

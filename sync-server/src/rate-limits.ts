@@ -59,11 +59,11 @@ export function memoryRateLimits(): RateLimits {
 }
 
 /**
- * Limits shared through Redis at `url` (resolves once connected). While Redis cannot be reached each process falls back to its own
+ * Limits shared through Redis at `url` under keys starting with `prefix` (resolves once connected). While Redis cannot be reached each process falls back to its own
  * memory limit (rate-limiter-flexible's insurance limiter): a short outage loosens limits, it never
  * refuses every request.
  */
-export async function redisRateLimits(url: string, onError: (error: unknown) => void = () => {}): Promise<RateLimits> {
+export async function redisRateLimits(url: string, prefix: string, onError: (error: unknown) => void = () => {}): Promise<RateLimits> {
 	// Fail fast while disconnected: a queued limit check would hold up the request it guards.
 	const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
 	client.on('error', onError);
@@ -73,10 +73,10 @@ export async function redisRateLimits(url: string, onError: (error: unknown) => 
 			const duration = Math.max(1, Math.ceil(windowMs / 1000));
 			const limiter = new RateLimiterRedis({
 				storeClient: client,
-				keyPrefix: `fieldbook:limit:${name}`,
+				keyPrefix: `${prefix}limit:${name}`,
 				points: limit,
 				duration,
-				insuranceLimiter: new RateLimiterMemory({ keyPrefix: `fieldbook:limit:${name}`, points: limit, duration })
+				insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${prefix}limit:${name}`, points: limit, duration })
 			});
 			return {
 				async take(key) {
@@ -94,10 +94,10 @@ export async function redisRateLimits(url: string, onError: (error: unknown) => 
 			const duration = Math.max(1, Math.ceil(windowMs / 1000));
 			const limiter = new RateLimiterRedis({
 				storeClient: client,
-				keyPrefix: `fieldbook:quota:${name}`,
+				keyPrefix: `${prefix}quota:${name}`,
 				points: limit,
 				duration,
-				insuranceLimiter: new RateLimiterMemory({ keyPrefix: `fieldbook:quota:${name}`, points: limit, duration })
+				insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${prefix}quota:${name}`, points: limit, duration })
 			});
 			return {
 				async take(key, points) {

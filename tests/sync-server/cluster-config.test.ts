@@ -14,4 +14,11 @@ describe('scale-out configuration', () => {
 		expect(() => loadConfig({ DATABASE_URL: 'postgres://db/x', REDIS_URL: 'http://cache' })).toThrow(/^REDIS_URL/);
 		expect(() => loadConfig({ REDIS_URL: 'redis://cache:6379' })).toThrow(/^REDIS_URL: needs DATABASE_URL/);
 	});
+
+	it('REDIS_PREFIX starts every Redis key and channel, fieldbook: unless set, and refuses odd characters', () => {
+		expect(loadConfig({}).redisPrefix).toBe('fieldbook:');
+		expect(loadConfig({ REDIS_PREFIX: 'movement-a:' }).redisPrefix).toBe('movement-a:');
+		expect(() => loadConfig({ REDIS_PREFIX: 'has space' })).toThrow(/^REDIS_PREFIX/);
+		expect(() => loadConfig({ REDIS_PREFIX: '' })).toThrow(/^REDIS_PREFIX/);
+	});
 });

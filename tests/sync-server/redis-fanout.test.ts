@@ -49,6 +49,25 @@ describe.skipIf(!redisUrl)('Redis fan-out', () => {
 		expect(await a!.healthy()).toBe(true);
 	});
 
+	it('keeps deployments with different REDIS_PREFIX apart on one Redis', async () => {
+		const [a, b, c, d] = await Promise.all(
+			['deployment-a:', 'deployment-a:', 'deployment-b:', 'deployment-b:'].map((prefix) => createRedisFanout(redisUrl!, { prefix }))
+		);
+		opened.push(a!, b!, c!, d!);
+		const room = `room-${Date.now()}`;
+		const atB: FanoutMessage[] = [];
+		const atD: FanoutMessage[] = [];
+		await b!.join(room, (message) => atB.push(message));
+		await d!.join(room, (message) => atD.push(message));
+		a!.publish(room, { kind: 'head', id: 1 });
+		await expect.poll(() => atB).toEqual([{ kind: 'head', id: 1 }]);
+		// Redis ran A's publish before C's: had it reached D, it would come first.
+		c!.publish(room, { kind: 'head', id: 2 });
+		await expect.poll(() => atD.length).toBe(1);
+		expect(atD).toEqual([{ kind: 'head', id: 2 }]);
+		expect(atB).toEqual([{ kind: 'head', id: 1 }]);
+	});
+
 	it('tells each process when Redis is back after a restart, and carries messages again', async () => {
 		const redis = await startRedis();
 		try {

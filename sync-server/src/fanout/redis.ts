@@ -7,10 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { DEFAULT_REDIS_PREFIX } from '../config.js';
 import type { Fanout, FanoutMessage } from './types.js';
 
-/** Prefix of the room channels, so a shared Redis can carry other things too. */
-export const CHANNEL_PREFIX = 'fieldbook:room:';
+/** Room channels are named this after the deployment's prefix (REDIS_PREFIX), so a shared Redis can carry other things too. */
+export const ROOM_CHANNEL = 'room:';
 
 /** Message kinds on the wire (one byte each). */
 const KIND = { update: 0, awareness: 1, snapshot: 2, head: 3 } as const;
@@ -61,9 +62,10 @@ export function decodeFanoutMessage(bytes: Uint8Array): { origin: string; messag
 	}
 }
 
-/** Connects to Redis at `url`; resolves once both connections are ready. */
-export async function createRedisFanout(url: string, options: { onError?: (error: unknown) => void } = {}): Promise<Fanout> {
+/** Connects to Redis at `url`; resolves once both connections are ready. Channels start with `prefix` (REDIS_PREFIX). */
+export async function createRedisFanout(url: string, options: { prefix?: string; onError?: (error: unknown) => void } = {}): Promise<Fanout> {
 	const origin = randomUUID();
+	const channelPrefix = (options.prefix ?? DEFAULT_REDIS_PREFIX) + ROOM_CHANNEL;
 	const connection = {
 		retryStrategy: (attempt: number) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
 		// Fail at once while disconnected instead of queueing without bound: the store has everything.
@@ -91,7 +93,7 @@ export async function createRedisFanout(url: string, options: { onError?: (error
 			// Both connections must be back, and every room subscribed again, before catching up.
 			if (publisher.status !== 'ready' || subscriber.status !== 'ready') return;
 			lost = false;
-			const channels = [...rooms.keys()].map((room) => CHANNEL_PREFIX + room);
+			const channels = [...rooms.keys()].map((room) => channelPrefix + room);
 			void (channels.length > 0 ? subscriber.subscribe(...channels) : Promise.resolve()).then(
 				() => {
 					for (const listener of resumeListeners) listener();
@@ -102,7 +104,7 @@ export async function createRedisFanout(url: string, options: { onError?: (error
 	}
 
 	subscriber.on('messageBuffer', (channel: Buffer, bytes: Buffer) => {
-		const room = channel.toString().slice(CHANNEL_PREFIX.length);
+		const room = channel.toString().slice(channelPrefix.length);
 		const deliver = rooms.get(room);
 		if (!deliver) return;
 		let decoded;
@@ -126,15 +128,15 @@ export async function createRedisFanout(url: string, options: { onError?: (error
 	return {
 		async join(room, deliver) {
 			rooms.set(room, deliver);
-			await subscriber.subscribe(CHANNEL_PREFIX + room);
+			await subscriber.subscribe(channelPrefix + room);
 		},
 		async leave(room) {
 			if (!rooms.delete(room)) return;
-			await subscriber.unsubscribe(CHANNEL_PREFIX + room).catch(report);
+			await subscriber.unsubscribe(channelPrefix + room).catch(report);
 		},
 		publish(room, message) {
 			if (closed) return;
-			publisher.publish(CHANNEL_PREFIX + room, Buffer.from(encodeFanoutMessage(origin, message))).catch((error: unknown) => {
+			publisher.publish(channelPrefix + room, Buffer.from(encodeFanoutMessage(origin, message))).catch((error: unknown) => {
 				lost = true;
 				report(error);
 			});
