@@ -19,7 +19,34 @@ export function formatBytes(bytes: number, locale: Locale): string {
 	}).format(value);
 }
 
-/** Formats a moment as a short local date and time. */
-export function formatDateTime(ms: number, locale: Locale): string {
-	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
+/** What a date shows: the day only, the day and time of day, or the same with the weekday spelled out. */
+export type DateStyle = 'date' | 'dateTime' | 'long';
+
+/** The parts each style shows; every date and time on screen is spelled through these, in both languages. */
+const DATE_PARTS: Record<DateStyle, Intl.DateTimeFormatOptions> = {
+	date: { year: 'numeric', month: 'short', day: 'numeric' },
+	dateTime: { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' },
+	long: { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' }
+};
+
+/** How a moment is spelled: its style, the zone it is read in (the device's by default), whether the zone is named. */
+export interface DateOptions {
+	style?: DateStyle;
+	timeZone?: string;
+	zone?: boolean;
+}
+
+/** The app's one date formatter: the same parts for the same style everywhere, in the app's language. */
+export function dateTimeFormat(locale: Locale | string, { style = 'dateTime', timeZone, zone = false }: DateOptions = {}): Intl.DateTimeFormat {
+	return new Intl.DateTimeFormat(locale, { ...DATE_PARTS[style], ...(timeZone ? { timeZone } : {}), ...(zone && style !== 'date' ? { timeZoneName: 'short' } : {}) });
+}
+
+/** Formats a moment as a date and time of day (or as `options` asks) in the app's language. */
+export function formatDateTime(ms: number, locale: Locale | string, options?: DateOptions): string {
+	return dateTimeFormat(locale, options).format(ms);
+}
+
+/** Formats a moment as its calendar day. */
+export function formatDate(ms: number, locale: Locale | string, timeZone?: string): string {
+	return dateTimeFormat(locale, { style: 'date', timeZone }).format(ms);
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { initAction, toggleRsvp } from '../../src/lib/actions/action';
+import { initAction, setRsvp } from '../../src/lib/actions/action';
 import { initDiscussion, Thread } from '../../src/lib/discussions/thread';
 import type { GroupVault, OpenDoc } from '../../src/lib/sync';
 import { createSqliteStore } from '../../sync-server/src/store/sqlite';
@@ -226,7 +226,7 @@ export async function soakBench(): Promise<BenchRow[]> {
 				actions.push(docId);
 				for (let r = 1; r <= RSVPS_PER_ACTION; r++) {
 					const member = pick(i + week + r);
-					await edit(member, docId, (doc) => void toggleRsvp(doc, author(member), now));
+					await edit(member, docId, (doc) => setRsvp(doc, author(member), 'going', now));
 				}
 			}
 			// Members online at the end of the week have what was written (and the relay has it).

@@ -40,7 +40,7 @@ describe('the .ics file of an action', () => {
 			expect(new Date(event.startDate.toUnixTime() * 1000).toISOString()).toBe('2030-03-31T00:30:00.000Z');
 			expect(new Date(event.endDate.toUnixTime() * 1000).toISOString()).toBe('2030-03-31T02:00:00.000Z');
 			// The screen shows the organisers' time and, below it, the phone's.
-			expect(await page.locator('main').textContent()).toContain('your time');
+			expect(await page.locator('main').textContent()).toContain('Your time: ');
 		} finally {
 			await context.close();
 		}

@@ -6,11 +6,21 @@ import { twoMembers } from '../helpers/flows';
 const session = useAppSession();
 
 async function rsvpText(page: Page): Promise<string> {
-	return (await page.getByRole('region', { name: /coming/ }).textContent()) ?? '';
+	return (await page.getByRole('region', { name: 'Are you going?' }).textContent()) ?? '';
 }
 
-describe("I'm coming", () => {
-	it('two members RSVP, both see a count of 2 with both names, and a second press takes it back', async () => {
+/** Which answer buttons are pressed, by name. */
+async function pressed(page: Page): Promise<string[]> {
+	const group = page.getByRole('group', { name: 'Are you going?' });
+	const names: string[] = [];
+	for (const name of ['Going', 'Maybe', "Can't go"]) {
+		if ((await group.getByRole('button', { name, exact: true }).getAttribute('aria-pressed')) === 'true') names.push(name);
+	}
+	return names;
+}
+
+describe('RSVP: Going, Maybe, Can’t go', () => {
+	it('two members answer, see a count and the names for each answer, change with one tap, and never withdraw by tapping again', async () => {
 		const m = await twoMembers(session.browser, session.relay.url, 'Climate Umeå');
 		try {
 			await m.a.goto(`${m.groupUrlA}/actions`);
@@ -20,33 +30,58 @@ describe("I'm coming", () => {
 			await m.a.getByLabel('Ends').fill('2030-06-12T14:30');
 			await m.a.getByRole('combobox', { name: 'Time zone' }).selectOption('Europe/Stockholm');
 			await m.a.getByRole('textbox', { name: 'Place' }).fill('Rådhustorget');
+			await m.a.getByRole('textbox', { name: 'Description' }).fill('We lie down in front of the town hall for ten minutes.\n\nBring a sign.');
 			await m.a.getByRole('button', { name: 'Save' }).click();
 			await m.a.getByRole('heading', { level: 1, name: 'Die-in at the town hall' }).waitFor();
 			const actionPath = new URL(m.a.url()).pathname.split('/actions/')[1];
 
-			// B finds it among the upcoming actions.
+			// B finds it among the upcoming actions, its time given with a zone.
 			await m.b.goto(`${m.groupUrlB}/actions`);
-			await m.b.getByRole('list', { name: 'Upcoming' }).getByRole('link', { name: /Die-in at the town hall/ }).click({ timeout: 30_000 });
+			const link = m.b.getByRole('list', { name: 'Upcoming' }).getByRole('link', { name: /Die-in at the town hall/ });
+			await link.waitFor({ timeout: 30_000 });
+			expect(await link.textContent()).toMatch(/(GMT|UTC|CES?T)/);
+			await link.click();
 			await m.b.getByRole('heading', { level: 1, name: 'Die-in at the town hall' }).waitFor();
 			expect(m.b.url()).toContain(actionPath);
 			await m.b.getByText('Rådhustorget').waitFor();
 
-			const comingA = m.a.getByRole('button', { name: "I'm coming" });
-			const comingB = m.b.getByRole('button', { name: "I'm coming" });
-			await comingA.click();
-			await comingB.click();
-			expect(await comingA.getAttribute('aria-pressed')).toBe('true');
+			// The three answers are on the first screen of a 360 × 740 phone, none chosen yet.
 			for (const page of [m.a, m.b]) {
-				await expect.poll(() => rsvpText(page), { timeout: 30_000 }).toContain('2 coming');
-				const text = await rsvpText(page);
-				expect(text).toContain('Alice');
-				expect(text).toContain('Bashir');
+				for (const name of ['Going', 'Maybe', "Can't go"]) {
+					const box = (await page.getByRole('button', { name, exact: true }).boundingBox())!;
+					expect(box.y + box.height, name).toBeLessThanOrEqual(740);
+					expect(box.height, name).toBeGreaterThanOrEqual(44);
+				}
+				expect(await pressed(page)).toEqual([]);
 			}
 
-			await comingB.click();
-			expect(await comingB.getAttribute('aria-pressed')).toBe('false');
-			await expect.poll(() => rsvpText(m.a), { timeout: 30_000 }).toContain('1 coming');
-			expect(await rsvpText(m.a)).not.toContain('Bashir');
+			await m.a.getByRole('button', { name: 'Going', exact: true }).click();
+			await m.b.getByRole('button', { name: 'Going', exact: true }).click();
+			expect(await pressed(m.a)).toEqual(['Going']);
+			for (const page of [m.a, m.b]) {
+				await expect.poll(() => rsvpText(page), { timeout: 30_000 }).toContain('2 going: Alice, Bashir');
+				expect(await rsvpText(page)).toContain('0 maybe');
+			}
+
+			// Tapping the chosen answer again keeps it: nothing is withdrawn silently.
+			await m.b.getByRole('button', { name: 'Going', exact: true }).click();
+			expect(await pressed(m.b)).toEqual(['Going']);
+			expect(await rsvpText(m.b)).toContain('2 going');
+
+			// One tap changes the answer.
+			await m.b.getByRole('button', { name: "Can't go", exact: true }).click();
+			expect(await pressed(m.b)).toEqual(["Can't go"]);
+			await expect.poll(() => rsvpText(m.a), { timeout: 30_000 }).toContain("1 can't go: Bashir");
+			expect(await rsvpText(m.a)).toContain('1 going: Alice');
+			await m.a.getByRole('button', { name: 'Maybe', exact: true }).click();
+			expect(await pressed(m.a)).toEqual(['Maybe']);
+			await expect.poll(() => rsvpText(m.b), { timeout: 30_000 }).toContain('1 maybe: Alice');
+			expect(await rsvpText(m.b)).toContain('0 going');
+
+			// The answer survives a reload.
+			await m.b.reload();
+			await m.b.getByRole('heading', { level: 1, name: 'Die-in at the town hall' }).waitFor();
+			await expect.poll(() => pressed(m.b), { timeout: 30_000 }).toEqual(["Can't go"]);
 		} finally {
 			await m.close();
 		}

@@ -51,7 +51,7 @@ describe('a campaign published with times of day', () => {
 			await b.getByRole('heading', { level: 1, name: TITLE }).waitFor();
 			const when = (await b.locator('dd').filter({ hasText: '14:00' }).textContent())!;
 			expect(when).toContain('16:00');
-			expect(when).toMatch(/13:00.*15:00.*your time/);
+			expect(when).toMatch(/Your time: .*13:00.*15:00/);
 
 			const [download] = await Promise.all([b.waitForEvent('download'), b.getByRole('button', { name: 'Add to calendar (.ics)' }).click()]);
 			const calendar = new ICAL.Component(ICAL.parse(readFileSync((await download.path())!, 'utf8')));

@@ -52,7 +52,7 @@ describe('commons safety', () => {
 		await page.getByLabel('Starts').fill('2031-03-01T18:00');
 		await page.getByRole('button', { name: 'Save' }).click();
 		await page.getByRole('heading', { level: 1, name: 'Private meeting' }).waitFor();
-		await page.getByRole('button', { name: "I'm coming" }).click();
+		await page.getByRole('button', { name: 'Going', exact: true }).click();
 
 		const sent: Request[] = [];
 		const listener = (request: Request) => {

@@ -1,7 +1,9 @@
 /**
  * An action's inner document, framework-free: its fields in `Y.Map('fields')`, linked guide doc ids in
- * `Y.Array('guides')`, and who comes in `Y.Map('rsvps')` (device public key → {name, time}). Keyed by
- * public key, an RSVP is one device's own entry: toggling never conflicts with anyone else's.
+ * `Y.Array('guides')`, and who answered "are you coming?": `Y.Map('rsvps')` holds those going (device public
+ * key → {name, time}), as it always has, so older versions still count them; `Y.Map('rsvpOther')` holds the
+ * other answers (key → {name, time, status}). Keyed by public key, an answer is one device's own entry:
+ * changing it never conflicts with anyone else's.
  */
 import * as Y from 'yjs';
 import { isTimeZone, parseLocal, zonedToEpoch } from './time';
@@ -10,6 +12,8 @@ import { isTimeZone, parseLocal, zonedToEpoch } from './time';
 export const FIELDS = 'fields';
 export const GUIDES = 'guides';
 export const RSVPS = 'rsvps';
+/** Answers other than "going", kept apart so versions that only know `rsvps` never count them as coming. */
+export const RSVP_OTHER = 'rsvpOther';
 
 /** Longest title kept. */
 export const MAX_TITLE_LENGTH = 200;
@@ -49,12 +53,23 @@ function readPlace(value: unknown): PlaceRef | undefined {
 	return { name: place.name.slice(0, MAX_TEXT_LENGTH), country: typeof place.country === 'string' ? place.country : '', lat: Math.round(place.lat * 10) / 10, lon: Math.round(place.lon * 10) / 10 };
 }
 
-/** Someone who said they come. */
+/** An answer to "are you coming?". */
+export type RsvpStatus = 'going' | 'maybe' | 'notGoing';
+
+/** The answers in the order the action screen offers them. */
+export const RSVP_STATUSES: readonly RsvpStatus[] = ['going', 'maybe', 'notGoing'];
+
+function isRsvpStatus(value: unknown): value is RsvpStatus {
+	return typeof value === 'string' && (RSVP_STATUSES as readonly string[]).includes(value);
+}
+
+/** Someone who answered. */
 export interface Rsvp {
 	publicKey: string;
 	name: string;
-	/** ms since epoch when they said so. */
+	/** ms since epoch when they last answered. */
 	time: number;
+	status: RsvpStatus;
 }
 
 /** Why a form cannot be saved, field by field. */
@@ -159,24 +174,48 @@ export function setGuides(doc: Y.Doc, ids: string[]): void {
 	});
 }
 
-/** Who comes, in the order they said so. */
+/** Everyone who answered, in the order they last did; a device found in both maps counts by its later answer. */
 export function readRsvps(doc: Y.Doc): Rsvp[] {
-	const rsvps: Rsvp[] = [];
-	for (const [publicKey, value] of doc.getMap<unknown>(RSVPS).entries()) {
-		const entry = value as { name?: unknown; time?: unknown } | null;
-		if (!entry || typeof entry.name !== 'string' || typeof entry.time !== 'number') continue;
-		rsvps.push({ publicKey, name: entry.name, time: entry.time });
-	}
-	return rsvps.sort((a, b) => a.time - b.time || a.publicKey.localeCompare(b.publicKey));
+	const answers = new Map<string, Rsvp>();
+	const read = (name: string, fallback: RsvpStatus | undefined) => {
+		for (const [publicKey, value] of doc.getMap<unknown>(name).entries()) {
+			const entry = value as { name?: unknown; time?: unknown; status?: unknown } | null;
+			if (!entry || typeof entry.name !== 'string' || typeof entry.time !== 'number') continue;
+			const status = fallback ?? entry.status;
+			// An answer this version does not know is skipped rather than counted as something it is not.
+			if (!isRsvpStatus(status) || (fallback === undefined && status === 'going')) continue;
+			const known = answers.get(publicKey);
+			if (!known || known.time < entry.time) answers.set(publicKey, { publicKey, name: entry.name, time: entry.time, status });
+		}
+	};
+	read(RSVPS, 'going');
+	read(RSVP_OTHER, undefined);
+	return [...answers.values()].sort((a, b) => a.time - b.time || a.publicKey.localeCompare(b.publicKey));
 }
 
-/** Says "I'm coming" for this device, or takes it back; returns whether it now comes. */
-export function toggleRsvp(doc: Y.Doc, me: { publicKey: string; name: string }, time = Date.now()): boolean {
-	const map = doc.getMap<{ name: string; time: number }>(RSVPS);
-	if (map.has(me.publicKey)) {
-		map.delete(me.publicKey);
-		return false;
-	}
-	map.set(me.publicKey, { name: me.name, time });
-	return true;
+/** The answers grouped by status, each in the order given. */
+export function rsvpsByStatus(rsvps: readonly Rsvp[]): Record<RsvpStatus, Rsvp[]> {
+	const grouped: Record<RsvpStatus, Rsvp[]> = { going: [], maybe: [], notGoing: [] };
+	for (const rsvp of rsvps) grouped[rsvp.status].push(rsvp);
+	return grouped;
+}
+
+/**
+ * Records this device's answer, moving its entry between the two maps. Choosing the answer already given
+ * changes nothing: there is no silent withdrawal, only another answer.
+ */
+export function setRsvp(doc: Y.Doc, me: { publicKey: string; name: string }, status: RsvpStatus, time = Date.now()): void {
+	const going = doc.getMap<{ name: string; time: number }>(RSVPS);
+	const other = doc.getMap<{ name: string; time: number; status: RsvpStatus }>(RSVP_OTHER);
+	const current = readRsvps(doc).find((rsvp) => rsvp.publicKey === me.publicKey);
+	if (current && current.status === status && current.name === me.name) return;
+	doc.transact(() => {
+		if (status === 'going') {
+			other.delete(me.publicKey);
+			going.set(me.publicKey, { name: me.name, time });
+		} else {
+			going.delete(me.publicKey);
+			other.set(me.publicKey, { name: me.name, time, status });
+		}
+	});
 }

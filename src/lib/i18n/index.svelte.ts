@@ -8,10 +8,35 @@ export type { MessageKey } from './catalogue';
 /** Where the chosen language is kept: a UI preference, not group content, so plain localStorage is fine. */
 const STORAGE_KEY = 'fieldbook.lang';
 
-/** Fills `{name}` placeholders; unknown placeholders stay visible so a missing parameter is noticed. */
-export function format(template: string, params?: Record<string, string | number>): string {
+/**
+ * A plural choice in a message, a subset of ICU: `{count, plural, one {# member} other {# members}}`. Each
+ * branch is plain text, `#` (the number) and `{name}` placeholders; `=0`-style exact branches win first.
+ */
+const PLURAL = /\{(\w+), plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{(?:[^{}]|\{\w+\})*\})+)\s*\}/g;
+const PLURAL_BRANCH = /(=\d+|zero|one|two|few|many|other)\s*\{((?:[^{}]|\{\w+\})*)\}/g;
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+function pluralRule(locale: string): Intl.PluralRules {
+	let rule = pluralRules.get(locale);
+	if (!rule) pluralRules.set(locale, (rule = new Intl.PluralRules(locale)));
+	return rule;
+}
+
+/**
+ * Fills `{name}` placeholders and picks plural branches by the locale's `Intl.PluralRules`; unknown
+ * placeholders stay visible so a missing parameter is noticed.
+ */
+export function format(template: string, params?: Record<string, string | number>, locale: string = 'en'): string {
 	if (!params) return template;
-	return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+	const chosen = template.replace(PLURAL, (whole, name: string, body: string) => {
+		if (!(name in params)) return whole;
+		const count = Number(params[name]);
+		const branches = new Map([...body.matchAll(PLURAL_BRANCH)].map((m) => [m[1]!, m[2]!]));
+		const branch = branches.get(`=${count}`) ?? branches.get(pluralRule(locale).select(count)) ?? branches.get('other') ?? '';
+		return branch.replace(/#/g, new Intl.NumberFormat(locale).format(count));
+	});
+	return chosen.replace(/\{(\w+)\}/g, (whole, name: string) =>
 		name in params ? String(params[name]) : whole
 	);
 }
@@ -82,7 +107,7 @@ class I18n {
 
 	/** The message for `key` in the current locale, with placeholders filled; a key not loaded shows as itself. */
 	t = (key: MessageKey, params?: Record<string, string | number>): string =>
-		format(this.#catalogue[key] ?? key, params);
+		format(this.#catalogue[key] ?? key, params, this.#locale);
 
 	async #use(locale: Locale): Promise<void> {
 		this.#wanted = locale;

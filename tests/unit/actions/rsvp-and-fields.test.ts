@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { initAction, readAction, readGuides, readRsvps, setGuides, startsAt, toggleRsvp, updateAction, validateAction, type ActionFields } from '../../../src/lib/actions/action';
+import { initAction, readAction, readGuides, readRsvps, rsvpsByStatus, RSVPS, setGuides, setRsvp, startsAt, updateAction, validateAction, type ActionFields } from '../../../src/lib/actions/action';
 
 const fields: ActionFields = {
 	title: 'Climate strike',
@@ -39,19 +39,43 @@ describe('action fields, linked guides and RSVPs', () => {
 		expect(readAction(a)).toMatchObject({ place: 'Rådhustorget', title: 'School strike' });
 	});
 
-	it('counts two people who come, each toggling only their own RSVP', () => {
+	it('counts each answer with names, each device changing only its own, with no withdrawal by repeating', () => {
 		const a = new Y.Doc();
 		initAction(a, fields);
 		const b = new Y.Doc();
 		Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
-		expect(toggleRsvp(a, { publicKey: 'ka', name: 'Alice' }, 1)).toBe(true);
-		expect(toggleRsvp(b, { publicKey: 'kb', name: 'Bashir' }, 2)).toBe(true);
+		setRsvp(a, { publicKey: 'ka', name: 'Alice' }, 'going', 1);
+		setRsvp(b, { publicKey: 'kb', name: 'Bashir' }, 'going', 2);
 		sync(a, b);
 		expect(readRsvps(a).map((r) => r.name)).toEqual(['Alice', 'Bashir']);
 		expect(readRsvps(b)).toEqual(readRsvps(a));
-		expect(toggleRsvp(b, { publicKey: 'kb', name: 'Bashir' })).toBe(false);
+		// Choosing the same answer again keeps it.
+		setRsvp(b, { publicKey: 'kb', name: 'Bashir' }, 'going', 3);
+		expect(readRsvps(b).find((r) => r.publicKey === 'kb')).toMatchObject({ status: 'going', time: 2 });
+		setRsvp(b, { publicKey: 'kb', name: 'Bashir' }, 'maybe', 4);
+		setRsvp(a, { publicKey: 'ka', name: 'Alice' }, 'notGoing', 5);
 		sync(a, b);
-		expect(readRsvps(a).map((r) => r.name)).toEqual(['Alice']);
+		const grouped = rsvpsByStatus(readRsvps(a));
+		expect(grouped.going).toEqual([]);
+		expect(grouped.maybe.map((r) => r.name)).toEqual(['Bashir']);
+		expect(grouped.notGoing.map((r) => r.name)).toEqual(['Alice']);
+		setRsvp(a, { publicKey: 'ka', name: 'Alice' }, 'going', 6);
+		sync(a, b);
+		expect(rsvpsByStatus(readRsvps(b)).going.map((r) => r.name)).toEqual(['Alice']);
+		expect(readRsvps(b)).toHaveLength(2);
+	});
+
+	it('reads RSVPs written by older versions as going, and keeps other answers out of what they read', () => {
+		const doc = new Y.Doc();
+		initAction(doc, fields);
+		doc.getMap(RSVPS).set('old', { name: 'Olga', time: 1 });
+		setRsvp(doc, { publicKey: 'kb', name: 'Bashir' }, 'maybe', 2);
+		expect(readRsvps(doc).map((r) => [r.name, r.status])).toEqual([
+			['Olga', 'going'],
+			['Bashir', 'maybe']
+		]);
+		// An older version only knows the going map: Bashir's "maybe" must not appear there.
+		expect([...doc.getMap(RSVPS).keys()]).toEqual(['old']);
 	});
 
 	it('refuses a form without title, with a bad time or an end before the start', () => {

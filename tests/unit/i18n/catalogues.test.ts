@@ -8,7 +8,7 @@ import { localeFromLanguages } from '../../../src/lib/i18n/types';
 import { format, i18n, t } from '../../../src/lib/i18n/index.svelte';
 
 function placeholders(text: string): string[] {
-	return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort();
+	return [...new Set([...text.matchAll(/\{(\w+)(?:\}|, plural,)/g)].map((m) => m[1] ?? ''))].sort();
 }
 
 describe('message catalogues', () => {
@@ -53,6 +53,31 @@ describe('locale choice and formatting', () => {
 		expect(format('{count} changes', { count: 3 })).toBe('3 changes');
 		expect(format('Hi, {name}')).toBe('Hi, {name}');
 		expect(format('Hi, {name}', { other: 1 })).toBe('Hi, {name}');
+	});
+
+	it('picks plural forms by Intl.PluralRules in both languages', () => {
+		expect(format(en['groups.memberCount'], { count: 1 }, 'en')).toBe('1 member');
+		expect(format(en['groups.memberCount'], { count: 2 }, 'en')).toBe('2 members');
+		expect(format(en['groups.memberCount'], { count: 0 }, 'en')).toBe('0 members');
+		expect(format(sv['talk.unread'], { count: 1 }, 'sv')).toBe('1 oläst');
+		expect(format(sv['talk.unread'], { count: 3 }, 'sv')).toBe('3 olästa');
+		expect(format(en['sync.pending'], { count: 1 }, 'en')).toBe('1 change not yet on the relay');
+		expect(format(en['talk.groupUnread'], { count: 1, name: 'Umeå' }, 'en')).toBe('1 unread message in Umeå');
+		expect(format('{n, plural, =0 {none} one {# item} other {# items}}', { n: 0 }, 'en')).toBe('none');
+		expect(format('{n, plural, one {# item} other {# items}}', { n: 1200 }, 'en')).toBe('1,200 items');
+	});
+
+	it('leave no plural syntax unparsed in any message', () => {
+		for (const [locale, catalogue] of Object.entries(catalogues)) {
+			for (const [key, text] of Object.entries(catalogue)) {
+				if (!text.includes(', plural,')) continue;
+				const params = Object.fromEntries(placeholders(text).map((name) => [name, 1]));
+				for (const count of [0, 1, 2, 5]) {
+					for (const name of Object.keys(params)) params[name] = count;
+					expect(format(text, params, locale), `${locale} ${key}`).not.toMatch(/[{}#]/);
+				}
+			}
+		}
 	});
 });
 

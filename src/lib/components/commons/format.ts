@@ -2,6 +2,7 @@
 import type { Locale } from '$lib/i18n/types';
 import type { MessageKey } from '$lib/i18n/catalogue';
 import { deviceTimeZone, zonedToEpoch } from '$lib/actions/time';
+import { dateTimeFormat, formatDate } from '$lib/format';
 
 /** When a campaign runs, as its entry says: ISO dates, or wall-clock times in `timeZone`. */
 export interface CampaignTimes {
@@ -9,9 +10,6 @@ export interface CampaignTimes {
 	ends?: string;
 	timeZone?: string;
 }
-
-/** Date and time of day of a timed campaign; the zone's short name follows. */
-const WHEN_FORMAT: Intl.DateTimeFormatOptions = { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
 
 /**
  * A campaign's dates or times on one line: a timed campaign in the organiser's zone, plus `local` in the
@@ -27,7 +25,7 @@ export function campaignWhen(
 	if (times.timeZone && start !== undefined) {
 		const end = times.ends ? zonedToEpoch(times.ends, times.timeZone) : undefined;
 		const range = (timeZone: string) => {
-			const formatter = new Intl.DateTimeFormat(locale, { ...WHEN_FORMAT, timeZone, timeZoneName: 'short' });
+			const formatter = dateTimeFormat(locale, { timeZone, zone: true });
 			return end !== undefined ? formatter.formatRange(start, end) : formatter.format(start);
 		};
 		const text = range(times.timeZone);
@@ -54,7 +52,7 @@ export function dateLocale(locale: Locale): string {
 export function formatIsoDate(date: string, locale: Locale | string): string {
 	const ms = Date.parse(`${date}T00:00:00Z`);
 	if (Number.isNaN(ms)) return date;
-	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(ms);
+	return formatDate(ms, locale, 'UTC');
 }
 
 /** Language names for the codes the app offers, in the reader's language. */

@@ -40,7 +40,7 @@ export const sv = {
 	'groups.openFailed': 'Gruppen kunde inte öppnas: {reason}',
 	'groups.you': '(du)',
 	'groups.online': 'online nu',
-	'groups.memberCount': '{count} medlemmar',
+	'groups.memberCount': '{count, plural, one {# medlem} other {# medlemmar}}',
 	'groups.onlineCount': '{count} online nu',
 	'groups.joinedOn': 'gick med {date}',
 	'groups.joinTitle': 'Gå med i en grupp',

@@ -38,7 +38,7 @@ export const en = {
 	'groups.openFailed': 'The group could not be opened: {reason}',
 	'groups.you': '(you)',
 	'groups.online': 'online now',
-	'groups.memberCount': '{count} members',
+	'groups.memberCount': '{count, plural, one {# member} other {# members}}',
 	'groups.onlineCount': '{count} online now',
 	'groups.joinedOn': 'joined {date}',
 	'groups.joinTitle': 'Join a group',

@@ -57,7 +57,7 @@ export const sv = {
 	'backup.restoreIntro': 'Välj en säkerhetskopia från Fieldbook och ange dess lösenfras. Grupperna i kopian läggs till på telefonen och synkas sedan med reläet.',
 	'backup.file': 'Säkerhetskopia (fil)',
 	'backup.restoring': 'Öppnar säkerhetskopian…',
-	'backup.restored': '{count} grupper återställda.',
+	'backup.restored': '{count, plural, one {# grupp återställd} other {# grupper återställda}}.',
 	'backup.wrongPassphrase': 'Den lösenfrasen öppnar inte säkerhetskopian. Ingenting ändrades.',
 	'backup.damaged': 'Filen är inte en hel säkerhetskopia från Fieldbook (skadad eller avkortad). Ingenting ändrades.',
 	'backup.noFile': 'Välj en fil med säkerhetskopian.',

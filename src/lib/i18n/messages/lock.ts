@@ -55,7 +55,7 @@ export const en = {
 	'backup.restoreIntro': 'Choose a Fieldbook backup file and enter its passphrase. Groups from the backup are added to this phone; then they sync with the relay.',
 	'backup.file': 'Backup file',
 	'backup.restoring': 'Opening the backup…',
-	'backup.restored': 'Restored {count} groups.',
+	'backup.restored': 'Restored {count, plural, one {# group} other {# groups}}.',
 	'backup.wrongPassphrase': 'That passphrase does not open this backup. Nothing was changed.',
 	'backup.damaged': 'This file is not a complete Fieldbook backup (damaged or cut short). Nothing was changed.',
 	'backup.noFile': 'Choose a backup file.',

@@ -16,7 +16,7 @@ export const sv = {
 	'sync.syncing': 'Synkar',
 	'sync.savedLocal': 'Sparat på den här enheten',
 	'sync.savedRelay': 'Sparat på reläet',
-	'sync.pending': '{count} ändringar finns inte på reläet än',
+	'sync.pending': '{count, plural, one {# ändring finns} other {# ändringar finns}} inte på reläet än',
 	'sync.progress': 'Tar emot {received} av {total}',
 	'sync.upload': 'Skickar {sent} av {total}',
 	'sync.storageFull': 'Telefonens lagring är full. Dina senaste ändringar finns bara i minnet: frigör utrymme och låt sidan vara öppen.',

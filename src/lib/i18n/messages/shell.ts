@@ -14,7 +14,7 @@ export const en = {
 	'sync.syncing': 'Syncing',
 	'sync.savedLocal': 'Saved on this device',
 	'sync.savedRelay': 'Saved to relay',
-	'sync.pending': '{count} changes not yet on the relay',
+	'sync.pending': '{count, plural, one {# change} other {# changes}} not yet on the relay',
 	'sync.progress': 'Receiving {received} of {total}',
 	'sync.upload': 'Sending {sent} of {total}',
 	'sync.storageFull': 'This phone is out of storage. Your latest changes are kept in memory only: free some space and keep this page open.',
