@@ -6,6 +6,7 @@ import { talkBench } from './talk';
 import { vaultBench } from './vault';
 import { searchBench } from './search';
 import { soakBench } from './soak';
+import { rotationBench } from './rotation';
 import { printTable, type BenchRow } from './table';
 
 const rows: BenchRow[] = [];
@@ -18,6 +19,7 @@ rows.push(...(await guideBench()));
 rows.push(...(await talkBench()));
 rows.push(...(await searchBench()));
 rows.push(...(await soakBench()));
+rows.push(...(await rotationBench()));
 printTable(rows);
 // Open handles (fake-indexeddb timers, sockets closing) must not keep the table from returning.
 process.exit(0);

@@ -52,6 +52,8 @@ class App {
 	#identityVersion = $state(0);
 	#failure = $state<string | undefined>();
 	#views = new Map<string, Promise<VaultView>>();
+	/** The epoch of each view's vault, once open. */
+	#viewEpochs = new Map<string, number>();
 	// The header reads the status before the workspace has opened, so subscribers wait here and are
 	// wired to the workspace once it exists.
 	#groupUpdates = new Set<() => void>();
@@ -268,13 +270,24 @@ class App {
 		this.#identityVersion++;
 	}
 
-	/** The reactive view of a group's vault, opening the vault on first use. */
-	view(groupId: string): Promise<VaultView> {
+	/**
+	 * The reactive view of a group's vault, opening the vault on first use. Given the group's epoch (from its
+	 * record), a view of an earlier epoch is replaced: the group moved to a new key (a member was removed).
+	 */
+	view(groupId: string, epoch?: number): Promise<VaultView> {
 		let view = this.#views.get(groupId);
+		const known = this.#viewEpochs.get(groupId);
+		if (view && epoch !== undefined && known !== undefined && known !== epoch) {
+			this.#views.delete(groupId);
+			view = undefined;
+		}
 		if (!view) {
 			view = this.#require()
 				.then((workspace) => workspace.group(groupId))
-				.then((vault) => new VaultView(vault));
+				.then((vault) => {
+					this.#viewEpochs.set(groupId, vault.epoch);
+					return new VaultView(vault);
+				});
 			// A failed open may succeed later (storage freed, group re-joined): do not cache the failure.
 			view.catch(() => this.#views.delete(groupId));
 			this.#views.set(groupId, view);
@@ -291,6 +304,7 @@ class App {
 	async createGroup(options: { name: string; description?: string; relayUrl: string }): Promise<string> {
 		const vault = await (await this.#require()).createGroup(options);
 		this.#views.set(vault.id, Promise.resolve(new VaultView(vault)));
+		this.#viewEpochs.set(vault.id, vault.epoch);
 		return vault.id;
 	}
 
@@ -298,6 +312,7 @@ class App {
 	async joinGroup(invite: Invite): Promise<string> {
 		const vault = await (await this.#require()).joinGroup(invite);
 		this.#views.set(vault.id, Promise.resolve(new VaultView(vault)));
+		this.#viewEpochs.set(vault.id, vault.epoch);
 		return vault.id;
 	}
 

@@ -171,6 +171,7 @@ export class Vault implements GroupVault {
 	#forwardListeners = new Set<(record: Uint8Array) => void>();
 	/** Set while this device moves the group's documents to the next epoch ("Moving to the group's new key…"). */
 	#moving = false;
+	#readOnly = false;
 
 	private constructor(options: VaultOptions) {
 		this.#options = options;
@@ -455,7 +456,8 @@ export class Vault implements GroupVault {
 		const state = inner;
 		// Sealed in the v2 encoding (FORMAT.md, version 2): a third smaller for typing, far smaller once merged.
 		doc.on('updateV2', (update: Uint8Array, origin: unknown) => {
-			if (origin === FROM_VAULT) return;
+			// A removed member's copy is read-only: its changes are neither sealed, stored nor sent.
+			if (origin === FROM_VAULT || this.#readOnly) return;
 			state.pending.push(update);
 			// A paste or a script, not typing: sealed now, so a loop that never yields keeps few updates in memory.
 			if (state.pending.length >= MAX_PENDING_UPDATES) this.#trySealNow(state);
@@ -785,6 +787,11 @@ export class Vault implements GroupVault {
 	/** Whether anything this device holds is not yet on the relay (every document). */
 	get pendingAnywhere(): boolean {
 		return this.docIds().some((docId) => this.isPendingOnRelay(docId));
+	}
+
+	/** Read-only from now on (this device was removed from the group): local changes are dropped. */
+	set readOnly(readOnly: boolean) {
+		this.#readOnly = readOnly;
 	}
 
 	set moving(moving: boolean) {

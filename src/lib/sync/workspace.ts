@@ -300,6 +300,7 @@ class LocalWorkspace implements Workspace {
 		const key = { keyId: current.keyId, key: current.key };
 		// A removed member's device keeps what it had, read-only: it never connects again.
 		const vault = await this.#openEpoch(groupId, row.epoch, row.relayUrl, key, !row.removed);
+		vault.readOnly = row.removed === true;
 		this.#adopt(vault, key, !row.removed);
 		return vault;
 	}
@@ -526,6 +527,7 @@ class LocalWorkspace implements Workspace {
 	/** The group moved on without this device: it keeps what it had, read-only, and never connects again. */
 	async #markRemoved(vault: Vault): Promise<void> {
 		vault.disconnect();
+		vault.readOnly = true;
 		this.#epochWatch.get(vault.id)?.();
 		this.#epochWatch.delete(vault.id);
 		this.#keepers.get(vault.id)?.close();

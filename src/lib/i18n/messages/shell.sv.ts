@@ -22,6 +22,7 @@ export const sv = {
 	'sync.storageFull': 'Telefonens lagring är full. Dina senaste ändringar finns bara i minnet: frigör utrymme och låt sidan vara öppen.',
 	'sync.relayRefused': 'Reläet vägrade ta emot gruppen. Ändringarna finns kvar på den här enheten.',
 	'sync.tampered': 'Några ändringar kunde inte öppnas och hoppades över (fel nyckel eller manipulerade).',
+	'sync.moving': 'Flyttar till gruppens nya nyckel…',
 	'firstStart.title': 'Välkommen till Fieldbook',
 	'firstStart.intro':
 		'Skriv ner det er grupp har lärt er, planera aktioner tillsammans och dela det som fungerar. Allt stannar på den här telefonen och krypteras innan det lämnar den. Inget konto behövs.',

@@ -20,6 +20,7 @@ export const en = {
 	'sync.storageFull': 'This phone is out of storage. Your latest changes are kept in memory only: free some space and keep this page open.',
 	'sync.relayRefused': 'The relay refused this group. Changes stay on this device.',
 	'sync.tampered': 'Some changes could not be opened and were ignored (wrong key or tampered).',
+	'sync.moving': "Moving to the group's new key…",
 	'firstStart.title': 'Welcome to Fieldbook',
 	'firstStart.intro':
 		'Write down what your group has learned, plan actions together and share what works. Everything stays on this phone and is encrypted before it leaves it. No account needed.',
