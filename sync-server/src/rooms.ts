@@ -7,11 +7,11 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { CLOSE } from './shared/protocol.js';
+import { CLOSE, parseDoorRoom } from './shared/protocol.js';
 import { decodeAwareness, encodeAwareness, REMOTE } from './awareness.js';
 import { RoomFanout } from './fanout/room-fanout.js';
 import type { Fanout } from './fanout/types.js';
-import { RoomFull, type Forwarding, type RoomStore } from './store/types.js';
+import { RoomDeleted, RoomFull, type Forwarding, type RoomStore } from './store/types.js';
 import type { WorkBudget } from './update-cost.js';
 
 /** Yjs could not apply an update; it was not stored. */
@@ -333,7 +333,15 @@ export class Rooms {
 		this.#refreshTotal();
 		this.#totalTimer = setInterval(() => this.#refreshTotal(), TOTAL_REFRESH_MS);
 		this.#totalTimer.unref();
-		if (options.fanout) this.#fanout = new RoomFanout({ fanout: options.fanout, store: options.store, logger: options.logger, metrics: options.metrics });
+		if (options.fanout) {
+			this.#fanout = new RoomFanout({
+				fanout: options.fanout,
+				store: options.store,
+				logger: options.logger,
+				metrics: options.metrics,
+				onDeleted: (room) => void this.#deletedElsewhere(room as Room)
+			});
+		}
 	}
 
 	/**
@@ -526,6 +534,8 @@ export class Rooms {
 			room.lastId = this.#fanout ? this.#fanout.compacted(room, upTo, id) : Math.max(room.lastId, id);
 			this.#metrics.compactions.inc();
 		} catch (error) {
+			// Deleted by another relay process meanwhile: the fan-out lets the room go.
+			if (error instanceof RoomDeleted) return;
 			room.dirty = true;
 			this.#logger.warn({ err: error, room: room.name }, 'compaction failed; the rows are unchanged');
 		}
@@ -584,6 +594,21 @@ export class Rooms {
 		}
 		await this.#store.delete(name);
 		this.#totalBytes = Math.max(0, this.#totalBytes - bytes);
+		this.#fanout?.deleted(name);
+	}
+
+	/** Another relay process deleted a room loaded here: its members are closed as if deleted here. */
+	async #deletedElsewhere(room: Room): Promise<void> {
+		room.deleted = true;
+		const code = parseDoorRoom(room.name) ? CLOSE.DOOR_REVOKED : CLOSE.ROOM_DELETED;
+		for (const member of [...room.members]) member.close(code, 'room deleted');
+		room.members.clear();
+		await room.settle();
+		if ((await this.#rooms.get(room.name)?.catch(() => undefined)) === room) this.#rooms.delete(room.name);
+		void this.#fanout?.leave(room);
+		room.destroy();
+		this.#metrics.rooms.set(this.#rooms.size);
+		this.#logger.info({ room: room.name }, 'room deleted by another relay process');
 	}
 
 	/** Closes every member (server shutdown) and waits for running compactions. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RoomStore, StoredUpdate } from '../../sync-server/src/store/types';
+import { RoomDeleted, type RoomStore, type StoredUpdate } from '../../sync-server/src/store/types';
 
 /** Every page of a room's rows, as the relay reads them when it loads a room. */
 export async function pagesOf(store: RoomStore, room: string, pageBytes = 1024 * 1024): Promise<StoredUpdate[][]> {
@@ -157,6 +157,18 @@ export function runRoomStoreContractTests(
 			expect(await store.info('room-b')).toMatchObject({ deleted: false });
 			await store.delete('room-a');
 			expect(await store.info('room-a')).toEqual({ tokenHash: bytes(1), deleted: true, updates: 0, bytes: 0 });
+			await store.close();
+			await cleanup();
+		});
+
+		it('takes no snapshot into a deleted room: a compaction that lost the race stores nothing', async () => {
+			const { store, cleanup } = await setup();
+			await store.claim('room-a', bytes(1));
+			const id = await store.append('room-a', filled(100, 1));
+			await store.delete('room-a');
+			await expect(store.replaceWithSnapshot('room-a', id, filled(100, 1))).rejects.toBeInstanceOf(RoomDeleted);
+			expect(await store.info('room-a')).toEqual({ tokenHash: bytes(1), deleted: true, updates: 0, bytes: 0 });
+			expect(await store.totalBytes()).toBe(0);
 			await store.close();
 			await cleanup();
 		});

@@ -14,7 +14,7 @@ import type { Fanout, FanoutMessage } from './types.js';
 export const ROOM_CHANNEL = 'room:';
 
 /** Message kinds on the wire (one byte each). */
-const KIND = { update: 0, awareness: 1, snapshot: 2, head: 3 } as const;
+const KIND = { update: 0, awareness: 1, snapshot: 2, head: 3, deleted: 4 } as const;
 
 /** Longest wait between reconnection attempts: a restarted Redis is found again within this. */
 const MAX_RECONNECT_DELAY_MS = 1_000;
@@ -39,6 +39,8 @@ export function encodeFanoutMessage(origin: string, message: FanoutMessage): Uin
 		case 'head':
 			encoding.writeVarUint(encoder, message.id);
 			break;
+		case 'deleted':
+			break;
 	}
 	return encoding.toUint8Array(encoder);
 }
@@ -57,6 +59,8 @@ export function decodeFanoutMessage(bytes: Uint8Array): { origin: string; messag
 			return { origin, message: { kind: 'snapshot', upTo: decoding.readVarUint(decoder), id: decoding.readVarUint(decoder) } };
 		case KIND.head:
 			return { origin, message: { kind: 'head', id: decoding.readVarUint(decoder) } };
+		case KIND.deleted:
+			return { origin, message: { kind: 'deleted' } };
 		default:
 			throw new Error(`unknown fan-out message kind ${kind}`);
 	}

@@ -58,16 +58,31 @@ export class RoomFanout {
 	#logger: Logger;
 	#links = new Map<FanoutRoom, Link>();
 	#metrics: Metrics;
+	#onDeleted: (room: FanoutRoom) => void;
 
-	constructor(options: { fanout: Fanout; store: RoomStore; logger: Logger; metrics: Metrics }) {
+	constructor(options: {
+		fanout: Fanout;
+		store: RoomStore;
+		logger: Logger;
+		metrics: Metrics;
+		/** Another process deleted the loaded `room` (its tombstone is stored): close its members and let it go. */
+		onDeleted: (room: FanoutRoom) => void;
+	}) {
 		this.#metrics = options.metrics;
+		this.#onDeleted = options.onDeleted;
 		this.#fanout = options.fanout;
 		this.#store = options.store;
 		this.#logger = options.logger;
-		// Anything may have been lost while the carrier was away, in both directions.
+		// Anything may have been lost while the carrier was away, in both directions: a deletion too.
 		this.#fanout.onResume(() => {
 			for (const room of this.#links.keys()) {
-				void this.catchUp(room).then(() => this.#fanout.publish(room.name, { kind: 'head', id: room.lastId }));
+				void this.#store.info(room.name).then(
+					(info) => {
+						if (info.deleted) return this.#onDeleted(room);
+						return this.catchUp(room).then(() => this.#fanout.publish(room.name, { kind: 'head', id: room.lastId }));
+					},
+					(error: unknown) => this.#logger.warn({ err: error, room: room.name }, 'reading a room after the carrier came back failed')
+				);
 			}
 		});
 	}
@@ -108,6 +123,11 @@ export class RoomFanout {
 	stored(room: FanoutRoom, id: number, update: Uint8Array): number {
 		this.#fanout.publish(room.name, { kind: 'update', id, update });
 		return this.#note(room, id);
+	}
+
+	/** This process deleted the room (its tombstone is stored): the other processes let it go too. */
+	deleted(name: string): void {
+		this.#fanout.publish(name, { kind: 'deleted' });
 	}
 
 	/** This process replaced the room's rows up to `upTo` by a snapshot under `id`; returns the new `lastId`. */
@@ -183,6 +203,9 @@ export class RoomFanout {
 				return;
 			case 'head':
 				if (message.id > room.lastId) this.#scheduleCatchUp(room, 0);
+				return;
+			case 'deleted':
+				this.#onDeleted(room);
 				return;
 		}
 	}

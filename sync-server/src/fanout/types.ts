@@ -13,7 +13,9 @@ export type FanoutMessage =
 	/** The sender's rows up to `upTo` were replaced by a snapshot stored under `id`. */
 	| { kind: 'snapshot'; upTo: number; id: number }
 	/** The room has rows up to `id`; a process that lacks some reads them from the store. */
-	| { kind: 'head'; id: number };
+	| { kind: 'head'; id: number }
+	/** The sender deleted the room (its tombstone is stored): the others close its members and let it go. */
+	| { kind: 'deleted' };
 
 /** Carries room messages between the relay processes of one deployment. */
 export interface Fanout {

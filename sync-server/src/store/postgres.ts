@@ -6,7 +6,7 @@
  * committed together in one statement, whatever their rooms.
  */
 import { openPostgresStore, type Migration } from '../postgres.js';
-import { RoomFull, type Forwarding, type RoomInfo, type RoomStore, type StoredUpdate } from './types.js';
+import { RoomDeleted, RoomFull, type Forwarding, type RoomInfo, type RoomStore, type StoredUpdate } from './types.js';
 
 /** The rooms schema, one entry per change (never edit an applied one; add the next version). */
 export const ROOM_MIGRATIONS: readonly Migration[] = [
@@ -276,11 +276,13 @@ export async function createPostgresStore(url: string): Promise<RoomStore> {
 			db.transaction(async (client) => {
 				const locked = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${COMPACT_LOCK}) AS ok`, [room]);
 				if (!locked.rows[0]?.ok) throw new CompactionBusy(room);
+				// A deleted room's row is left as it is, and no snapshot goes in.
 				const head = await client.query<{ seq: string }>(
 					`INSERT INTO rooms AS r (name, seq, created_at) VALUES ($1, 1, $2)
-					 ON CONFLICT (name) DO UPDATE SET seq = r.seq + 1 RETURNING r.seq`,
+					 ON CONFLICT (name) DO UPDATE SET seq = r.seq + 1 WHERE r.deleted_at IS NULL RETURNING r.seq`,
 					[room, Date.now()]
 				);
+				if (head.rows.length === 0) throw new RoomDeleted(room);
 				const id = Number(head.rows[0]!.seq);
 				const removed = await client.query<{ bytes: string }>(
 					`WITH gone AS (DELETE FROM room_updates WHERE room = $1 AND id <= $2 RETURNING octet_length(data) AS size)

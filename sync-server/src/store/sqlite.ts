@@ -3,7 +3,7 @@
  * confirmed survives a crash of the process; `synchronous` decides whether it also survives power loss.
  */
 import { openSqliteStore, type SqliteSynchronous } from '../sqlite.js';
-import type { Forwarding, RoomStore, StoredUpdate } from './types.js';
+import { RoomDeleted, type Forwarding, type RoomStore, type StoredUpdate } from './types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -78,6 +78,7 @@ export function createSqliteStore(dataDir: string, options: { synchronous?: Sqli
 	const totalSize = db.prepare<[], { bytes: number | null }>('SELECT sum(length(data)) AS bytes FROM updates');
 
 	const replace = db.transaction((room: string, upTo: number, snapshot: Uint8Array) => {
+		if (selectDeleted.get(room)) throw new RoomDeleted(room);
 		deleteUpTo.run(room, upTo);
 		return Number(insertUpdate.run(room, snapshot).lastInsertRowid);
 	});

@@ -15,6 +15,14 @@ export class RoomFull extends Error {
 	}
 }
 
+/** A snapshot refused because the room was deleted (another relay process deleted it); nothing was stored. */
+export class RoomDeleted extends Error {
+	constructor(room: string) {
+		super(`room ${room} was deleted`);
+		this.name = 'RoomDeleted';
+	}
+}
+
 /** One stored update of a room. */
 export interface StoredUpdate {
 	/** Increasing within a room in append order; a snapshot gets an id above every row it replaced. */
@@ -75,7 +83,9 @@ export interface RoomStore {
 	 * In one transaction, deletes every row of the room with an id up to and including `upTo` and stores
 	 * `snapshot` as one row; rows above `upTo` stay. The caller guarantees `snapshot` contains every replaced
 	 * row (the relay takes it from its in-memory document, which applies an update before storing it).
-	 * Resolves with the snapshot's id, above every id the room had.
+	 * Resolves with the snapshot's id, above every id the room had. Rejects with `RoomDeleted`, storing
+	 * nothing, once the room is deleted: a compaction that lost the race to a deletion never brings its
+	 * content back.
 	 */
 	replaceWithSnapshot(room: string, upTo: number, snapshot: Uint8Array): Promise<number>;
 	/**
