@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { firstStart, newPhoneContext, waitForServiceWorker } from '../helpers/browser';
 import { useAppSession } from '../helpers/app-session';
-import { createGroup, readInviteLink } from '../helpers/flows';
+import { createGroup, readInviteCode } from '../helpers/flows';
 import { quickLock, setLock as setLockWith, unlock as unlockWith } from '../helpers/lock';
 import { dumpOrigin, findSecret } from '../helpers/origin-dump';
 import { decodeInvite } from '../../src/lib/sync/invite';
@@ -62,7 +62,7 @@ describe('the app lock', () => {
 			await firstStart(page, session.relay.url, 'Alice');
 			await waitForServiceWorker(page);
 			const groupUrl = await createGroup(page, 'Night watch');
-			const groupKey = decodeInvite((await readInviteLink(page)).split('#')[1]!).key;
+			const groupKey = decodeInvite(await readInviteCode(page)).key;
 			const guideText = 'Meet at the north gate before dawn';
 			await page.goto(`${groupUrl}/guides`);
 			await page.getByRole('button', { name: 'New guide' }).click();

@@ -3,7 +3,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { collectCspViolations, firstStart, newPhoneContext, seriousAxeViolations, waitForServiceWorker } from '../helpers/browser';
 import { useAppSession } from '../helpers/app-session';
-import { createGroup, readInviteLink, twoMembers, waitForSyncStatus } from '../helpers/flows';
+import { createGroup, readInviteCode, twoMembers, waitForSyncStatus } from '../helpers/flows';
 import { quickLock, setLock, unlock } from '../helpers/lock';
 
 const session = useAppSession();
@@ -34,7 +34,7 @@ describe('the strict Content-Security-Policy', () => {
 			await firstStart(page, session.relay.url, 'Alice');
 			await waitForServiceWorker(page);
 			const groupUrl = await createGroup(page, 'Night shift');
-			await readInviteLink(page);
+			await readInviteCode(page);
 
 			await page.goto(`${groupUrl}/guides`);
 			await page.getByRole('button', { name: 'New guide' }).click();

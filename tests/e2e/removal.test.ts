@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { firstStart, newPhoneContext, seriousAxeViolations } from '../helpers/browser';
 import { useAppSession } from '../helpers/app-session';
-import { createGroup, joinByLink, readInviteLink, startDiscussion } from '../helpers/flows';
+import { createGroup, joinByCode, readInviteCode, startDiscussion } from '../helpers/flows';
 
 const session = useAppSession();
 
@@ -28,8 +28,8 @@ describe('removing a member', () => {
 		await firstStart(b, session.relay.url, 'Bashir');
 		await firstStart(c, session.relay.url, 'Cai');
 		const groupUrlA = await createGroup(a, 'Tenants union');
-		const groupUrlB = await joinByLink(b, session.relay.url, await readInviteLink(a), 'Tenants union');
-		const groupUrlC = await joinByLink(c, session.relay.url, await readInviteLink(a), 'Tenants union');
+		const groupUrlB = await joinByCode(b, session.relay.url, await readInviteCode(a), 'Tenants union');
+		const groupUrlC = await joinByCode(c, session.relay.url, await readInviteCode(a), 'Tenants union');
 		await startDiscussion(a, groupUrlA, 'Before', ['Said before the removal']);
 		await c.goto(`${groupUrlC}/discussions`);
 		await c.getByRole('link', { name: /Before/ }).waitFor({ timeout: 30_000 });

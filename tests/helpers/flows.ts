@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { firstStart, newPhoneContext, waitForServiceWorker } from './browser';
 
 /** Creates a group from home and waits for its screen. Returns the group screen's URL. */
@@ -12,33 +12,63 @@ export async function createGroup(page: Page, name: string): Promise<string> {
 	return page.url();
 }
 
-/**
- * Opens the invite dialog, creates an invite, reads the link, closes the dialog with Escape. A direct invite
- * unless asked otherwise: most journeys need the second person in at once, without an admin's approval.
- */
-export async function readInviteLink(page: Page, kind: 'direct' | 'request' = 'direct'): Promise<string> {
+/** Opens the invite dialog, picks `kind`, creates the invite and waits for its QR code. */
+async function createInvite(page: Page, kind: 'direct' | 'request') {
 	await page.getByRole('button', { name: 'Invite people' }).click();
 	const dialog = page.getByRole('dialog');
 	await dialog.waitFor();
 	if (kind === 'direct') await dialog.getByRole('radio', { name: 'Direct invite' }).check();
 	await dialog.getByRole('button', { name: 'Create invite' }).click();
 	await dialog.getByRole('img', { name: 'Invite QR code' }).waitFor();
-	const link = await dialog.getByRole('textbox', { name: 'Invite link' }).inputValue();
-	expect(link).toMatch(/\/join#[A-Za-z0-9_-]{40,}$/);
+	return dialog;
+}
+
+/** Closes the invite dialog with Escape. */
+async function closeInvite(page: Page, dialog: Locator): Promise<void> {
 	await page.keyboard.press('Escape');
 	await dialog.waitFor({ state: 'hidden' });
+}
+
+/**
+ * Creates a direct invite and reads its code from the dialog: what most journeys need to get the second
+ * person in at once, without an admin's approval. A direct invite is never offered as a link.
+ */
+export async function readInviteCode(page: Page): Promise<string> {
+	const dialog = await createInvite(page, 'direct');
+	const code = await dialog.getByRole('textbox', { name: 'Invite code' }).inputValue();
+	expect(code).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+	expect(await dialog.getByRole('textbox', { name: 'Invite link' }).count()).toBe(0);
+	await closeInvite(page, dialog);
+	return code;
+}
+
+/** Creates a request link (no key in it) and reads it from the dialog. */
+export async function readInviteLink(page: Page): Promise<string> {
+	const dialog = await createInvite(page, 'request');
+	const link = await dialog.getByRole('textbox', { name: 'Invite link' }).inputValue();
+	expect(link).toMatch(/\/join#[A-Za-z0-9_-]{40,}$/);
+	await closeInvite(page, dialog);
 	return link;
 }
 
-/** Opens an invite link (re-pointed at `baseUrl`) and joins; returns the group screen's URL. */
-export async function joinByLink(page: Page, baseUrl: string, link: string, groupName: string): Promise<string> {
-	await page.goto(link.replace(/^https?:\/\/[^/]+/, baseUrl));
+/** Opens the join page from home, pastes an invite code and opens it (the `Join group` button shows next). */
+export async function openInviteCode(page: Page, baseUrl: string, code: string): Promise<void> {
+	await page.goto(baseUrl);
+	await page.getByRole('link', { name: 'Join a group' }).click();
+	await page.getByRole('textbox', { name: 'Invite code or link' }).fill(code);
+	await page.getByRole('button', { name: 'Open invite' }).click();
+	await page.getByRole('button', { name: 'Join group' }).waitFor();
+}
+
+/** Joins with a direct invite's code, pasted on the join page; returns the group screen's URL. */
+export async function joinByCode(page: Page, baseUrl: string, code: string, groupName: string): Promise<string> {
+	await openInviteCode(page, baseUrl, code);
 	await page.getByRole('button', { name: 'Join group' }).click();
 	await page.getByRole('heading', { level: 1, name: groupName }).waitFor();
 	return page.url();
 }
 
-/** Two people on two phones in one new group: A created it, B joined by its link. */
+/** Two people on two phones in one new group: A created it, B joined with its direct invite's code. */
 export interface TwoMembers {
 	contextA: BrowserContext;
 	contextB: BrowserContext;
@@ -62,8 +92,8 @@ export async function twoMembers(browser: Browser, baseUrl: string, groupName: s
 	await firstStart(b, baseUrl, 'Bashir');
 	await Promise.all([waitForServiceWorker(a), waitForServiceWorker(b)]);
 	const groupUrlA = await createGroup(a, groupName);
-	const link = await readInviteLink(a);
-	const groupUrlB = await joinByLink(b, baseUrl, link, groupName);
+	const code = await readInviteCode(a);
+	const groupUrlB = await joinByCode(b, baseUrl, code, groupName);
 	return {
 		contextA,
 		contextB,

@@ -1,7 +1,9 @@
 /**
- * Invite links: `https://HOST/join#<payload>`. The payload is compact binary in base64url with a SHA-256
- * checksum, so a link damaged in a chat app is recognised as damaged instead of failing later. The fragment
- * never reaches a server. Two kinds (format in FORMAT.md "Invites"):
+ * Invites: a compact binary payload in base64url with a SHA-256 checksum, so one damaged in a chat app is
+ * recognised as damaged instead of failing later. A request link is `https://HOST/join#<payload>` (the
+ * fragment never reaches a server); a direct invite, which carries the group key, is shown only as the
+ * payload itself, a code to scan or paste in the app, never as a link that a browser's history would keep.
+ * Two kinds (format in FORMAT.md "Invites"):
  *
  *   request (default): u8 version (2) | u8 kind (1) | 16 B invite id | 32 B invite secret | u48 expires (ms) |
  *                      varstring relay URL | 4 B SHA-256 prefix of everything before
