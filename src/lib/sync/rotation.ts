@@ -25,6 +25,11 @@ export interface ForwardRecord {
 	boxes: Record<string, string>;
 	/** When the admin rotated (ms). */
 	at: number;
+	/**
+	 * State vector (base64url) of the old vault the snapshot was taken from: a member moving over diffs only the
+	 * documents holding blobs beyond it (its own unsent ones, or ones written before the freeze).
+	 */
+	covered?: string;
 }
 
 /** Members (by key) who hold the new key: every member of the roster with a box key. */
@@ -33,13 +38,21 @@ export function boxHolders(roster: Roster): { key: string; box: string }[] {
 }
 
 /** The content of a forwarding record to epoch `epoch` with `key`: one key box per member, signed by `admin`. */
-export function forwardRecord(options: { groupId: string; epoch: number; key: GroupKey; roster: Roster; admin: DeviceKeys; at: number }): ForwardRecord {
+export function forwardRecord(options: {
+	groupId: string;
+	epoch: number;
+	key: GroupKey;
+	roster: Roster;
+	admin: DeviceKeys;
+	at: number;
+	covered?: Uint8Array;
+}): ForwardRecord {
 	const { groupId, epoch, key, roster, admin, at } = options;
 	const boxes: Record<string, string> = {};
 	for (const member of boxHolders(roster)) {
 		boxes[member.key] = toBase64Url(sealKeyBox(key.key, fromBase64Url(member.box), { groupId, epoch, keyId: key.keyId }, admin));
 	}
-	return { v: FORWARD_VERSION, epoch, keyId: key.keyId, boxes, at };
+	return { v: FORWARD_VERSION, epoch, keyId: key.keyId, boxes, at, ...(options.covered ? { covered: toBase64Url(options.covered) } : {}) };
 }
 
 export function encodeForwardRecord(record: ForwardRecord): Uint8Array {
@@ -53,6 +66,7 @@ export function parseForwardRecord(plaintext: Uint8Array): ForwardRecord | undef
 		if (value.v !== FORWARD_VERSION || !Number.isSafeInteger(value.epoch) || typeof value.keyId !== 'string') return undefined;
 		if (typeof value.boxes !== 'object' || value.boxes === null || typeof value.at !== 'number') return undefined;
 		for (const box of Object.values(value.boxes)) if (typeof box !== 'string') return undefined;
+		if (value.covered !== undefined && typeof value.covered !== 'string') return undefined;
 		return value as ForwardRecord;
 	} catch {
 		return undefined;

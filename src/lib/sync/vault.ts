@@ -753,6 +753,16 @@ export class Vault implements GroupVault {
 		this.#queueStatus();
 	}
 
+	/** The documents holding a blob (live or deleted) past `stateVector` of the outer doc. */
+	docsBeyond(stateVector: Map<number, number>): string[] {
+		return this.docIds().filter((docId) => {
+			for (let item = this.#blobs(docId)._start; item; item = item.right) {
+				if (item.id.clock + item.length > (stateVector.get(item.id.client) ?? 0)) return true;
+			}
+			return false;
+		});
+	}
+
 	/** Seals a forwarding record's content under this epoch's key (rotation.ts, FORWARD_DOC_ID). */
 	sealForward(plaintext: Uint8Array): Promise<Uint8Array> {
 		return this.#sealer.seal(FORWARD_DOC_ID, plaintext);

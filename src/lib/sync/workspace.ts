@@ -27,6 +27,9 @@ import { open as openBlob, seal } from './sealed';
 import { Vault, type VaultJournal, type VaultOptions } from './vault';
 import type { CatalogueDb, GroupRow } from '../storage/catalogue';
 
+/** Documents copied at once into a new epoch. */
+const COPY_CONCURRENCY = 4;
+
 /** How long leaving waits for the relay to hold the `leave` before the group's data is deleted. */
 const LEAVE_WAIT_MS = 10_000;
 
@@ -418,18 +421,23 @@ class LocalWorkspace implements Workspace {
 	 * Writes into `to` whatever each document of `from` holds that `to` lacks: one Yjs diff per document, sealed
 	 * by this device like a compaction snapshot. Into an empty new epoch that is every document's whole state.
 	 */
-	async #copyInto(from: Vault, to: Vault): Promise<void> {
-		for (const docId of from.docIds()) {
-			const source = await from.open(docId);
-			const target = await to.open(docId);
-			try {
-				const diff = Y.encodeStateAsUpdateV2(source.doc, Y.encodeStateVector(target.doc));
-				if (!Y.snapshotContainsUpdate(Y.snapshot(target.doc), Y.convertUpdateFormatV2ToV1(diff))) await to.importUpdate(docId, diff);
-			} finally {
-				await source.close();
-				await target.close();
+	async #copyInto(from: Vault, to: Vault, docIds = from.docIds()): Promise<void> {
+		// A few documents at a time: opening one waits on signature checks and seals, which overlap.
+		const queue = [...docIds];
+		const worker = async () => {
+			for (let docId = queue.shift(); docId !== undefined; docId = queue.shift()) {
+				const source = await from.open(docId);
+				const target = await to.open(docId);
+				try {
+					const diff = Y.encodeStateAsUpdateV2(source.doc, Y.encodeStateVector(target.doc));
+					if (!Y.snapshotContainsUpdate(Y.snapshot(target.doc), Y.convertUpdateFormatV2ToV1(diff))) await to.importUpdate(docId, diff);
+				} finally {
+					await source.close();
+					await target.close();
+				}
 			}
-		}
+		};
+		await Promise.all(Array.from({ length: COPY_CONCURRENCY }, worker));
 	}
 
 	/**
@@ -449,6 +457,8 @@ class LocalWorkspace implements Workspace {
 			const key = newGroupKey(id, epoch);
 			await this.#db.keys.put({ groupId: id, keyId: key.keyId, epoch, key: key.key });
 			old.flushAll();
+			// What the snapshot covers: a member moving over later diffs only the documents with blobs beyond it.
+			const covered = Y.encodeStateVector(old.outer);
 			const fresh = await this.#openEpoch(id, epoch, old.relayUrl, key);
 			this.#prepared.set(id, { keyId: key.keyId, vault: fresh });
 			await this.#copyInto(old, fresh);
@@ -457,7 +467,7 @@ class LocalWorkspace implements Workspace {
 			fresh.flushAll();
 			// The new room holds every document before the old one points to it.
 			await this.#until(() => fresh.synced && !fresh.pendingAnywhere);
-			const record = forwardRecord({ groupId: id, epoch, key, roster, admin: device.keys, at: this.#options.now?.() ?? Date.now() });
+			const record = forwardRecord({ groupId: id, epoch, key, roster, admin: device.keys, at: this.#options.now?.() ?? Date.now(), covered });
 			const sealed = await old.sealForward(encodeForwardRecord(record));
 			await this.#until(() => old.frozen || old.forward(sealed));
 		} catch (error) {
@@ -506,7 +516,9 @@ class LocalWorkspace implements Workspace {
 			}
 			await this.#until(() => fresh.synced);
 			old.flushAll();
-			await this.#copyInto(old, fresh);
+			// Only documents holding blobs the snapshot did not cover can hold anything the new epoch lacks.
+			const covered = record.covered ? Y.decodeStateVector(fromBase64Url(record.covered)) : undefined;
+			await this.#copyInto(old, fresh, covered ? old.docsBeyond(covered) : old.docIds());
 			fresh.flushAll();
 			const groupRecord = this.#records.find((candidate) => candidate.id === id);
 			const sealedName = await this.#sealName({ id, epoch: record.epoch }, groupRecord?.name ?? '', key);
