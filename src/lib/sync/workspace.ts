@@ -28,7 +28,7 @@ import { Vault, type VaultJournal, type VaultOptions } from './vault';
 import type { CatalogueDb, GroupRow } from '../storage/catalogue';
 
 /** Documents copied at once into a new epoch. */
-const COPY_CONCURRENCY = 4;
+const COPY_CONCURRENCY = 8;
 
 /** How long leaving waits for the relay to hold the `leave` before the group's data is deleted. */
 const LEAVE_WAIT_MS = 10_000;
@@ -427,13 +427,14 @@ class LocalWorkspace implements Workspace {
 		const worker = async () => {
 			for (let docId = queue.shift(); docId !== undefined; docId = queue.shift()) {
 				const source = await from.open(docId);
-				const target = await to.open(docId);
+				// A document the new epoch has no blob of takes the whole state, without opening (applying) it there.
+				const target = to.docIds().includes(docId) ? await to.open(docId) : undefined;
 				try {
-					const diff = Y.encodeStateAsUpdateV2(source.doc, Y.encodeStateVector(target.doc));
-					if (!Y.snapshotContainsUpdate(Y.snapshot(target.doc), Y.convertUpdateFormatV2ToV1(diff))) await to.importUpdate(docId, diff);
+					const diff = Y.encodeStateAsUpdateV2(source.doc, target ? Y.encodeStateVector(target.doc) : undefined);
+					if (!target || !Y.snapshotContainsUpdate(Y.snapshot(target.doc), Y.convertUpdateFormatV2ToV1(diff))) await to.importUpdate(docId, diff);
 				} finally {
 					await source.close();
-					await target.close();
+					await target?.close();
 				}
 			}
 		};
