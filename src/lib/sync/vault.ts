@@ -31,6 +31,7 @@ import { StatusReporter, syncState, uncovered } from './sync-status';
 import { PresenceChannel } from './presence';
 import { COMPACT_JITTER_MS, MAX_BLOB_BYTES, planCompaction, type CompactionPlan } from './compaction';
 import { uploadPieces } from './upload';
+import { coveredBy, reachOf } from './cover';
 import { FORWARD_DOC_ID } from './rotation';
 import { mayAuthor, rosterName, type Roster, type RosterAction, type RosterEntry } from './roster';
 import { onlyOwnRosterOps, RosterLog } from './roster-log';
@@ -132,6 +133,62 @@ function updateOf(opened: OpenedBlob): Uint8Array {
 	return opened.version === 1 ? Y.convertUpdateFormatV1ToV2(opened.plaintext) : opened.plaintext;
 }
 
+/** Members who saw the same uncovered deletion wait a random part of this before writing the blobs back. */
+export const RESTORE_JITTER_MS = 1_000;
+
+/** Something another device did that this one refused or undid, for the group to see. */
+export interface Refusal {
+	/** `restored`: blobs deleted without cover were written back. */
+	kind: 'restored';
+	docId: string;
+	/** The device keys (base64url) that signed what the change carried; empty when it carried nothing signed. */
+	by: string[];
+	at: number;
+}
+
+/** Blobs of one document an outer transaction deleted, and the blobs it added to the same document. */
+interface BlobRemoval {
+	deleted: Uint8Array[];
+	added: Uint8Array[];
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+	return a.byteLength === b.byteLength && a.every((byte, index) => byte === b[index]);
+}
+
+/**
+ * The blobs a (remote) outer transaction deleted, by document: only blobs that were there before it (one
+ * added and deleted within it never counted), with what it added to the same documents. Yjs collects the
+ * deleted structs only after the transaction's observers, so their content is still at hand here.
+ */
+function removedBlobs(transaction: Y.Transaction): Map<string, BlobRemoval> {
+	const removals = new Map<string, BlobRemoval>();
+	const arrays = new Map<string, Y.AbstractType<unknown>>();
+	Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
+		if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentBinary)) return;
+		if (struct.id.clock >= (transaction.beforeState.get(struct.id.client) ?? 0)) return;
+		const parent = struct.parent;
+		if (!(parent instanceof Y.AbstractType) || parent._item !== null) return;
+		const name = Y.findRootTypeKey(parent);
+		if (!name.startsWith(DOC_PREFIX)) return;
+		const docId = name.slice(DOC_PREFIX.length);
+		let removal = removals.get(docId);
+		if (!removal) {
+			removal = { deleted: [], added: [] };
+			removals.set(docId, removal);
+			arrays.set(docId, parent);
+		}
+		removal.deleted.push(struct.content.content);
+	});
+	for (const [docId, array] of arrays) {
+		for (let item = array._start; item; item = item.right) {
+			if (item.deleted || !(item.content instanceof Y.ContentBinary)) continue;
+			if (item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0)) removals.get(docId)!.added.push(item.content.content);
+		}
+	}
+	return removals;
+}
+
 function arrayName(docId: string): string {
 	return DOC_PREFIX + docId;
 }
@@ -169,6 +226,9 @@ export class Vault implements GroupVault {
 	#closed = false;
 	#unsealedFailures = 0;
 	#forwardListeners = new Set<(record: Uint8Array) => void>();
+	#refusals: Refusal[] = [];
+	#coverChecks: Promise<void> = Promise.resolve();
+	#refusalListeners = new Set<(refusal: Refusal) => void>();
 	/** Set while this device moves the group's documents to the next epoch ("Moving to the group's new key…"). */
 	#moving = false;
 	#readOnly = false;
@@ -236,11 +296,10 @@ export class Vault implements GroupVault {
 		if (!journal) return;
 		const entries = journal.read();
 		if (entries.length === 0) return;
-		const same = (a: Uint8Array, b: Uint8Array) => a.byteLength === b.byteLength && a.every((byte, index) => byte === b[index]);
 		this.outer.transact(() => {
 			for (const { docId, blob } of entries) {
 				const blobs = this.#blobs(docId);
-				if (!blobs.toArray().some((stored) => same(stored, blob))) blobs.push([blob]);
+				if (!blobs.toArray().some((stored) => sameBytes(stored, blob))) blobs.push([blob]);
 			}
 		}, LOCAL);
 		journal.clear();
@@ -417,6 +476,10 @@ export class Vault implements GroupVault {
 
 	#onOuterTransaction(transaction: Y.Transaction): void {
 		if (transaction.origin !== LOCAL) {
+			for (const [docId, removal] of removedBlobs(transaction)) {
+				const check = this.#coverChecks.then(() => this.#checkCover(docId, removal));
+				this.#coverChecks = check.catch(() => undefined);
+			}
 			for (const type of transaction.changed.keys()) {
 				if (type._item !== null) continue;
 				const name = Y.findRootTypeKey(type);
@@ -426,6 +489,61 @@ export class Vault implements GroupVault {
 			}
 		}
 		this.#queueStatus();
+	}
+
+	/**
+	 * Nothing is destroyed (FORMAT.md "Nothing destroyed"): blobs another device deleted count only as
+	 * compaction, when the blobs added in the same outer transaction cover their content. Deleted blobs without
+	 * that cover are written back as they were (their authors' signatures intact), unless another member did
+	 * so first, and reported with the name of whoever signed the uncovering blobs, when any did.
+	 */
+	async #checkCover(docId: string, removal: BlobRemoval): Promise<void> {
+		const open = (blob: Uint8Array) => this.#sealer.open(docId, blob).then(updateOf, () => undefined);
+		const added = (await Promise.all(removal.added.map((blob) => this.#sealer.open(docId, blob).catch(() => undefined)))).filter((opened) => opened !== undefined);
+		const reach = reachOf(added.map(updateOf));
+		const uncovered: Uint8Array[] = [];
+		for (const blob of removal.deleted) {
+			const update = await open(blob);
+			if (!update || !coveredBy(update, reach)) uncovered.push(blob);
+		}
+		if (uncovered.length === 0 || this.#closed) return;
+		this.#report({ kind: 'restored', docId, by: [...new Set(added.map((opened) => opened.author))], at: this.#options.now?.() ?? Date.now() });
+		void this.#restore(docId, uncovered);
+	}
+
+	/** Writes deleted blobs back as they were; members who saw the same deletion wait a moment, so one copy usually does. */
+	async #restore(docId: string, uncovered: Uint8Array[]): Promise<void> {
+		await new Promise((resolve) => setTimeout(resolve, Math.random() * RESTORE_JITTER_MS));
+		if (this.#closed) return;
+		const blobs = this.#blobs(docId);
+		const present = blobs.toArray();
+		const missing = uncovered.filter((blob) => !present.some((stored) => sameBytes(stored, blob)));
+		if (missing.length === 0) return;
+		this.outer.transact(() => blobs.push(missing), LOCAL);
+		const inner = this.#docs.get(docId);
+		if (inner) void this.#applyBlobs(inner);
+	}
+
+	/** Settles once every deletion seen so far has been checked for cover (tests). */
+	coverChecked(): Promise<void> {
+		return this.#coverChecks;
+	}
+
+	#report(refusal: Refusal): void {
+		this.#refusals.push(refusal);
+		for (const listener of this.#refusalListeners) listener(refusal);
+		this.#queueStatus();
+	}
+
+	/** Refused changes and restored deletions seen in this session, oldest first. */
+	refusals(): readonly Refusal[] {
+		return this.#refusals;
+	}
+
+	/** Calls `listener` with every refused change and restored deletion from now on. */
+	onRefusal(listener: (refusal: Refusal) => void): () => void {
+		this.#refusalListeners.add(listener);
+		return () => this.#refusalListeners.delete(listener);
 	}
 
 	#acquire(docId: string): InnerDoc {

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRelay, type TestRelay } from '../helpers/relay';
+import { newDevice, until, type TestDevice } from '../helpers/devices';
+import type { Vault } from '../../src/lib/sync/vault';
+
+let relay: TestRelay;
+
+beforeAll(async () => {
+	relay = await startTestRelay();
+});
+
+afterAll(async () => {
+	await relay?.close();
+});
+
+/** A group of Alice (admin) and the given others, each admitted by a direct invite, on every device. */
+async function group(names: string[]): Promise<{ devices: TestDevice[]; vaults: Vault[] }> {
+	const alice = await newDevice('Alice');
+	const first = await alice.workspace.createGroup({ name: 'Tenants', relayUrl: relay.url });
+	const devices = [alice];
+	for (const name of names) {
+		const device = await newDevice(name);
+		await device.workspace.joinGroup(first.invite());
+		devices.push(device);
+	}
+	const vaults = await Promise.all(devices.map((device) => device.workspace.vault(first.id)));
+	const keys = devices.map((device) => device.workspace.identity!.publicKey);
+	for (const vault of vaults) await until(() => keys.every((key) => vault.rosterNow().members.has(key)), 'everyone admitted everywhere');
+	return { devices, vaults };
+}
+
+describe('a hostile member', () => {
+	it('cannot wipe a guide: the others write its blobs back and the guide, history included, survives a fresh sync', async () => {
+		const { devices, vaults } = await group(['Bashir', 'Mallory']);
+		const [alice, , mallory] = vaults as [Vault, Vault, Vault];
+		const guide = await alice.create(
+			'guide',
+			(doc) => {
+				doc.getText('body').insert(0, 'Rent strike plan.');
+				doc.getArray('versions').push([{ name: 'First draft' }]);
+			},
+			{ title: 'Plan' }
+		);
+		await guide.flush();
+		const seen = await mallory.open(guide.docId);
+		await until(() => seen.doc.getText('body').toString() === 'Rent strike plan.', 'the guide on Mallory’s device');
+		const bashirGuide = await vaults[1]!.open(guide.docId);
+		await until(() => bashirGuide.doc.getText('body').toString() === 'Rent strike plan.', 'the guide on Bashir’s device');
+		const before = alice.outer.getArray<Uint8Array>(`d/${guide.docId}`).length;
+		expect(before).toBeGreaterThan(0);
+
+		// With the app's own vault, Mallory deletes every blob of the guide from the outer document.
+		const wiped = mallory.outer.getArray<Uint8Array>(`d/${guide.docId}`);
+		mallory.outer.transact(() => wiped.delete(0, wiped.length), 'hostile');
+
+		await until(() => alice.refusals().some((refusal) => refusal.kind === 'restored' && refusal.docId === guide.docId), 'the restoration reported on Alice’s device');
+		await until(() => mallory.outer.getArray<Uint8Array>(`d/${guide.docId}`).length > 0, 'the blobs back on Mallory’s device');
+		expect(guide.doc.getText('body').toString()).toBe('Rent strike plan.');
+
+		// A member joining now gets the guide and its versions from the relay.
+		const carol = await newDevice('Carol');
+		const carolVault = await carol.workspace.joinGroup(alice.invite());
+		const fresh = await carolVault.open(guide.docId);
+		await until(() => fresh.doc.getText('body').toString() === 'Rent strike plan.', 'the guide on a new member’s device');
+		expect(fresh.doc.getArray('versions').toArray()).toEqual([{ name: 'First draft' }]);
+		await carol.close();
+		for (const device of devices) await device.close();
+	});
+
+	it('counts a compaction as no deletion: blobs replaced by a covering snapshot are not written back', async () => {
+		const { devices, vaults } = await group(['Bashir']);
+		const [alice, bashir] = vaults as [Vault, Vault];
+		const guide = await alice.create('guide', (doc) => doc.getText('body').insert(0, 'One.'), { title: 'Notes' });
+		await guide.flush();
+		guide.doc.getText('body').insert(4, ' Two.');
+		await guide.flush();
+		const opened = await bashir.open(guide.docId);
+		await until(() => opened.doc.getText('body').toString() === 'One. Two.', 'both changes on Bashir’s device');
+		const blobs = bashir.outer.getArray<Uint8Array>(`d/${guide.docId}`);
+		await until(() => blobs.length >= 2, 'two blobs on Bashir’s device');
+
+		await alice.compact(guide.docId, true);
+		await until(() => blobs.length === 1, 'the snapshot alone on Bashir’s device');
+		await bashir.coverChecked();
+		expect(bashir.refusals()).toEqual([]);
+		expect(blobs.length).toBe(1);
+		opened.doc.getText('body').insert(0, '0. ');
+		await opened.flush();
+		await until(() => guide.doc.getText('body').toString() === '0. One. Two.', 'a later change on Alice’s device');
+		for (const device of devices) await device.close();
+	});
+});
