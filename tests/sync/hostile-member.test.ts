@@ -67,6 +67,33 @@ describe('a hostile member', () => {
 		for (const device of devices) await device.close();
 	});
 
+	it('cannot delete or overwrite other members’ entries of the member map; its own it may change', async () => {
+		const { devices, vaults } = await group(['Bashir', 'Mallory']);
+		const [alice, bashir, mallory] = vaults as [Vault, Vault, Vault];
+		const [aliceKey, bashirKey, malloryKey] = devices.map((device) => device.workspace.identity!.publicKey) as [string, string, string];
+		const members = (vault: Vault) => vault.meta.getMap<{ name: string }>('members');
+		// Each device asserts its own entry, as versions from before rosters did.
+		const names = ['Alice', 'Bashir', 'Mallory'];
+		vaults.forEach((vault, index) => members(vault).set([aliceKey, bashirKey, malloryKey][index]!, { name: names[index]! }));
+		for (const vault of vaults) await until(() => [aliceKey, bashirKey, malloryKey].every((key) => members(vault).has(key)), 'every entry everywhere');
+
+		// Her own entry is hers to change.
+		mallory.meta.transact(() => members(mallory).set(malloryKey, { name: 'Mal' }));
+		await until(() => members(alice).get(malloryKey)?.name === 'Mal', 'Mallory’s own rename');
+
+		// With the app's own vault, Mallory deletes Alice's entry, overwrites Bashir's and renames herself.
+		mallory.meta.transact(() => {
+			members(mallory).delete(aliceKey);
+			members(mallory).set(bashirKey, { name: 'Informer' });
+		});
+		await until(() => alice.refusals().some((refusal) => refusal.kind === 'refused' && refusal.by.includes(malloryKey)), 'the refusal on Alice’s device');
+		await until(() => bashir.refusals().some((refusal) => refusal.kind === 'refused' && refusal.by.includes(malloryKey)), 'the refusal on Bashir’s device');
+		expect(members(alice).has(aliceKey)).toBe(true);
+		expect(members(bashir).get(bashirKey)?.name).toBe('Bashir');
+
+		for (const device of devices) await device.close();
+	});
+
 	it('counts a compaction as no deletion: blobs replaced by a covering snapshot are not written back', async () => {
 		const { devices, vaults } = await group(['Bashir']);
 		const [alice, bashir] = vaults as [Vault, Vault];

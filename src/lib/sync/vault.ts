@@ -32,6 +32,7 @@ import { PresenceChannel } from './presence';
 import { COMPACT_JITTER_MS, MAX_BLOB_BYTES, planCompaction, type CompactionPlan } from './compaction';
 import { uploadPieces } from './upload';
 import { coveredBy, reachOf } from './cover';
+import { metaRuleHolds } from './rules';
 import { FORWARD_DOC_ID } from './rotation';
 import { mayAuthor, rosterName, type Roster, type RosterAction, type RosterEntry } from './roster';
 import { onlyOwnRosterOps, RosterLog } from './roster-log';
@@ -138,8 +139,8 @@ export const RESTORE_JITTER_MS = 1_000;
 
 /** Something another device did that this one refused or undid, for the group to see. */
 export interface Refusal {
-	/** `restored`: blobs deleted without cover were written back. */
-	kind: 'restored';
+	/** `restored`: blobs deleted without cover were written back; `refused`: a blob broke its document's rules. */
+	kind: 'restored' | 'refused';
 	docId: string;
 	/** The device keys (base64url) that signed what the change carried; empty when it carried nothing signed. */
 	by: string[];
@@ -405,6 +406,11 @@ export class Vault implements GroupVault {
 						continue;
 					}
 					try {
+						if (!this.#rulesHold(inner, result.opened)) {
+							// Refused for good, left in the outer array unapplied (and so never merged away by compaction).
+							this.#report({ kind: 'refused', docId: inner.docId, by: [result.opened.author], at: this.#options.now?.() ?? Date.now() });
+							continue;
+						}
 						if (result.opened.version === 1) Y.applyUpdate(inner.doc, result.opened.plaintext, FROM_VAULT);
 						else Y.applyUpdateV2(inner.doc, result.opened.plaintext, FROM_VAULT);
 						inner.opened.add(result.blob);
@@ -436,6 +442,12 @@ export class Vault implements GroupVault {
 		// Blobs of the meta doc apply one by one in this transaction: the roster may have changed since it began.
 		if (mayAuthor(log.now(), author)) return true;
 		return onlyOwnRosterOps(inner.doc, updateOf(opened), author);
+	}
+
+	/** Whether a blob's update keeps its document type's rules (rules.ts), judged against the document as it stands. */
+	#rulesHold(inner: InnerDoc, opened: OpenedBlob): boolean {
+		if (inner.docId === META_DOC_ID) return metaRuleHolds(inner.doc, updateOf(opened), opened.author);
+		return true;
 	}
 
 	/** Held blobs are tried again and presence is read again whenever the roster changes. */
