@@ -19,11 +19,12 @@ export function formatBytes(bytes: number, locale: Locale): string {
 	}).format(value);
 }
 
-/** What a date shows: the day only, the day and time of day, or the same with the weekday spelled out. */
-export type DateStyle = 'date' | 'dateTime' | 'long';
+/** What a date shows: the time of day, the day only, both, or both with the weekday spelled out. */
+export type DateStyle = 'time' | 'date' | 'dateTime' | 'long';
 
 /** The parts each style shows; every date and time on screen is spelled through these, in both languages. */
 const DATE_PARTS: Record<DateStyle, Intl.DateTimeFormatOptions> = {
+	time: { hour: '2-digit', minute: '2-digit' },
 	date: { year: 'numeric', month: 'short', day: 'numeric' },
 	dateTime: { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' },
 	long: { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' }

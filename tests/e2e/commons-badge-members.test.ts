@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser';
 import { twoMembers, waitForSyncStatus } from '../helpers/flows';
 import { commonsApi } from '../helpers/commons';
-import { publishThroughDialog, startCommonsRelay, writeGuide } from '../helpers/commons-app';
+import { publishThroughDialog, startCommonsRelay, unpublishThroughDialog, writeGuide } from '../helpers/commons-app';
 import type { TestRelay } from '../helpers/relay';
 
 let relay: TestRelay;
@@ -41,8 +41,7 @@ describe('published state in the group', () => {
 			expect(listed.body.entries).toHaveLength(1);
 			expect(listed.body.entries[0]).toMatchObject({ title: 'Street kitchen', summary: 'Vegan food for everyone.', seq: 2 });
 
-			await m.b.getByRole('button', { name: 'Unpublish' }).click();
-			await m.b.getByText('Unpublished.', { exact: false }).waitFor();
+			await unpublishThroughDialog(m.b);
 			expect((await api.list({})).body.total).toBe(0);
 			// Alice's phone follows: the badge goes away there too.
 			await m.a.getByText('Published in the commons').waitFor({ state: 'detached', timeout: 30_000 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { firstStart, launchBrowser, newPhoneContext, seriousAxeViolations, waitForServiceWorker } from '../helpers/browser';
 import { createGroup } from '../helpers/flows';
-import { horizontalOverflow, listedTitles, publishThroughDialog, searchCommons, startCommonsRelay, writeGuide } from '../helpers/commons-app';
+import { horizontalOverflow, listedTitles, publishThroughDialog, searchCommons, unpublishThroughDialog, startCommonsRelay, writeGuide } from '../helpers/commons-app';
 import type { TestRelay } from '../helpers/relay';
 
 let relay: TestRelay;
@@ -45,6 +45,11 @@ describe('the commons, end to end', () => {
 		await a.getByRole('button', { name: 'Publish to commons' }).click();
 		const dialog = a.getByRole('dialog');
 		await dialog.getByRole('list', { name: 'What becomes public' }).waitFor();
+		// The dialog opens at its top: what becomes public is the first thing on screen.
+		expect(await dialog.evaluate((element) => element.scrollTop)).toBe(0);
+		const heading = (await dialog.getByRole('heading', { name: 'What becomes public' }).boundingBox())!;
+		expect(heading.y).toBeGreaterThanOrEqual(0);
+		expect(heading.y + heading.height).toBeLessThanOrEqual(740);
 		const listed = await dialog.getByRole('list', { name: 'What becomes public' }).getByRole('listitem').allTextContents();
 		expect(listed).toEqual([
 			`Title: ${GUIDE}`,
@@ -65,6 +70,15 @@ describe('the commons, end to end', () => {
 		await dialog.waitFor({ state: 'hidden' });
 		await a.getByText('Published in the commons').waitFor();
 		await a.getByRole('button', { name: 'Unpublish' }).waitFor();
+		// Once published, the button says what it does now, and the copy is up to date.
+		await a.getByRole('button', { name: 'Update public copy' }).waitFor();
+		expect(await a.getByRole('button', { name: 'Publish to commons' }).count()).toBe(0);
+		await a.getByText('The public copy is up to date').waitFor();
+		expect(await a.getByText('Edits not yet public').count()).toBe(0);
+		// The published guide's screen starts with its text, near the top of a 360 × 740 phone.
+		await a.evaluate(() => window.scrollTo(0, 0));
+		const text = (await a.locator('.guide-prose').first().boundingBox())!;
+		expect(text.y).toBeLessThan(400);
 		// The group's own screen shows its key's fingerprint, the same pictures readers see on the entry.
 		await a.getByText('Publisher key:').waitFor();
 		await expect.poll(async () => (await a.locator('.key .fingerprint').textContent())?.split(' ').length).toBe(8);
@@ -173,6 +187,11 @@ describe('the commons, end to end', () => {
 		await b.getByRole('link', { name: 'Home' }).click();
 		await b.getByRole('link', { name: 'Lund legal team' }).waitFor();
 		expect(await seriousAxeViolations(b)).toEqual([]);
+		// The group's guide list marks the copy.
+		await b.getByRole('link', { name: 'Lund legal team' }).click();
+		await b.getByRole('link', { name: 'Guides', exact: true }).click();
+		const listed = b.getByRole('list', { name: 'Guides' }).getByRole('listitem').filter({ hasText: GUIDE });
+		await listed.getByText('Copy from the commons').waitFor();
 	});
 
 	it('A updates and then unpublishes, and the list follows', async () => {
@@ -180,21 +199,41 @@ describe('the commons, end to end', () => {
 		await a.getByRole('button', { name: 'Edit' }).click();
 		await a.getByRole('textbox', { name: 'Title' }).fill(`${GUIDE}, second edition`);
 		await a.getByRole('button', { name: 'Done' }).click();
+		// The edit has not reached the public copy yet, and the screen says so.
+		await a.getByText('Edits not yet public').waitFor();
 		await publishThroughDialog(a, async (dialog) => {
 			await dialog.getByRole('heading', { name: /^Update/ }).waitFor();
 			expect(await dialog.getByRole('textbox', { name: 'Summary' }).inputValue()).toBe('What to do before, during and after arrests.');
 		});
 		await a.getByText('The public copy was updated.').waitFor();
+		await a.getByText('The public copy is up to date').waitFor();
+		expect(await a.getByText('Edits not yet public').count()).toBe(0);
 
 		await b.goto(`${relay.url}/commons`);
 		await expect.poll(() => listedTitles(b)).toEqual([`${GUIDE}, second edition`, CAMPAIGN]);
 
+		// Copying into the group that published it asks first, and says so.
+		await a.getByRole('link', { name: 'View in commons' }).click();
+		await a.getByRole('heading', { level: 1, name: `${GUIDE}, second edition` }).waitFor();
+		await a.getByRole('button', { name: 'Copy to my group' }).click();
+		const copyDialog = a.getByRole('dialog');
+		await copyDialog.getByText('Climate Justice Malmö published this guide.', { exact: false }).waitFor();
+		await copyDialog.getByRole('button', { name: 'Copy to Climate Justice Malmö' }).waitFor();
+		await copyDialog.getByRole('button', { name: 'Cancel' }).click();
+		await copyDialog.waitFor({ state: 'hidden' });
+		await a.goto(guideUrlA);
+		await a.getByRole('heading', { level: 1, name: `${GUIDE}, second edition` }).waitFor();
+
+		// Unpublish asks first; cancelling leaves it public.
 		await a.getByRole('button', { name: 'Unpublish' }).click();
-		await a.getByText('Unpublished.', { exact: false }).waitFor();
+		await a.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+		await a.getByRole('dialog').waitFor({ state: 'hidden' });
+		await a.getByText('Published in the commons').waitFor();
+		await unpublishThroughDialog(a);
 		await a.getByText('Published in the commons').waitFor({ state: 'detached' });
+		await a.getByRole('button', { name: 'Publish to commons' }).waitFor();
 		await a.goto(actionUrlA);
-		await a.getByRole('button', { name: 'Unpublish' }).click();
-		await a.getByText('Unpublished.', { exact: false }).waitFor();
+		await unpublishThroughDialog(a);
 
 		await b.reload();
 		await b.getByRole('heading', { level: 2, name: /^Results/ }).waitFor();

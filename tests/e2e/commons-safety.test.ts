@@ -169,9 +169,13 @@ describe('commons safety', () => {
 		expect(await seriousAxeViolations(page)).toEqual([]);
 		expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 
-		// One group on this phone: the copy goes straight into it.
+		// One group on this phone: the dialog names it and copies on confirmation.
 		await page.goto(`${relay.url}/commons/${guideId}`);
 		await page.getByRole('button', { name: 'Copy to my group' }).click();
+		const copyDialog = page.getByRole('dialog');
+		await copyDialog.getByText('The copy goes into', { exact: false }).waitFor();
+		expect(await copyDialog.getByText('published this guide', { exact: false }).count()).toBe(0);
+		await copyDialog.getByRole('button', { name: /^Copy to / }).click();
 		await page.waitForURL(/\/g\/[^/]+\/guides\/[A-Za-z0-9_-]{22}$/);
 		await page.getByRole('heading', { level: 1, name: `Guide ${xss}` }).waitFor();
 		await page.getByText(`Body ${xss}`).waitFor();

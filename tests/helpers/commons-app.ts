@@ -30,15 +30,28 @@ export async function writeGuide(page: Page, groupUrl: string, guide: { title: s
 	return new URL(page.url()).pathname.split('/').pop()!;
 }
 
-/** Opens the consent dialog, lets `fill` change it, confirms with `Publish` and waits for the badge. */
+/**
+ * Opens the consent dialog (`Publish to commons`, or `Update public copy` once published), lets `fill` change
+ * it, confirms with `Publish` and waits for the badge.
+ */
 export async function publishThroughDialog(page: Page, fill?: (dialog: ReturnType<Page['getByRole']>) => Promise<void>): Promise<void> {
-	await page.getByRole('button', { name: 'Publish to commons' }).click();
+	await page.getByRole('button', { name: /^(Publish to commons|Update public copy)$/ }).click();
 	const dialog = page.getByRole('dialog');
 	await dialog.waitFor();
 	await fill?.(dialog);
 	await dialog.getByRole('button', { name: 'Publish', exact: true }).click();
 	await dialog.waitFor({ state: 'hidden' });
 	await page.getByText('Published in the commons').waitFor();
+}
+
+/** Presses `Unpublish`, confirms in its dialog and waits for the notice. */
+export async function unpublishThroughDialog(page: Page): Promise<void> {
+	await page.getByRole('button', { name: 'Unpublish' }).click();
+	const dialog = page.getByRole('dialog');
+	await dialog.getByRole('heading', { name: /^Unpublish/ }).waitFor();
+	await dialog.getByRole('button', { name: 'Unpublish' }).click();
+	await dialog.waitFor({ state: 'hidden' });
+	await page.getByText('Unpublished.', { exact: false }).waitFor();
 }
 
 /** Searches the Commons screen for free text (and optionally sets filters first) and waits for the answer. */

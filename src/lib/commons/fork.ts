@@ -40,7 +40,7 @@ export function fillFromEntry(doc: Y.Doc, entry: GuideEntry, origin: string): vo
 
 /** Copies a public guide into a group as a new guide; resolves with the new guide's doc id. */
 export async function forkGuide(target: ForkTarget, entry: GuideEntry, origin: string): Promise<string> {
-	const opened = await target.create('guide', (doc) => fillFromEntry(doc, entry, origin), { title: entry.title });
+	const opened = await target.create('guide', (doc) => fillFromEntry(doc, entry, origin), { title: entry.title, copiedFrom: entry.id });
 	await opened.flush();
 	const docId = opened.docId;
 	await opened.close();

@@ -19,7 +19,7 @@ import { guideNodes } from '../guides/extensions';
 import { toBase64Url, utf8 } from '../sync/bytes';
 import { sanitizeBody } from './body';
 import { CommonsError, type CommonsClient } from './client';
-import { readPublished, writePublished } from './published';
+import { contentDigest, readPublished, writePublished } from './published';
 import { newPublisherKey, signPayload, type PublisherKey } from './sign';
 import {
 	LICENCES,
@@ -219,6 +219,8 @@ export async function publishDraft(client: CommonsClient, meta: Y.Doc, doc: Y.Do
 	const key = publisherKey(meta, previous?.publicKey);
 	if (!key) throw new CommonsError('wrong_key', 'The publisher key of this entry is not in the group');
 	const id = previous?.id ?? newEntryId();
+	// Taken before sending: an edit made while the request is under way counts as not yet public.
+	const content = await contentDigest(doc, draft.kind);
 	let seq = (previous?.seq ?? 0) + 1;
 	const send = () => client.publish(id, signPayload(buildPayload(draft, id, seq), key));
 	let answer;
@@ -242,6 +244,7 @@ export async function publishDraft(client: CommonsClient, meta: Y.Doc, doc: Y.Do
 		summary: entry.summary,
 		publisher: entry.publisher,
 		tags: entry.tags,
+		content,
 		...(entry.kind === 'guide' ? { licence: entry.licence } : {})
 	});
 	return entry;

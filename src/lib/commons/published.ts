@@ -26,6 +26,8 @@ export interface PublishedState {
 	licence?: Licence;
 	publisher: string;
 	tags: string[];
+	/** Digest of the document's public content when last published (`contentDigest`); absent before it was kept. */
+	content?: string;
 }
 
 /** The published state of a doc, or undefined when it was never published (or the map is malformed). */
@@ -55,6 +57,7 @@ export function readPublished(doc: Y.Doc): PublishedState | undefined {
 		summary: text('summary'),
 		publisher: text('publisher'),
 		...(typeof licence === 'string' ? { licence: licence as Licence } : {}),
+		...(typeof map.get('content') === 'string' ? { content: map.get('content') as string } : {}),
 		tags: Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === 'string') : []
 	};
 }
@@ -65,4 +68,20 @@ export function writePublished(doc: Y.Doc, patch: Partial<PublishedState>): void
 	doc.transact(() => {
 		for (const [key, value] of Object.entries(patch)) if (value !== undefined) map.set(key, value);
 	});
+}
+
+/**
+ * The parts of a document a publish makes public, as one string: a guide's fields and body, an action's
+ * fields (not who answered). Map keys are sorted, as two devices may hold them in different orders.
+ */
+export function publicContent(doc: Y.Doc, kind: 'guide' | 'campaign'): string {
+	const fields = doc.getMap<unknown>('fields').toJSON() as Record<string, unknown>;
+	const sorted = JSON.stringify(Object.keys(fields).sort().map((key) => [key, fields[key]]));
+	return kind === 'guide' ? `${sorted}\n${doc.getXmlFragment('body').toString()}` : sorted;
+}
+
+/** SHA-256 of `publicContent`, base64url: kept at publish, compared later to tell edits not yet public. */
+export async function contentDigest(doc: Y.Doc, kind: 'guide' | 'campaign'): Promise<string> {
+	const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(publicContent(doc, kind))));
+	return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }

@@ -51,6 +51,10 @@ export interface DocIndexEntry {
 	guideId?: string;
 	/** For an action: its start, ms since epoch (lists of upcoming actions need it without opening). */
 	starts?: number;
+	/** For a guide copied from the commons: the entry it was copied from (lists badge copies without opening). */
+	copiedFrom?: string;
+	/** A new guide left without a word written: gone from every list, not even among the deleted ones. */
+	discarded?: true;
 	/**
 	 * For a discussion: messages written, summed over each device's own count (`countSent`), for unread
 	 * counts without opening the thread. Absent until a device that wrote in it records its count.
@@ -66,7 +70,7 @@ export interface MemberEntry {
 }
 
 /** The state of a group's (or all groups') sync, as the UI's `Sync status` shows it. */
-export type SyncState = 'offline' | 'syncing' | 'savedLocal' | 'savedRelay';
+export type SyncState = 'offline' | 'unreachable' | 'syncing' | 'savedLocal' | 'savedRelay';
 
 /** A snapshot of sync status. */
 export interface SyncStatus {
@@ -81,6 +85,8 @@ export interface SyncStatus {
 	problem?: 'storageFull' | 'relayRefused' | 'tampered';
 	/** While this device moves the group to its new key (a member was removed or left; rotation.ts). */
 	moving?: true;
+	/** When `unreachable`: when this device was last synced with the relay, if it was since the app started. */
+	lastSyncedAt?: number;
 }
 
 /** A group as the device catalogue records it (Dexie). */

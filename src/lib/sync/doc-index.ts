@@ -1,6 +1,6 @@
 /**
  * The doc index: what lists show without opening every document (type, title, last change and by whom,
- * deletion, the guide a thread is about, an action's start).
+ * deletion, the guide a thread is about, an action's start, the commons entry a guide was copied from).
  *
  * It syncs inside the `index` inner doc as one key per document and field in `Y.Map('fields')`
  * (`<docId> <field>`). A Yjs map keeps one of two concurrent values of a key, so whole entries per key would
@@ -20,7 +20,7 @@ import * as Y from 'yjs';
 import type { DocIndexEntry } from './api';
 
 /** The fields written one key each; `updated` and `author` travel together in a device's `touched` key. */
-const FIELDS = ['type', 'title', 'deleted', 'guideId', 'starts', 'created'] as const;
+const FIELDS = ['type', 'title', 'deleted', 'guideId', 'starts', 'created', 'copiedFrom', 'discarded'] as const;
 type Field = (typeof FIELDS)[number];
 const TOUCHED = 'touched';
 /** Doc ids, field names and device keys (base64url) contain no space. */

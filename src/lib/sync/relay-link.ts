@@ -62,6 +62,10 @@ export class RelayLink {
 	#frozen = false;
 	/** The last connection's first sync finished (it stays true when a frozen room then closes the connection). */
 	#readAll = false;
+	/** Since when nothing has shown the relay answering (not synced, nothing received), or undefined while synced. */
+	#silentSince: number | undefined = Date.now();
+	/** When the link was last synced with the relay (the moment that ended), if it ever was. */
+	#lastSyncedAt: number | undefined;
 
 	constructor(options: {
 		relayUrl: string;
@@ -103,10 +107,12 @@ export class RelayLink {
 		provider.messageHandlers[MESSAGE_SYNC_PROGRESS] = (_encoder, decoder) => {
 			const total = decoding.readVarUint(decoder);
 			this.#progress = total > 0 ? { received: 0, total } : undefined;
+			this.#heard();
 			events.onChange();
 		};
 		const syncHandler = provider.messageHandlers[MESSAGE_SYNC]!;
 		provider.messageHandlers[MESSAGE_SYNC] = (encoder, decoder, p, emitSynced, type) => {
+			if (emitSynced) this.#heard();
 			if (this.#progress && !provider.synced) {
 				this.#progress = { ...this.#progress, received: this.#progress.received + decoder.arr.byteLength };
 				events.onChange();
@@ -132,17 +138,20 @@ export class RelayLink {
 			// An upload ends with its connection; a new one answers the relay's state vector afresh.
 			if (status !== 'connected') this.#upload = undefined;
 			if (status === 'connecting') this.#readAll = false;
+			this.#noteSynced();
 			events.onChange();
 		});
 		provider.on('sync', (synced: boolean) => {
 			if (synced) this.#progress = undefined;
 			if (synced) this.#readAll = true;
+			this.#noteSynced();
 			events.onChange();
 		});
 		provider.on('connection-close', (event: CloseEvent | null) => {
 			// A frozen room refuses writes by design: the vault moves to the new epoch instead.
 			if (event?.code === CLOSE.ROOM_FROZEN) this.#frozen = true;
 			else if (event && isPermanentRefusal(event.code)) events.onRefused();
+			this.#noteSynced();
 			events.onChange();
 		});
 		// Only others' states need opening; our own change (origin 'local') leaves theirs as they were.
@@ -261,6 +270,36 @@ export class RelayLink {
 	/** Connected and through the first sync. */
 	get synced(): boolean {
 		return this.#provider.wsconnected && this.#provider.synced;
+	}
+
+	/** Records when being synced with the relay began or ended. */
+	#noteSynced(): void {
+		if (this.synced) {
+			this.#silentSince = undefined;
+			this.#lastSyncedAt = undefined;
+		} else if (this.#silentSince === undefined) {
+			this.#silentSince = Date.now();
+			this.#lastSyncedAt = this.#silentSince;
+		}
+	}
+
+	/** The relay answered (a first sync streaming in): it is reachable, however long the sync takes. */
+	#heard(): void {
+		if (!this.synced) this.#silentSince = Date.now();
+	}
+
+	/**
+	 * Since when the link has wanted the relay and heard nothing from it (undefined while synced, or when it is
+	 * not trying to connect, or the room is frozen): the vault says the relay cannot be reached after a while.
+	 */
+	get silentSince(): number | undefined {
+		if (this.synced || !this.#provider.shouldConnect || this.#frozen) return undefined;
+		return this.#silentSince;
+	}
+
+	/** When the link was last synced with the relay: now while it is, else the moment that ended (if ever). */
+	get lastSyncedAt(): number | undefined {
+		return this.synced ? Date.now() : this.#lastSyncedAt;
 	}
 
 	/** Connected or connecting. */

@@ -20,9 +20,19 @@ export function uncovered(array: Y.Array<Uint8Array>, relay: Map<number, number>
 	return count;
 }
 
-/** The state a person sees, from the network, the connection and what is still pending. */
-export function syncState(link: { online: boolean; synced: boolean; connecting: boolean }, pending: number): SyncStatus['state'] {
+/**
+ * How long the relay may stay silent, with the phone online, before the status says it cannot be reached:
+ * long enough for a reconnect on a slow network, short enough that nobody mistakes it for normal.
+ */
+export const RELAY_UNREACHABLE_MS = 10_000;
+
+/**
+ * The state a person sees, from the network, the connection and what is still pending. `silentFor` is how
+ * long the link has wanted the relay and heard nothing (undefined while synced or not trying).
+ */
+export function syncState(link: { online: boolean; synced: boolean; connecting: boolean; silentFor?: number }, pending: number): SyncStatus['state'] {
 	if (!link.online) return 'offline';
+	if (!link.synced && link.silentFor !== undefined && link.silentFor >= RELAY_UNREACHABLE_MS) return 'unreachable';
 	if (link.synced) return pending === 0 ? 'savedRelay' : 'syncing';
 	if (link.connecting) return 'syncing';
 	return 'savedLocal';
@@ -33,6 +43,7 @@ function sameStatus(a: SyncStatus | undefined, b: SyncStatus): boolean {
 		a !== undefined &&
 		a.state === b.state &&
 		a.pending === b.pending &&
+		a.lastSyncedAt === b.lastSyncedAt &&
 		a.problem === b.problem &&
 		a.progress?.received === b.progress?.received &&
 		a.upload?.sent === b.upload?.sent &&

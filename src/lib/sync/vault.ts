@@ -27,7 +27,7 @@ import { DocIndex } from './doc-index';
 import { SealError, type OpenedBlob } from './sealed';
 import { Sealer } from './sealer';
 import { RelayLink } from './relay-link';
-import { StatusReporter, syncState, uncovered } from './sync-status';
+import { RELAY_UNREACHABLE_MS, StatusReporter, syncState, uncovered } from './sync-status';
 import { PresenceChannel } from './presence';
 import { COMPACT_JITTER_MS, MAX_BLOB_BYTES, planCompaction, type CompactionPlan } from './compaction';
 import { uploadPieces } from './upload';
@@ -221,6 +221,8 @@ export class Vault implements GroupVault {
 	#link: RelayLink | undefined;
 	#presence: PresenceChannel | undefined;
 	#reporter = new StatusReporter(() => this.status());
+	/** Re-evaluates the status once the relay has been silent for RELAY_UNREACHABLE_MS. */
+	#silenceTimer: ReturnType<typeof setTimeout> | undefined;
 	#persistence: { destroy(): Promise<void> | void; clearData(): Promise<void> } | undefined;
 	#docs = new Map<string, InnerDoc>();
 	#problem: SyncStatus['problem'];
@@ -951,8 +953,16 @@ export class Vault implements GroupVault {
 		}
 		for (const inner of this.#docs.values()) if (inner.pending.length > 0 || inner.signing) pending++;
 		const online = this.#options.online?.() ?? true;
-		const state = syncState({ online, synced: link?.synced ?? false, connecting: link?.connecting ?? false }, pending);
+		const silentSince = link?.silentSince;
+		const silentFor = silentSince === undefined ? undefined : Date.now() - silentSince;
+		const state = syncState({ online, synced: link?.synced ?? false, connecting: link?.connecting ?? false, silentFor }, pending);
+		// Nothing else may change while the relay is silent: look again when it has been silent long enough.
+		clearTimeout(this.#silenceTimer);
+		if (online && silentFor !== undefined && silentFor < RELAY_UNREACHABLE_MS) {
+			this.#silenceTimer = setTimeout(() => this.#queueStatus(), RELAY_UNREACHABLE_MS - silentFor);
+		}
 		const status: SyncStatus = { state, pending };
+		if (state === 'unreachable' && link?.lastSyncedAt !== undefined) status.lastSyncedAt = link.lastSyncedAt;
 		const progress = link?.progress;
 		if (progress) status.progress = progress;
 		const upload = link?.upload;
@@ -1059,6 +1069,7 @@ export class Vault implements GroupVault {
 		if (this.#closed) return;
 		this.flushAll();
 		this.#closed = true;
+		clearTimeout(this.#silenceTimer);
 		this.#presence?.close();
 		this.#reporter.stop();
 		for (const inner of this.#docs.values()) {

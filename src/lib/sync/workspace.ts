@@ -116,12 +116,15 @@ export function combineStatus(statuses: SyncStatus[], online: boolean): SyncStat
 	if (statuses.length === 0) return { ...IDLE, state: online ? 'savedLocal' : 'offline' };
 	const pending = statuses.reduce((sum, status) => sum + status.pending, 0);
 	const problem = statuses.find((status) => status.problem)?.problem;
-	const rank = { offline: 0, syncing: 1, savedLocal: 2, savedRelay: 3 } as const;
+	const rank = { offline: 0, unreachable: 1, syncing: 2, savedLocal: 3, savedRelay: 4 } as const;
 	const state = online ? statuses.map((status) => status.state).sort((a, b) => rank[a] - rank[b])[0]! : 'offline';
 	const progress = statuses.find((status) => status.progress)?.progress;
 	const upload = statuses.find((status) => status.upload)?.upload;
 	const moving = statuses.some((status) => status.moving);
-	return { state, pending, ...(problem ? { problem } : {}), ...(progress ? { progress } : {}), ...(upload ? { upload } : {}), ...(moving ? { moving: true as const } : {}) };
+	// The oldest last sync among the groups the relay does not answer for: the time nothing newer is known from.
+	const lastSynced = statuses.filter((status) => status.state === 'unreachable' && status.lastSyncedAt !== undefined).map((status) => status.lastSyncedAt!);
+	const lastSyncedAt = state === 'unreachable' && lastSynced.length ? Math.min(...lastSynced) : undefined;
+	return { state, pending, ...(lastSyncedAt !== undefined ? { lastSyncedAt } : {}), ...(problem ? { problem } : {}), ...(progress ? { progress } : {}), ...(upload ? { upload } : {}), ...(moving ? { moving: true as const } : {}) };
 }
 
 class LocalWorkspace implements Workspace {
