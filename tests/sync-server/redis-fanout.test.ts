@@ -1,20 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRedisFanout, decodeFanoutMessage, encodeFanoutMessage } from '../../sync-server/src/fanout/redis';
+import { createRedisFanout, decodeFanoutBatch, encodeFanoutBatch, type RoomMessage } from '../../sync-server/src/fanout/redis';
 import type { Fanout, FanoutMessage } from '../../sync-server/src/fanout/types';
 import { findRedis, startRedis } from '../helpers/redis';
 
 const redisUrl = await findRedis();
 
 describe('fan-out messages', () => {
-	it('encode and decode every kind', () => {
-		const messages: FanoutMessage[] = [
-			{ kind: 'update', id: 42, update: new Uint8Array([1, 2, 3]) },
-			{ kind: 'awareness', update: new Uint8Array([9]) },
-			{ kind: 'snapshot', upTo: 7, id: 8 },
-			{ kind: 'head', id: 2 ** 40 }
+	it('encode and decode every kind, several rooms in one batch, in order', () => {
+		const messages: RoomMessage[] = [
+			{ room: 'room-a', message: { kind: 'update', id: 42, update: new Uint8Array([1, 2, 3]) } },
+			{ room: 'room-b', message: { kind: 'awareness', update: new Uint8Array([9]) } },
+			{ room: 'room-a', message: { kind: 'snapshot', upTo: 7, id: 8 } },
+			{ room: 'room-c', message: { kind: 'head', id: 2 ** 40 } },
+			{ room: 'room-b', message: { kind: 'deleted' } }
 		];
-		for (const message of messages) expect(decodeFanoutMessage(encodeFanoutMessage('origin-1', message))).toEqual({ origin: 'origin-1', message });
-		expect(() => decodeFanoutMessage(new Uint8Array([9, 0]))).toThrow();
+		expect(decodeFanoutBatch(encodeFanoutBatch('origin-1', messages))).toEqual({ origin: 'origin-1', messages });
+		expect(() => decodeFanoutBatch(new Uint8Array([1, 65, 1, 1, 66, 9]))).toThrow();
 	});
 });
 
