@@ -104,6 +104,15 @@ function pidsNamed(name: string): number[] {
 	return pids;
 }
 
+/** A process's command name (`postgres`, `redis-server`), or '' once it ended. */
+function commandName(pid: number): string {
+	try {
+		return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+	} catch {
+		return '';
+	}
+}
+
 /** A process's command line as `ps` shows it (PostgreSQL names its helper processes there). */
 function commandLine(pid: number): string {
 	try {
@@ -176,12 +185,16 @@ async function setupCpu(server: Server): Promise<Map<number, number>> {
  * CPU seconds spent between two readings of `setupCpu`: a process that appeared meanwhile counts whole, one
  * that ended meanwhile cannot be read any more (counted in `ended`, so the table can say the figure is low).
  */
-function cpuBetween(start: Map<number, number>, end: Map<number, number>): { cpu: number; ended: number } {
+function cpuBetween(start: Map<number, number>, end: Map<number, number>): { cpu: number; ended: number; byPid: Map<number, number> } {
 	let cpu = 0;
 	let ended = 0;
-	for (const [pid, seconds] of end) cpu += seconds - (start.get(pid) ?? 0);
+	const byPid = new Map<number, number>();
+	for (const [pid, seconds] of end) {
+		byPid.set(pid, seconds - (start.get(pid) ?? 0));
+		cpu += seconds - (start.get(pid) ?? 0);
+	}
 	for (const pid of start.keys()) if (!end.has(pid)) ended++;
-	return { cpu, ended };
+	return { cpu, ended, byPid };
 }
 
 interface Result {
@@ -196,6 +209,8 @@ interface Result {
 	failedConnections: number;
 	/** Processes that ended during the measurement (their CPU is missing from `cpuPer1000`). */
 	endedProcesses: number;
+	/** `cpuPer1000` by process: each relay, PostgreSQL (its backends and writers), Redis, and the load generator (not in `cpuPer1000`). */
+	cpuPer1000By: { relays: number[]; postgres: number; redis: number; load: number };
 }
 
 async function run(server: Server, rate = RATE, seconds = SECONDS): Promise<Result> {
@@ -252,6 +267,7 @@ async function run(server: Server, rate = RATE, seconds = SECONDS): Promise<Resu
 	measuring = true;
 	const cpuStart = usage(pid).cpu;
 	const allCpuStart = await setupCpu(server);
+	const loadCpuStart = process.cpuUsage();
 	const started = performance.now();
 	let sent = 0;
 	const interval = 1000 / rate;
@@ -281,7 +297,11 @@ async function run(server: Server, rate = RATE, seconds = SECONDS): Promise<Resu
 	const elapsed = (performance.now() - started) / 1000;
 	const cpuPercent = ((usage(pid).cpu - cpuStart) / elapsed) * 100;
 	const allCpuEnd = await setupCpu(server);
-	const { cpu: allCpu, ended } = cpuBetween(allCpuStart, allCpuEnd);
+	const loadCpu = process.cpuUsage(loadCpuStart);
+	const { cpu: allCpu, ended, byPid } = cpuBetween(allCpuStart, allCpuEnd);
+	const per1000 = (seconds: number) => (seconds / Math.max(1, delivered)) * 1000;
+	const relayPids = new Set(server.children.map((child) => child.pid!));
+	const serviceCpu = (name: string) => [...byPid].filter(([pid]) => !relayPids.has(pid) && commandName(pid) === name).reduce((sum, [, cpu]) => sum + cpu, 0);
 	for (const socket of [...sockets, ...writers]) socket?.terminate();
 	latencies.sort((a, b) => a - b);
 	return {
@@ -293,7 +313,13 @@ async function run(server: Server, rate = RATE, seconds = SECONDS): Promise<Resu
 		cpuPer1000: (allCpu / Math.max(1, delivered)) * 1000,
 		mbPerIdleConnection,
 		failedConnections: failed,
-		endedProcesses: ended
+		endedProcesses: ended,
+		cpuPer1000By: {
+			relays: server.children.map((child) => per1000(byPid.get(child.pid!) ?? 0)),
+			postgres: per1000(serviceCpu('postgres')),
+			redis: per1000(serviceCpu('redis-server')),
+			load: per1000((loadCpu.user + loadCpu.system) / 1e6)
+		}
 	};
 }
 
@@ -422,6 +448,13 @@ async function runCluster(): Promise<void> {
 			result: ratio(cluster.cpuPer1000, sqlite.cpuPer1000),
 			target: '≤ 2×',
 			ok: cluster.cpuPer1000 <= sqlite.cpuPer1000 * 2
+		},
+		{
+			benchmark: 'CPU s per 1,000 by process: relays | PostgreSQL | Redis (load generator apart)',
+			result: side(
+				({ cpuPer1000By: by }) =>
+					`${by.relays.map((cpu) => cpu.toFixed(3)).join(' + ')} | ${by.postgres.toFixed(3)} | ${by.redis.toFixed(3)} (${by.load.toFixed(3)})`
+			)
 		},
 		{ benchmark: '1 × PostgreSQL p99 vs 1 × SQLite', result: ratio(single.p99, sqlite.p99) },
 		{
