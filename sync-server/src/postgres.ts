@@ -25,6 +25,8 @@ export interface PostgresStore {
 	 * is prepared once per connection and then only bound and executed (no parsing and planning per call).
 	 */
 	query<Row extends pg.QueryResultRow>(text: string | pg.QueryConfig, values?: unknown[]): Promise<pg.QueryResult<Row>>;
+	/** Checks a connection out of the pool for the caller to keep (it releases it); rejects once the store is closed. */
+	connect(): Promise<PostgresClient>;
 	/** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
 	transaction<T>(work: (client: PostgresClient) => Promise<T>): Promise<T>;
 	/** Resolves true when the database answers. */
@@ -123,6 +125,7 @@ export async function openPostgresStore(
 		pool,
 		query: <Row extends pg.QueryResultRow>(text: string | pg.QueryConfig, values?: unknown[]) =>
 			open ? track(typeof text === 'string' ? pool.query<Row>(text, values) : pool.query<Row>({ ...text, values })) : closed(),
+		connect: () => (open ? track(pool.connect()) : closed()),
 		transaction<T>(work: (client: PostgresClient) => Promise<T>): Promise<T> {
 			if (!open) return closed();
 			return track(
