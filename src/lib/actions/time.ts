@@ -61,6 +61,40 @@ export function knownTimeZones(): string[] {
 	return zones.includes(own) ? zones : [own, ...zones];
 }
 
+/** The regions IANA zone names start with, in the order a zone picker lists them. */
+export const ZONE_REGIONS = ['Europe', 'Africa', 'America', 'Asia', 'Atlantic', 'Australia', 'Indian', 'Pacific', 'Antarctica', 'Arctic', 'Other'] as const;
+
+/** A region of a zone picker. */
+export type ZoneRegion = (typeof ZONE_REGIONS)[number];
+
+/** One zone as a picker shows it: its IANA name, and its place name without the region. */
+export interface ZoneChoice {
+	zone: string;
+	place: string;
+}
+
+/**
+ * Zones grouped for a picker: the device's own zone first (group `own`), then one group per region, each
+ * sorted by place; `UTC` and the `Etc/…` names go under `Other`. Pure, so tests give it any list.
+ */
+export function groupTimeZones(zones: readonly string[], own: string): { region: ZoneRegion | 'own'; zones: ZoneChoice[] }[] {
+	const choice = (zone: string): ZoneChoice => ({ zone, place: zone.includes('/') ? zone.slice(zone.indexOf('/') + 1).replace(/_/g, ' ').replace(/\//g, ' – ') : zone });
+	const byRegion = new Map<ZoneRegion, ZoneChoice[]>();
+	for (const zone of new Set(zones)) {
+		const head = zone.split('/')[0] as ZoneRegion;
+		const region: ZoneRegion = zone.includes('/') && (ZONE_REGIONS as readonly string[]).includes(head) ? head : 'Other';
+		const list = byRegion.get(region) ?? [];
+		list.push(choice(zone));
+		byRegion.set(region, list);
+	}
+	const groups: { region: ZoneRegion | 'own'; zones: ZoneChoice[] }[] = [{ region: 'own', zones: [choice(own)] }];
+	for (const region of ZONE_REGIONS) {
+		const list = byRegion.get(region);
+		if (list) groups.push({ region, zones: list.sort((a, b) => a.place.localeCompare(b.place)) });
+	}
+	return groups;
+}
+
 /** Parses a `datetime-local` value; undefined when malformed. */
 export function parseLocal(value: string): LocalParts | undefined {
 	const match = LOCAL_DATETIME.exec(value);
