@@ -148,7 +148,7 @@ export async function guideBench(): Promise<BenchRow[]> {
 				await a.page.evaluate(`(${IN_PAGE_WAIT_TEXT})(${JSON.stringify(lastLine)})`);
 				cold.push(performance.now() - t0);
 
-				await a.page.getByRole('link', { name: /All guides|Guides/ }).first().click();
+				await a.page.getByRole('link', { name: /^Back$|Guides/ }).first().click();
 				const link = a.page.getByRole('link', { name: /The paper/ });
 				await link.waitFor();
 				await link.focus();

@@ -36,7 +36,7 @@ describe('action screens', () => {
 			await page.getByLabel('Starts').fill('2020-05-01T07:00');
 			await page.getByRole('button', { name: 'Save' }).click();
 			await page.getByRole('heading', { level: 1, name: 'Eviction defence' }).waitFor();
-			await page.getByRole('link', { name: 'Actions' }).click();
+			await page.getByRole('link', { name: 'Back' }).click();
 			await page.getByRole('list', { name: 'Upcoming' }).getByRole('link', { name: /Rent strike meeting/ }).waitFor();
 			await page.getByRole('list', { name: 'Past' }).getByRole('link', { name: /Eviction defence/ }).waitFor();
 			expect(await seriousAxeViolations(page)).toEqual([]);

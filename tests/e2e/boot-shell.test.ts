@@ -19,7 +19,7 @@ describe('the shell before JavaScript', () => {
 			expect(await shell.locator('.boot-top').textContent()).toBe('Fieldbook');
 			expect(await shell.locator('.boot-nav').isVisible()).toBe(true);
 			const background = await page.evaluate(() => getComputedStyle(document.getElementById('boot-shell')!).backgroundColor);
-			expect(background).toBe(scheme === 'dark' ? 'rgb(18, 20, 17)' : 'rgb(251, 250, 247)');
+			expect(background).toBe(scheme === 'dark' ? 'rgb(18, 20, 17)' : 'rgb(247, 246, 242)');
 			await context.close();
 		});
 	}

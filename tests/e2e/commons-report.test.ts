@@ -91,7 +91,7 @@ describe('reporting a commons entry', () => {
 
 		// The kept list forgot it too: offline, the list from this device's copy no longer shows it.
 		await contextB.setOffline(true);
-		await b.getByRole('link', { name: 'All of the commons' }).click();
+		await b.getByRole('link', { name: 'Back' }).click();
 		await b.getByText('This is the copy kept on this device.').waitFor();
 		expect(await titlesShown(b)).toEqual([OTHER]);
 		await contextB.setOffline(false);

@@ -36,22 +36,37 @@ describe('discussion screens', () => {
 			expect(await messages.locator('img').count()).toBe(0);
 			expect(await messages.textContent()).toContain('<img src=x onerror=alert(1)>');
 
-			// React, reply, edit: the message tools are plain buttons.
-			await messages.getByRole('button', { name: 'React' }).click();
+			// React, reply, edit: each message's tools are in its menu (a button, or a long press on the bubble).
+			const menuOf = (index: 'first' | 'last') => messages.getByRole('button', { name: 'Actions for message from Dana' })[index]();
+			await menuOf('first').click();
+			await page.getByRole('menuitem', { name: 'React' }).click();
 			await messages.getByRole('button', { name: 'React with 👍' }).click();
 			await messages.getByRole('button', { name: /👍: 1/ }).waitFor();
-			await messages.getByRole('button', { name: 'Reply to Dana' }).click();
+			await menuOf('first').click();
+			await page.getByRole('menuitem', { name: 'Reply to Dana' }).click();
 			await page.getByRole('textbox', { name: 'Message', exact: true }).fill('Looks good to me.');
 			await page.getByRole('button', { name: 'Send', exact: true }).click();
 			await messages.getByText('In reply to Dana').waitFor();
-			await messages.getByRole('button', { name: 'Edit' }).last().click();
+			await menuOf('last').click();
+			expect(await seriousAxeViolations(page)).toEqual([]);
+			await page.getByRole('menuitem', { name: 'Edit' }).click();
 			await messages.getByRole('textbox', { name: 'Edit message' }).fill('Looks great to me.');
 			await messages.getByRole('button', { name: 'Save' }).click();
 			await messages.getByText('Looks great to me.').waitFor();
 			await messages.getByText('(edited)').waitFor();
 			expect(await seriousAxeViolations(page)).toEqual([]);
 
-			await messages.getByRole('button', { name: 'Delete' }).last().click();
+			// From the keyboard: Enter opens the menu on its first item, arrows move, Escape closes it.
+			await menuOf('last').focus();
+			await page.keyboard.press('Enter');
+			await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Reply to Dana');
+			await page.keyboard.press('Escape');
+			await page.getByRole('menu').waitFor({ state: 'hidden' });
+			expect(await menuOf('last').evaluate((button) => button === document.activeElement)).toBe(true);
+			await page.keyboard.press('ArrowDown');
+			await page.keyboard.press('End');
+			await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Delete');
+			await page.keyboard.press('Enter');
 			await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
 			await messages.getByText('This message was deleted.').waitFor();
 			expect(await messages.getByText('Looks great to me.').count()).toBe(0);

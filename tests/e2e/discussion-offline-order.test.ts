@@ -66,7 +66,7 @@ describe('a discussion between two phones, one of them offline', () => {
 			expect(await m.b.getByText('Sent', { exact: true }).count()).toBe(2);
 
 			// Leaving the thread and coming back in the same visit shows it all again.
-			await m.a.getByRole('link', { name: 'Discussions' }).click();
+			await m.a.getByRole('link', { name: 'Back' }).click();
 			await m.a.getByRole('link', { name: /Saturday blockade/ }).click();
 			await expect.poll(async () => (await thread(m.a)).length, { timeout: 30_000 }).toBe(5);
 			expect(await thread(m.a)).toEqual(orderA);

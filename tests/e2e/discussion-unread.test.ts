@@ -41,7 +41,7 @@ describe('unread messages', () => {
 
 			await m.b.getByRole('link', { name: /Rota for Saturday/ }).click();
 			await m.b.getByRole('list', { name: 'Messages' }).getByText('Hotline number is in the guide.').waitFor();
-			await m.b.getByRole('link', { name: 'Discussions' }).click();
+			await m.b.getByRole('link', { name: 'Back' }).click();
 			await expect.poll(() => listEntry(m.b, 'Rota for Saturday'), { timeout: 10_000 }).not.toContain('unread');
 			// Nothing unread is not spelled "0 unread".
 			expect(await m.b.locator('main').textContent()).not.toMatch(/\bunread\b/);
@@ -55,7 +55,7 @@ describe('unread messages', () => {
 			await marked.waitFor();
 			expect(await marked.textContent()).toContain('Bus leaves 8:15 from the station.');
 			expect(await m.b.getByText('New messages').isVisible()).toBe(true);
-			await m.b.getByRole('link', { name: 'Discussions' }).click();
+			await m.b.getByRole('link', { name: 'Back' }).click();
 			await expect.poll(() => listEntry(m.b, 'Rota for Saturday'), { timeout: 10_000 }).not.toContain('unread');
 
 			// The marker is kept on the device: still read after a reload.

@@ -207,7 +207,8 @@ describe('groups and invites', () => {
 		expect(await seriousAxeViolations(page)).toEqual([]);
 		await page.keyboard.press('Escape');
 
-		await page.getByRole('button', { name: 'Leave group' }).click();
+		await page.getByRole('button', { name: 'More for this group' }).click();
+		await page.getByRole('menuitem', { name: 'Leave group' }).click();
 		await page.getByRole('dialog').getByRole('button', { name: 'Leave group' }).click();
 		await page.getByRole('button', { name: 'New group' }).waitFor();
 		expect(await page.getByText('Press team').count()).toBe(0);

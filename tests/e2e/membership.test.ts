@@ -154,7 +154,8 @@ describe('who is in the group', () => {
 
 		// B leaves; A sees it.
 		await b!.goto(groupUrlB);
-		await b!.getByRole('button', { name: 'Leave group' }).click();
+		await b!.getByRole('button', { name: 'More for this group' }).click();
+		await b!.getByRole('menuitem', { name: 'Leave group' }).click();
 		await b!.getByRole('dialog').getByRole('button', { name: 'Leave group' }).click();
 		await b!.getByRole('button', { name: 'New group' }).waitFor();
 		await expect.poll(async () => (await members(a!, groupUrlA)).includes('Bashir'), { timeout: 30_000, interval: 500 }).toBe(false);

@@ -4,6 +4,7 @@ import { en as guides } from './messages/guides';
 import { en as commons } from './messages/commons';
 import { en as finding } from './messages/finding';
 import { en as lock } from './messages/lock';
+import { en as ui } from './messages/ui';
 
 /**
  * The English messages bundled with the shell: those of the screens someone new sees (first start, the
@@ -11,4 +12,4 @@ import { en as lock } from './messages/lock';
  * discussions, members) comes with `catalogue.ts`, which the root layout loads before any other screen
  * renders, first start before its next screen and a commons guide with Copy to my group (`I18n.complete`).
  */
-export const publicEnglish: Partial<Catalogue> = Object.assign({}, shell, guides, commons, finding, lock);
+export const publicEnglish: Partial<Catalogue> = Object.assign({}, shell, guides, commons, finding, lock, ui);

@@ -6,6 +6,7 @@ import { en as commons } from './messages/commons';
 import { en as finding } from './messages/finding';
 import { en as lock } from './messages/lock';
 import { en as members } from './messages/members';
+import { en as ui } from './messages/ui';
 
 /**
  * Every feature's English messages, merged. A feature adds `messages/<feature>.ts` (English) and
@@ -13,7 +14,7 @@ import { en as members } from './messages/members';
  * edit the same catalogue file. English is bundled with the app (it is the fallback); Swedish lives in
  * files of its own so it becomes its own chunk, loaded only when it is the active language.
  */
-export const englishFeatures = [shell, groups, guides, talk, commons, finding, lock, members] as const;
+export const englishFeatures = [shell, groups, guides, talk, commons, finding, lock, members, ui] as const;
 
 type KeysOf<F> = F extends unknown ? keyof F & string : never;
 
