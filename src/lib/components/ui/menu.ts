@@ -16,7 +16,7 @@ export function menuFocusTarget(key: string, current: number, count: number): nu
 		case 'ArrowDown':
 			return (current + 1) % count;
 		case 'ArrowUp':
-			return (current - 1 + count) % count;
+			return current < 0 ? count - 1 : (current - 1 + count) % count;
 		case 'Home':
 			return 0;
 		case 'End':
