@@ -52,7 +52,7 @@ describe('every screen in the one visual language', () => {
 		} finally {
 			await context.close();
 		}
-	});
+	}, 900_000);
 
 	it('lets a new user find joining, shows what is happening in a group, and keeps a message’s tools in its menu', async () => {
 		const context = await newPhoneContext(session.browser);
@@ -112,7 +112,8 @@ describe('every screen in the one visual language', () => {
 			await page.getByRole('button', { name: 'Continue' }).click();
 			await page.getByRole('heading', { level: 1, name: /Robin/ }).waitFor();
 			await page.getByRole('link', { name: /Join/ }).click();
-			expect(new URL(page.url()).pathname).toBe('/join');
+			await page.waitForURL((url) => url.pathname === '/join');
+			await page.getByRole('heading', { level: 1, name: 'Join a group' }).waitFor();
 		} finally {
 			await context.close();
 		}
