@@ -76,7 +76,7 @@ describe('unread messages', () => {
 			await m.a.getByRole('link', { name: /Rota for Saturday/ }).click();
 			await send(m.a, 'Great, see you at the station.');
 			await m.b.getByRole('list', { name: 'Messages' }).getByText('Great, see you at the station.').waitFor({ timeout: 30_000 });
-			await m.b.getByRole('link', { name: 'Discussions' }).click();
+			await m.b.getByRole('link', { name: 'Back' }).click();
 			await m.b.getByRole('link', { name: /Rota for Saturday/ }).waitFor();
 			expect(await listEntry(m.b, 'Rota for Saturday')).not.toContain('unread');
 			await m.b.goto(`${session.relay.url}/`);
