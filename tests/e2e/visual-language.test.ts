@@ -42,7 +42,8 @@ describe('every screen in the one visual language', () => {
 						const range = document.createRange();
 						range.selectNodeContents(label);
 						const rect = range.getBoundingClientRect();
-						return { left: rect.left, right: rect.right, clipped: label.scrollWidth > label.clientWidth };
+						const cell = label.closest('li')!.getBoundingClientRect();
+						return { left: rect.left, right: rect.right, clipped: rect.left < cell.left || rect.right > cell.right };
 					});
 					return { gaps: boxes.slice(1).map((box, i) => box.left - boxes[i]!.right), clipped: boxes.some((box) => box.clipped) };
 				});
