@@ -118,7 +118,8 @@ describe('guides in two browsers', () => {
 		const m = await twoMembers(session.browser, session.relay.url, 'Versions');
 		await sharedGuide(m.a, m.b, m.groupUrlA, m.groupUrlB, 'Press plan');
 		await typeAtEnd(m.a, ' First draft.');
-		await m.a.getByRole('button', { name: 'History' }).click();
+		await m.a.getByRole('button', { name: 'More for this guide' }).click();
+		await m.a.getByRole('menuitem', { name: 'History' }).click();
 		await m.a.getByRole('textbox', { name: 'Version name' }).fill('Before the rewrite');
 		await m.a.getByRole('button', { name: 'Save version' }).click();
 		await m.a.getByRole('dialog').getByText('Before the rewrite').waitFor();
@@ -130,7 +131,8 @@ describe('guides in two browsers', () => {
 		await m.a.keyboard.type('Rewritten completely.');
 		await expect.poll(() => bodyText(m.b), { timeout: 30_000 }).toBe('Rewritten completely.');
 
-		await m.a.getByRole('button', { name: 'History' }).click();
+		await m.a.getByRole('button', { name: 'More for this guide' }).click();
+		await m.a.getByRole('menuitem', { name: 'History' }).click();
 		await m.a.getByRole('button', { name: /View: Before the rewrite/ }).click();
 		await m.a.getByRole('button', { name: 'Restore this version' }).click();
 		await expect.poll(() => bodyText(m.a), { timeout: 15_000 }).toBe('Start. First draft.');
@@ -149,7 +151,8 @@ describe('guide Markdown and templates', () => {
 		expect(await m.a.getByRole('textbox', { name: 'Title' }).inputValue()).toBe('Every block');
 		await m.a.getByRole('checkbox', { name: 'Charge phone' }).waitFor();
 		expect(await seriousAxeViolations(m.a)).toEqual([]);
-		await m.a.getByRole('button', { name: 'Export' }).click();
+		await m.a.getByRole('button', { name: 'More for this guide' }).click();
+		await m.a.getByRole('menuitem', { name: 'Export' }).click();
 		const [download] = await Promise.all([m.a.waitForEvent('download'), m.a.getByRole('button', { name: 'Download Markdown' }).click()]);
 		const exported = readFileSync((await download.path())!, 'utf8');
 		expect(exported.trim()).toBe(source.trim());

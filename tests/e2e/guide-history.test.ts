@@ -88,7 +88,8 @@ describe('guide history', () => {
 			await page.keyboard.type(' and the radio');
 			await page.getByRole('button', { name: 'Done' }).click();
 
-			await page.getByRole('button', { name: 'History' }).click();
+			await page.getByRole('button', { name: 'More for this guide' }).click();
+			await page.getByRole('menuitem', { name: 'History' }).click();
 			const dialog = page.getByRole('dialog');
 			await dialog.getByRole('textbox', { name: 'Version name' }).waitFor();
 			// The name field waits to be tapped: no keyboard pops up on opening.
@@ -108,15 +109,62 @@ describe('guide history', () => {
 			await dialog.getByRole('button', { name: 'Close' }).click();
 			await dialog.waitFor({ state: 'hidden' });
 
-			await page.getByRole('button', { name: 'History' }).click();
+			await page.getByRole('button', { name: 'More for this guide' }).click();
+			await page.getByRole('menuitem', { name: 'History' }).click();
 			await versions.first().click();
 			await dialog.getByRole('button', { name: 'Restore this version' }).click();
 			await dialog.waitFor({ state: 'hidden' });
-			await page.getByRole('button', { name: 'History' }).click();
+			await page.getByRole('button', { name: 'More for this guide' }).click();
+			await page.getByRole('menuitem', { name: 'History' }).click();
 			await expect.poll(() => versions.count()).toBeGreaterThanOrEqual(1);
 			const labels = await versions.evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label') ?? ''));
 			const automatic = labels.filter((label) => label.startsWith('View: Automatic version'));
 			expect(new Set(automatic).size).toBe(automatic.length);
+		} finally {
+			await context.close();
+		}
+	});
+
+	it('keeps one action above the guide, the rest in its menu, and deletes a guide only after asking', async () => {
+		const context = await newPhoneContext(session.browser);
+		try {
+			const page = await context.newPage();
+			await firstStart(page, session.relay.url, 'Alice');
+			const groupUrl = await createGroup(page, 'Press team');
+			await page.goto(`${groupUrl}/guides`);
+			await page.getByRole('button', { name: 'New guide' }).click();
+			await page.getByRole('textbox', { name: 'Title' }).fill('Legal support');
+			await page.getByRole('textbox', { name: 'Guide body' }).click();
+			await page.keyboard.type('Write the number on your arm.');
+			await page.getByRole('button', { name: 'Done' }).click();
+			await page.getByRole('heading', { level: 1, name: 'Legal support' }).waitFor();
+
+			// Above the text: Edit and the menu, nothing more; the text starts in the upper part of a phone screen.
+			const body = page.getByRole('textbox', { name: 'Guide body' });
+			const bodyTop = (await body.boundingBox())!.y;
+			const above = await page.locator('main button:visible').evaluateAll(
+				(buttons, top) => buttons.filter((button) => button.getBoundingClientRect().bottom <= top).map((button) => button.getAttribute('aria-label') ?? button.textContent?.trim()),
+				bodyTop
+			);
+			expect(above).toEqual(['Edit', 'More for this guide']);
+			expect(bodyTop).toBeLessThan(300);
+
+			await page.getByRole('button', { name: 'More for this guide' }).click();
+			const menu = page.getByRole('menu');
+			expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['History', 'Export', 'Discuss this guide', 'Delete guide']);
+			expect(await seriousAxeViolations(page)).toEqual([]);
+			await menu.getByRole('menuitem', { name: 'Delete guide' }).click();
+			const confirm = page.getByRole('dialog', { name: 'Delete “Legal support”?' });
+			await confirm.getByRole('button', { name: 'Cancel' }).click();
+			await confirm.waitFor({ state: 'hidden' });
+			await page.getByRole('heading', { level: 1, name: 'Legal support' }).waitFor();
+
+			await page.getByRole('button', { name: 'More for this guide' }).click();
+			await page.getByRole('menuitem', { name: 'Delete guide' }).click();
+			await confirm.getByRole('button', { name: 'Delete guide' }).click();
+			await page.waitForURL(/\/guides$/);
+			await page.getByText('No guides yet', { exact: false }).waitFor();
+			expect(await page.getByRole('link', { name: 'Legal support' }).count()).toBe(0);
 		} finally {
 			await context.close();
 		}

@@ -91,7 +91,8 @@ describe('every screen in the one visual language', () => {
 			// A guide's thread leads back to its guide.
 			const guide = stops.find((stop) => stop.name === 'guide')!;
 			await visit(page, session.relay.url, guide, 'en');
-			await page.getByRole('button', { name: 'Discuss this guide' }).click();
+			await page.getByRole('button', { name: 'More for this guide' }).click();
+			await page.getByRole('menuitem', { name: 'Discuss this guide' }).click();
 			await page.getByRole('link', { name: `Guide: ${TOUR.guide}` }).click();
 			await page.getByRole('heading', { level: 1, name: TOUR.guide }).waitFor();
 

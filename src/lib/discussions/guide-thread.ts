@@ -1,5 +1,6 @@
 /** Finding the one discussion that hangs on a guide, from the doc index alone. */
-import type { DocIndexEntry } from '../sync/api';
+import type { DocIndexEntry, GroupVault } from '../sync/api';
+import { initDiscussion } from './thread';
 
 /**
  * The discussion of a guide. Two members may start one at the same time while apart; then every device
@@ -14,4 +15,13 @@ export function findGuideThread(entries: Iterable<[string, DocIndexEntry]>, guid
 		if (!best || docId < best[0]) best = pair;
 	}
 	return best?.[0];
+}
+
+/** The doc id of a guide's discussion, starting the discussion first when there is none yet. */
+export async function discussGuide(vault: GroupVault, guideId: string, guideTitle: string): Promise<string> {
+	const existing = findGuideThread(vault.indexMap.entries(), guideId);
+	if (existing) return existing;
+	const opened = await vault.create('discussion', (doc) => initDiscussion(doc, { title: guideTitle, guideId }), { title: guideTitle, guideId });
+	await opened.close();
+	return opened.docId;
 }

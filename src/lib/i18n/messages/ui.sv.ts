@@ -6,6 +6,7 @@ export const sv = {
 	'ui.groupMenu': 'Mer för den här gruppen',
 	'ui.noGuides': 'Inga guider än.',
 	'ui.back': 'Tillbaka',
+	'ui.dismiss': 'Stäng',
 	'ui.more': 'Mer',
 	'ui.messageMenu': 'Åtgärder för meddelande från {name}',
 	'ui.openGuide': 'Guide: {title}',

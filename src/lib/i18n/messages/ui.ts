@@ -4,6 +4,7 @@ export const en = {
 	'ui.groupMenu': 'More for this group',
 	'ui.noGuides': 'No guides yet.',
 	'ui.back': 'Back',
+	'ui.dismiss': 'Dismiss',
 	'ui.more': 'More',
 	'ui.messageMenu': 'Actions for message from {name}',
 	'ui.openGuide': 'Guide: {title}',
