@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { useTestDatabase } from './postgres';
 
 /** A relay running as its own process (for crash and signal tests). */
 export interface RelayProcess {
@@ -63,4 +65,27 @@ export function spawnCluster(count: number, shared: { databaseUrl: string; redis
 	return Promise.all(
 		Array.from({ length: count }, () => spawnRelay({ DATABASE_URL: shared.databaseUrl, REDIS_URL: shared.redisUrl, ...env }))
 	);
+}
+
+/**
+ * Two relay processes on a fresh PostgreSQL database and one Redis, started before a file's tests and
+ * stopped after them: `a` and `b` of a two-process deployment.
+ */
+export function useRelayPair(postgresUrl: string, redisUrl: string): { readonly a: RelayProcess; readonly b: RelayProcess } {
+	const database = useTestDatabase(postgresUrl);
+	let pair: RelayProcess[] = [];
+	beforeAll(async () => {
+		pair = await spawnCluster(2, { databaseUrl: database.current.url, redisUrl });
+	});
+	afterAll(async () => {
+		await Promise.all(pair.map(stopRelay));
+	});
+	return {
+		get a() {
+			return pair[0]!;
+		},
+		get b() {
+			return pair[1]!;
+		}
+	};
 }

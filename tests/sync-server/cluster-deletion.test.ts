@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE } from '../../sync-server/src/shared/protocol';
 import { connectClient, closeCode, eventually, randomRoom, randomToken } from '../helpers/clients';
-import { findPostgres, useTestDatabase } from '../helpers/postgres';
+import { findPostgres } from '../helpers/postgres';
 import { findRedis } from '../helpers/redis';
-import { spawnCluster, stopRelay, type RelayProcess } from '../helpers/relay-process';
+import { useRelayPair } from '../helpers/relay-process';
 
 const postgres = await findPostgres();
 const redis = await findRedis();
@@ -25,42 +25,33 @@ function doorFor(revokeToken: string): string {
 
 // A deletion on one relay process reaches the members of the room on the others.
 describe.skipIf(!postgres || !redis)('deletion across two relay processes', () => {
-	const database = useTestDatabase(postgres!);
-	let a: RelayProcess;
-	let b: RelayProcess;
-
-	beforeAll(async () => {
-		[a, b] = (await spawnCluster(2, { databaseUrl: database.current.url, redisUrl: redis! })) as [RelayProcess, RelayProcess];
-	});
-	afterAll(async () => {
-		await Promise.all([a, b].filter(Boolean).map(stopRelay));
-	});
+	const cluster = useRelayPair(postgres!, redis!);
 
 	it('a door revoked on one process is closed, and stays closed, on the other', async () => {
 		const revokeToken = randomToken();
 		const door = doorFor(revokeToken);
 		const doorToken = randomToken();
-		const onA = connectClient(a.syncUrl, door, doorToken);
-		const onB = connectClient(b.syncUrl, door, doorToken);
+		const onA = connectClient(cluster.a.syncUrl, door, doorToken);
+		const onB = connectClient(cluster.b.syncUrl, door, doorToken);
 		await Promise.all([onA.synced(), onB.synced()]);
 		onB.doc.getText('t').insert(0, 'a request');
 		await eventually(() => onA.doc.getText('t').toString() === 'a request', 'the request on A');
 		const closedOnB = new Promise<number>((resolve) => onB.provider.on('connection-close', (event: CloseEvent | null) => resolve(event?.code ?? 0)));
 
-		const response = await fetch(`${a.url}/sync/${door}`, { method: 'DELETE', headers: { Authorization: `Bearer ${revokeToken}` } });
+		const response = await fetch(`${cluster.a.url}/sync/${door}`, { method: 'DELETE', headers: { Authorization: `Bearer ${revokeToken}` } });
 		expect(response.status).toBe(200);
 		expect(await closedOnB).toBe(CLOSE.DOOR_REVOKED);
 		onA.destroy();
 		onB.destroy();
-		for (const relay of [a, b]) expect(await closeCode(raw(`${relay.syncUrl}/${door}?token=${doorToken}`))).toBe(CLOSE.DOOR_REVOKED);
+		for (const relay of [cluster.a, cluster.b]) expect(await closeCode(raw(`${relay.syncUrl}/${door}?token=${doorToken}`))).toBe(CLOSE.DOOR_REVOKED);
 	});
 
 	it('a group room answers DELETE alike on both processes and keeps its members', async () => {
 		const room = randomRoom();
 		const token = randomToken();
-		const member = connectClient(b.syncUrl, room, token);
+		const member = connectClient(cluster.b.syncUrl, room, token);
 		await member.synced();
-		for (const relay of [a, b]) {
+		for (const relay of [cluster.a, cluster.b]) {
 			const response = await fetch(`${relay.url}/sync/${room}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
 			expect(response.status).toBe(405);
 		}

@@ -1,12 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { MESSAGE_AWARENESS } from '../../sync-server/src/shared/protocol';
 import { connectClient, eventually, randomRoom, randomToken, type TestClient } from '../helpers/clients';
-import { findPostgres, useTestDatabase } from '../helpers/postgres';
+import { findPostgres } from '../helpers/postgres';
 import { findRedis } from '../helpers/redis';
 import { startTestRelay, type TestRelay } from '../helpers/relay';
-import { spawnCluster, stopRelay, type RelayProcess } from '../helpers/relay-process';
+import { useRelayPair } from '../helpers/relay-process';
 
 /** An awareness message setting (or, with `null`, removing) the state of `clientId` at `clock`. */
 function awareness(clientId: number, clock: number, state: unknown): Uint8Array {
@@ -114,32 +114,23 @@ const postgres = await findPostgres();
 const redis = await findRedis();
 
 describe.skipIf(!postgres || !redis)('presence bound across two relay processes', () => {
-	const database = useTestDatabase(postgres!);
-	let a: RelayProcess;
-	let b: RelayProcess;
-
-	beforeAll(async () => {
-		[a, b] = (await spawnCluster(2, { databaseUrl: database.current.url, redisUrl: redis! })) as [RelayProcess, RelayProcess];
-	});
-	afterAll(async () => {
-		await Promise.all([a, b].filter(Boolean).map(stopRelay));
-	});
+	const cluster = useRelayPair(postgres!, redis!);
 
 	it("refuses, on the other process, an overwrite and a removal of a client's state", async () => {
 		const room = randomRoom();
 		const token = randomToken();
-		const alice = connectClient(a.syncUrl, room, token);
-		const dave = connectClient(a.syncUrl, room, token);
-		const carol = connectClient(b.syncUrl, room, token);
+		const alice = connectClient(cluster.a.syncUrl, room, token);
+		const dave = connectClient(cluster.a.syncUrl, room, token);
+		const carol = connectClient(cluster.b.syncUrl, room, token);
 		await Promise.all([alice.synced(), dave.synced(), carol.synced()]);
 		alice.provider.awareness.setLocalStateField('user', { name: 'Alice' });
 		await eventually(() => nameOf(carol, alice.doc.clientID) === 'Alice' && nameOf(dave, alice.doc.clientID) === 'Alice', 'Alice present on both');
 		const records = [watch(carol, alice.doc.clientID, 'Alice'), watch(dave, alice.doc.clientID, 'Alice')];
 
 		// Mallory on B, where Alice's client id belongs to the other process.
-		await spoof(b.syncUrl, room, token, alice, [carol, dave]);
+		await spoof(cluster.b.syncUrl, room, token, alice, [carol, dave]);
 		// And on A, where it belongs to Alice's own connection.
-		await spoof(a.syncUrl, room, token, alice, [carol, dave]);
+		await spoof(cluster.a.syncUrl, room, token, alice, [carol, dave]);
 		for (const record of records) expect(record.seen).toEqual([]);
 		expect(nameOf(carol, alice.doc.clientID)).toBe('Alice');
 		expect(nameOf(dave, alice.doc.clientID)).toBe('Alice');
