@@ -83,7 +83,7 @@ describe('guide history', () => {
 			// Restoring twice in a row must not leave two automatic versions with the same time.
 			await page.getByRole('button', { name: 'Edit' }).click();
 			await body.click();
-			await page.getByText('Call the local paper').click();
+			await body.getByRole('link', { name: 'Call the local paper' }).click();
 			await page.keyboard.press('End');
 			await page.keyboard.type(' and the radio');
 			await page.getByRole('button', { name: 'Done' }).click();
