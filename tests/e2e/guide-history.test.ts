@@ -3,6 +3,7 @@ import type { Locator } from 'playwright-core';
 import { useAppSession } from '../helpers/app-session';
 import { firstStart, newPhoneContext, seriousAxeViolations } from '../helpers/browser';
 import { createGroup } from '../helpers/flows';
+import { writeGuide } from '../helpers/commons-app';
 
 const session = useAppSession();
 
@@ -130,14 +131,7 @@ describe('guide history', () => {
 		try {
 			const page = await context.newPage();
 			await firstStart(page, session.relay.url, 'Alice');
-			const groupUrl = await createGroup(page, 'Press team');
-			await page.goto(`${groupUrl}/guides`);
-			await page.getByRole('button', { name: 'New guide' }).click();
-			await page.getByRole('textbox', { name: 'Title' }).fill('Legal support');
-			await page.getByRole('textbox', { name: 'Guide body' }).click();
-			await page.keyboard.type('Write the number on your arm.');
-			await page.getByRole('button', { name: 'Done' }).click();
-			await page.getByRole('heading', { level: 1, name: 'Legal support' }).waitFor();
+			await writeGuide(page, await createGroup(page, 'Press team'), { title: 'Legal support', body: 'Write the number on your arm.' });
 
 			// Above the text: Edit and the menu, nothing more; the text starts in the upper part of a phone screen.
 			const body = page.getByRole('textbox', { name: 'Guide body' });
