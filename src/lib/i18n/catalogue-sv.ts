@@ -8,9 +8,10 @@ import { sv as finding } from './messages/finding.sv';
 import { sv as lock } from './messages/lock.sv';
 import { sv as members } from './messages/members.sv';
 import { sv as ui } from './messages/ui.sv';
+import { sv as refusals } from './messages/refusals.sv';
 
 /** Every feature's Swedish messages, in the same order as `englishFeatures`; loaded on demand. */
-export const swedishFeatures = [shell, groups, guides, talk, commons, finding, lock, members, ui] as const;
+export const swedishFeatures = [shell, groups, guides, talk, commons, finding, lock, members, ui, refusals] as const;
 
 /** The Swedish catalogue (each feature file checks it has exactly the English keys). */
 export const sv: Catalogue = Object.assign({}, ...swedishFeatures);

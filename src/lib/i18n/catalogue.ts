@@ -7,6 +7,7 @@ import { en as finding } from './messages/finding';
 import { en as lock } from './messages/lock';
 import { en as members } from './messages/members';
 import { en as ui } from './messages/ui';
+import { en as refusals } from './messages/refusals';
 
 /**
  * Every feature's English messages, merged. A feature adds `messages/<feature>.ts` (English) and
@@ -14,7 +15,7 @@ import { en as ui } from './messages/ui';
  * edit the same catalogue file. English is bundled with the app (it is the fallback); Swedish lives in
  * files of its own so it becomes its own chunk, loaded only when it is the active language.
  */
-export const englishFeatures = [shell, groups, guides, talk, commons, finding, lock, members, ui] as const;
+export const englishFeatures = [shell, groups, guides, talk, commons, finding, lock, members, ui, refusals] as const;
 
 type KeysOf<F> = F extends unknown ? keyof F & string : never;
 

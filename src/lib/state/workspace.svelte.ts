@@ -1,6 +1,6 @@
 import { appUpdate } from './app-update.svelte';
 import { createSubscriber } from 'svelte/reactivity';
-import type { GroupRecord, GroupVault, Invite, JoinRequestState, RequestInvite, SyncStatus, Workspace, Presence } from '$lib/sync/api';
+import type { GroupRecord, GroupVault, Invite, JoinRequestState, Refusal, RequestInvite, SyncStatus, Workspace, Presence } from '$lib/sync/api';
 import type { DoorInfo, DoorLink } from '$lib/sync/door';
 import type { GroupList } from '$lib/storage/group-list';
 import { hasLocalData } from '$lib/storage/presence';
@@ -16,11 +16,26 @@ export class VaultView {
 	readonly vault: GroupVault;
 	#subscribeStatus: () => void;
 	#subscribePresence: () => void;
+	#subscribeRefusals: () => void;
+	/** How many of the vault's refusals (oldest first) this person has dismissed. */
+	#dismissedRefusals = $state(0);
 
 	constructor(vault: GroupVault) {
 		this.vault = vault;
 		this.#subscribeStatus = createSubscriber((update) => vault.onStatus(update));
 		this.#subscribePresence = createSubscriber((update) => vault.onPresence(update));
+		this.#subscribeRefusals = createSubscriber((update) => vault.onRefusal(() => update()));
+	}
+
+	/** Changes from other devices this one refused or undid in this session, not yet dismissed, oldest first. */
+	get refusals(): readonly Refusal[] {
+		this.#subscribeRefusals();
+		return this.vault.refusals().slice(this.#dismissedRefusals);
+	}
+
+	/** Dismisses every refusal shown now; later ones show again. */
+	dismissRefusals(): void {
+		this.#dismissedRefusals = this.vault.refusals().length;
 	}
 
 	/** This group's sync status now. */
@@ -52,6 +67,8 @@ class App {
 	#identityVersion = $state(0);
 	#failure = $state<string | undefined>();
 	#views = new Map<string, Promise<VaultView>>();
+	/** The views whose vault has opened, by group id: what app-wide notices read. */
+	#openViews = $state.raw<ReadonlyMap<string, VaultView>>(new Map());
 	/** The epoch of each view's vault, once open. */
 	#viewEpochs = new Map<string, number>();
 	// The header reads the status before the workspace has opened, so subscribers wait here and are
@@ -286,13 +303,24 @@ class App {
 				.then((workspace) => workspace.group(groupId))
 				.then((vault) => {
 					this.#viewEpochs.set(groupId, vault.epoch);
-					return new VaultView(vault);
+					return this.#keepOpen(new VaultView(vault));
 				});
 			// A failed open may succeed later (storage freed, group re-joined): do not cache the failure.
 			view.catch(() => this.#views.delete(groupId));
 			this.#views.set(groupId, view);
 		}
 		return view;
+	}
+
+	/** Records a view whose vault has opened (replacing one of an earlier epoch) and returns it. */
+	#keepOpen(view: VaultView): VaultView {
+		this.#openViews = new Map(this.#openViews).set(view.vault.id, view);
+		return view;
+	}
+
+	/** Every group whose vault is open, with what its vault refused or undid that is not yet dismissed. */
+	get refusals(): { groupId: string; view: VaultView; refusals: readonly Refusal[] }[] {
+		return [...this.#openViews].map(([groupId, view]) => ({ groupId, view, refusals: view.refusals })).filter((group) => group.refusals.length > 0);
 	}
 
 	/** A group's vault. */
@@ -303,7 +331,7 @@ class App {
 	/** Creates a group and its vault; resolves with the new group's id. */
 	async createGroup(options: { name: string; description?: string; relayUrl: string }): Promise<string> {
 		const vault = await (await this.#require()).createGroup(options);
-		this.#views.set(vault.id, Promise.resolve(new VaultView(vault)));
+		this.#views.set(vault.id, Promise.resolve(this.#keepOpen(new VaultView(vault))));
 		this.#viewEpochs.set(vault.id, vault.epoch);
 		return vault.id;
 	}
@@ -311,7 +339,7 @@ class App {
 	/** Joins a group from an invite (works offline); resolves with the group's id. */
 	async joinGroup(invite: Invite): Promise<string> {
 		const vault = await (await this.#require()).joinGroup(invite);
-		this.#views.set(vault.id, Promise.resolve(new VaultView(vault)));
+		this.#views.set(vault.id, Promise.resolve(this.#keepOpen(new VaultView(vault))));
 		this.#viewEpochs.set(vault.id, vault.epoch);
 		return vault.id;
 	}
@@ -342,6 +370,9 @@ class App {
 	async leaveGroup(groupId: string): Promise<void> {
 		await (await this.#require()).leaveGroup(groupId);
 		this.#views.delete(groupId);
+		const open = new Map(this.#openViews);
+		open.delete(groupId);
+		this.#openViews = open;
 	}
 
 	/** A device setting from the catalogue. */

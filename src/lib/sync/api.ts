@@ -12,6 +12,9 @@ import type { Awareness } from 'y-protocols/awareness';
 import type { Roster, RosterAction, RosterEntry } from './roster';
 import type { RosterLog } from './roster-log';
 import type { DoorInfo, DoorLink } from './door';
+import type { Refusal } from './vault';
+
+export type { Refusal } from './vault';
 
 /** A request to join this device made through a request link, as the join page and home show it. */
 export interface JoinRequestState {
@@ -211,6 +214,9 @@ export interface GroupVault {
 	rosterNow(): Roster;
 	/** Signs (as this device) and appends roster operations, sealing them at once. */
 	writeRoster(items: (RosterAction | RosterEntry)[]): Promise<void>;
+	/** What other devices did that this one refused or undid in this session, oldest first, and a subscription. */
+	refusals(): readonly Refusal[];
+	onRefusal(listener: (refusal: Refusal) => void): () => void;
 }
 
 /** The device's whole local-first world: catalogue, identity and the open vaults. */
