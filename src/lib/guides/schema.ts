@@ -18,9 +18,38 @@ export interface GuideVersion {
 	/** Given on demand; automatic versions have none. */
 	name?: string;
 	time: number;
+	/**
+	 * The device public key that kept it (the document rules hold a new version to its signer); versions kept
+	 * before held a display name here.
+	 */
 	author: string;
+	/** The name the author went by then: shown only for a key the roster does not know. */
+	authorName?: string;
 	/** The body as it was, in Markdown (compact, readable, and restorable as an ordinary edit). */
 	markdown: string;
+}
+
+/** An automatic version this soon after the same person's last automatic one replaces it in History. */
+export const AUTO_VERSION_MERGE_MS = 2 * 60_000;
+
+/**
+ * The versions History lists, newest first. Versions are never deleted (the document rules keep `versions`
+ * append-only), so an automatic version followed within AUTO_VERSION_MERGE_MS by the same person's next
+ * automatic one is left out here instead: the list never shows two from the same minutes.
+ */
+export function listedVersions(versions: readonly GuideVersion[]): GuideVersion[] {
+	const listed: GuideVersion[] = [];
+	for (const [index, version] of versions.entries()) {
+		const next = versions[index + 1];
+		if (next && !version.name && !next.name && next.author === version.author && next.time - version.time < AUTO_VERSION_MERGE_MS) continue;
+		listed.push(version);
+	}
+	return listed.reverse();
+}
+
+/** Who kept a version, as History names them: the roster's name for the key, else the name the version carries. */
+export function versionAuthor(version: GuideVersion, nameOf: (key: string) => string | undefined): string {
+	return nameOf(version.author) ?? version.authorName ?? version.author;
 }
 
 export function guideFields(doc: Y.Doc): Y.Map<unknown> {
