@@ -445,3 +445,12 @@ export function inviteUsable(invite: InviteState | undefined, now: number): bool
 export function rosterName(roster: Roster, key: string): string | undefined {
 	return roster.members.get(key)?.name ?? roster.pending.get(key)?.name ?? roster.former.get(key)?.name;
 }
+
+/**
+ * Who last changed a document, for lists: the roster's name for the device its index entry names (the
+ * `touched` key, which only that device may write), the name the entry carries only when the roster does not
+ * know the device.
+ */
+export function changedBy(roster: Roster, entry: { author: string; authorKey?: string }): string {
+	return (entry.authorKey && rosterName(roster, entry.authorKey)) || entry.author;
+}
