@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRelay, type TestRelay } from '../helpers/relay';
 import { newDevice, until, type TestDevice } from '../helpers/devices';
 import type { Vault } from '../../src/lib/sync/vault';
+import { initDiscussion, Thread } from '../../src/lib/discussions/thread';
+import { initAction, readRsvps, setRsvp } from '../../src/lib/actions/action';
 
 let relay: TestRelay;
 
@@ -33,11 +35,12 @@ describe('a hostile member', () => {
 	it('cannot wipe a guide: the others write its blobs back and the guide, history included, survives a fresh sync', async () => {
 		const { devices, vaults } = await group(['Bashir', 'Mallory']);
 		const [alice, , mallory] = vaults as [Vault, Vault, Vault];
+		const aliceKey = devices[0]!.workspace.identity!.publicKey;
 		const guide = await alice.create(
 			'guide',
 			(doc) => {
 				doc.getText('body').insert(0, 'Rent strike plan.');
-				doc.getArray('versions').push([{ name: 'First draft' }]);
+				doc.getArray('versions').push([{ name: 'First draft', author: aliceKey }]);
 			},
 			{ title: 'Plan' }
 		);
@@ -62,7 +65,7 @@ describe('a hostile member', () => {
 		const carolVault = await carol.workspace.joinGroup(alice.invite());
 		const fresh = await carolVault.open(guide.docId);
 		await until(() => fresh.doc.getText('body').toString() === 'Rent strike plan.', 'the guide on a new member’s device');
-		expect(fresh.doc.getArray('versions').toArray()).toEqual([{ name: 'First draft' }]);
+		expect(fresh.doc.getArray('versions').toArray()).toEqual([{ name: 'First draft', author: aliceKey }]);
 		await carol.close();
 		for (const device of devices) await device.close();
 	});
@@ -114,6 +117,95 @@ describe('a hostile member', () => {
 		opened.doc.getText('body').insert(0, '0. ');
 		await opened.flush();
 		await until(() => guide.doc.getText('body').toString() === '0. One. Two.', 'a later change on Alice’s device');
+		for (const device of devices) await device.close();
+	});
+	it('cannot send a message in another member’s name: refused on the others’ devices and reported with her key', async () => {
+		const { devices, vaults } = await group(['Bashir', 'Mallory']);
+		const [alice, bashir, mallory] = vaults as [Vault, Vault, Vault];
+		const [aliceKey, , malloryKey] = devices.map((device) => device.workspace.identity!.publicKey) as [string, string, string];
+		const created = await alice.create('discussion', (doc) => initDiscussion(doc, { title: 'Rent', first: { author: { publicKey: aliceKey, name: 'Alice' }, text: 'meet at the square' } }), { title: 'Rent' });
+		await created.flush();
+		const onBashir = new Thread((await bashir.open(created.docId)).doc);
+		const malloryDoc = await mallory.open(created.docId);
+		const onMallory = new Thread(malloryDoc.doc);
+		await until(() => onMallory.ids().length === 1, 'the thread on Mallory’s device');
+
+		// Her own message goes through; then, with the app's own Thread, one in Alice's name.
+		onMallory.send({ publicKey: malloryKey, name: 'Mallory' }, 'hello');
+		await malloryDoc.flush();
+		const onAlice = new Thread(created.doc);
+		await until(() => onAlice.ids().length === 2 && onBashir.ids().length === 2, 'Mallory’s own message everywhere');
+		onMallory.send({ publicKey: aliceKey, name: 'Alice' }, 'meet at the police station');
+		await malloryDoc.flush();
+
+		for (const vault of [alice, bashir]) {
+			await until(() => vault.refusals().some((refusal) => refusal.kind === 'refused' && refusal.docId === created.docId && refusal.by.includes(malloryKey)), 'the refusal reported');
+		}
+		for (const thread of [onAlice, onBashir]) {
+			expect(thread.ids().map((id) => thread.message(id)!.text)).toEqual(['meet at the square', 'hello']);
+		}
+		for (const device of devices) await device.close();
+	});
+
+	it('cannot rewrite another member’s message: refused, the original intact', async () => {
+		const { devices, vaults } = await group(['Bashir', 'Mallory']);
+		const [alice, bashir, mallory] = vaults as [Vault, Vault, Vault];
+		const [aliceKey, , malloryKey] = devices.map((device) => device.workspace.identity!.publicKey) as [string, string, string];
+		const created = await alice.create('discussion', (doc) => initDiscussion(doc, { title: 'Rent', first: { author: { publicKey: aliceKey, name: 'Alice' }, text: 'meet at the square' } }), { title: 'Rent' });
+		await created.flush();
+		const onBashir = new Thread((await bashir.open(created.docId)).doc);
+		const malloryDoc = await mallory.open(created.docId);
+		const onMallory = new Thread(malloryDoc.doc);
+		await until(() => onMallory.ids().length === 1 && onBashir.ids().length === 1, 'the thread on the others’ devices');
+		const [id] = onMallory.ids() as [string];
+
+		// The app's Thread refuses to edit someone else's message; Mallory writes the field directly.
+		expect(onMallory.edit(id, malloryKey, 'meet at the police station')).toBe(false);
+		onMallory.messages.get(id)!.set('text', 'meet at the police station');
+		await malloryDoc.flush();
+
+		for (const vault of [alice, bashir]) {
+			await until(() => vault.refusals().some((refusal) => refusal.kind === 'refused' && refusal.docId === created.docId && refusal.by.includes(malloryKey)), 'the refusal reported');
+		}
+		for (const thread of [new Thread(created.doc), onBashir]) {
+			expect(thread.message(id)).toMatchObject({ author: aliceKey, text: 'meet at the square' });
+			expect(thread.message(id)!.editedAt).toBeUndefined();
+		}
+		for (const device of devices) await device.close();
+	});
+
+	it('cannot remove another member’s RSVP; its own it may give', async () => {
+		const { devices, vaults } = await group(['Bashir', 'Mallory']);
+		const [alice, bashir, mallory] = vaults as [Vault, Vault, Vault];
+		const [, bashirKey, malloryKey] = devices.map((device) => device.workspace.identity!.publicKey) as [string, string, string];
+		const created = await alice.create(
+			'action',
+			(doc) => initAction(doc, { title: 'March', description: '', starts: '2026-12-01T10:00', ends: '', timeZone: 'UTC', place: '', callToAction: '' }),
+			{ title: 'March' }
+		);
+		await created.flush();
+		const bashirDoc = await bashir.open(created.docId);
+		await until(() => bashirDoc.doc.getMap('fields').get('title') === 'March', 'the action on Bashir’s device');
+		setRsvp(bashirDoc.doc, { publicKey: bashirKey, name: 'Bashir' }, 'going');
+		await bashirDoc.flush();
+		const malloryDoc = await mallory.open(created.docId);
+		await until(() => readRsvps(malloryDoc.doc).length === 1, 'Bashir’s RSVP on Mallory’s device');
+		setRsvp(malloryDoc.doc, { publicKey: malloryKey, name: 'Mallory' }, 'maybe');
+		await malloryDoc.flush();
+		await until(() => readRsvps(created.doc).length === 2, 'both RSVPs on Alice’s device');
+
+		malloryDoc.doc.getMap('rsvps').delete(bashirKey);
+		await malloryDoc.flush();
+
+		for (const vault of [alice, bashir]) {
+			await until(() => vault.refusals().some((refusal) => refusal.kind === 'refused' && refusal.docId === created.docId && refusal.by.includes(malloryKey)), 'the refusal reported');
+		}
+		for (const doc of [created.doc, bashirDoc.doc]) {
+			expect(readRsvps(doc).map((rsvp) => [rsvp.publicKey, rsvp.status])).toEqual([
+				[bashirKey, 'going'],
+				[malloryKey, 'maybe']
+			]);
+		}
 		for (const device of devices) await device.close();
 	});
 });

@@ -5,6 +5,7 @@ import { newDevice, setOnline, until } from '../helpers/devices';
 import { LeaveNotDeliveredError } from '../../src/lib/sync/workspace';
 import { newDeviceKeys } from '../../src/lib/sync/crypto';
 import { seal } from '../../src/lib/sync/sealed';
+import type { Vault } from '../../src/lib/sync/vault';
 
 let relay: TestRelay;
 
@@ -105,6 +106,8 @@ describe('authorship means membership', () => {
 			members.set(bashirKey, { name: 'Bashir', publicKey: bashirKey, joinedAt: 2 });
 		});
 		expect(vault.rosterNow().created).toBe(false);
+		// Written as one snapshot, as such a group's compaction left it (a blob deleting roster entries is refused).
+		await (vault as Vault).compact('meta', true);
 		await until(async () => (await alice.workspace.vault(vault.id)).status().state === 'savedRelay', 'the old group on the relay');
 		await alice.close();
 

@@ -32,7 +32,7 @@ import { PresenceChannel } from './presence';
 import { COMPACT_JITTER_MS, MAX_BLOB_BYTES, planCompaction, type CompactionPlan } from './compaction';
 import { uploadPieces } from './upload';
 import { coveredBy, reachOf } from './cover';
-import { metaRuleHolds } from './rules';
+import { judgeDoc, judgeIndex, judgeMeta, ownWrite, type Verdict } from './rules';
 import { FORWARD_DOC_ID } from './rotation';
 import { mayAuthor, rosterName, type Roster, type RosterAction, type RosterEntry } from './roster';
 import { onlyOwnRosterOps, RosterLog } from './roster-log';
@@ -391,6 +391,29 @@ export class Vault implements GroupVault {
 		);
 		if (this.#docs.get(inner.docId) !== inner) return;
 		let refused = false;
+		/** Blobs that build on structs the document does not hold yet: judged again after the others. */
+		let waiting: { blob: Uint8Array; opened: OpenedBlob }[] = [];
+		const apply = (blob: Uint8Array, opened: OpenedBlob): void => {
+			try {
+				const verdict = this.#rulesHold(inner, opened);
+				if (verdict === 'wait') {
+					waiting.push({ blob, opened });
+					return;
+				}
+				if (verdict === 'refuse') {
+					// Refused for good, left in the outer array unapplied (and so never merged away by compaction).
+					this.#report({ kind: 'refused', docId: inner.docId, by: [opened.author], at: this.#options.now?.() ?? Date.now() });
+					return;
+				}
+				if (opened.version === 1) Y.applyUpdate(inner.doc, opened.plaintext, FROM_VAULT);
+				else Y.applyUpdateV2(inner.doc, opened.plaintext, FROM_VAULT);
+				inner.opened.add(blob);
+			} catch {
+				// A signed blob whose content is not a Yjs update: refused like a tampered one.
+				refused = true;
+				this.#options.onRefusedBlob?.(inner.docId, new SealError('decrypt'));
+			}
+		};
 		Y.transact(
 			inner.doc,
 			() => {
@@ -407,24 +430,20 @@ export class Vault implements GroupVault {
 						this.#options.onRefusedBlob?.(inner.docId, new SealError('author'));
 						continue;
 					}
-					try {
-						if (!this.#rulesHold(inner, result.opened)) {
-							// Refused for good, left in the outer array unapplied (and so never merged away by compaction).
-							this.#report({ kind: 'refused', docId: inner.docId, by: [result.opened.author], at: this.#options.now?.() ?? Date.now() });
-							continue;
-						}
-						if (result.opened.version === 1) Y.applyUpdate(inner.doc, result.opened.plaintext, FROM_VAULT);
-						else Y.applyUpdateV2(inner.doc, result.opened.plaintext, FROM_VAULT);
-						inner.opened.add(result.blob);
-					} catch {
-						// A signed blob whose content is not a Yjs update: refused like a tampered one.
-						refused = true;
-						this.#options.onRefusedBlob?.(inner.docId, new SealError('decrypt'));
-					}
+					apply(result.blob, result.opened);
+				}
+				// The outer order may put a blob before the one it builds on (a compaction's snapshot, say).
+				for (let tried = waiting.length + 1; waiting.length > 0 && waiting.length < tried; ) {
+					tried = waiting.length;
+					const again = waiting;
+					waiting = [];
+					for (const { blob, opened } of again) apply(blob, opened);
 				}
 			},
 			FROM_VAULT
 		);
+		// Still waiting: opened again when the document's blobs change.
+		for (const { blob } of waiting) inner.seen.delete(blob);
 		if (refused) {
 			this.#problem = 'tampered';
 			this.#queueStatus();
@@ -446,10 +465,17 @@ export class Vault implements GroupVault {
 		return onlyOwnRosterOps(inner.doc, updateOf(opened), author);
 	}
 
-	/** Whether a blob's update keeps its document type's rules (rules.ts), judged against the document as it stands. */
-	#rulesHold(inner: InnerDoc, opened: OpenedBlob): boolean {
-		if (inner.docId === META_DOC_ID) return metaRuleHolds(inner.doc, updateOf(opened), opened.author);
-		return true;
+	/**
+	 * Whether a blob's update keeps its document type's rules (rules.ts), judged against the document as it
+	 * stands. The meta doc's rules hold for every blob; the others' for a device's own writes (`ownWrite`), and
+	 * a document whose type the index does not know (yet) is held to every type's rules.
+	 */
+	#rulesHold(inner: InnerDoc, opened: OpenedBlob): Verdict {
+		const update = updateOf(opened);
+		if (inner.docId === META_DOC_ID) return judgeMeta(inner.doc, update, opened.author);
+		if (!ownWrite(inner.doc, update)) return 'apply';
+		if (inner.docId === INDEX_DOC_ID) return judgeIndex(inner.doc, update, opened.author);
+		return judgeDoc(this.#index?.entries.get(inner.docId)?.type, inner.doc, update, opened.author);
 	}
 
 	/** Held blobs are tried again and presence is read again whenever the roster changes. */
