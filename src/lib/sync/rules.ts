@@ -299,8 +299,9 @@ const guideRule: Rule = (change, author) => {
 const indexRule: Rule = (change, author) => {
 	if (change.root === 'docs') return false;
 	if (change.root !== 'fields') return true;
-	const key = change.path[0]!.key ?? '';
-	return key.split(' ')[1] !== 'touched' || keyOwner(key) === author;
+	const [, field, device, ...rest] = (change.path[0]!.key ?? '').split(' ');
+	// The index names a touched key's device by its third part: a key with more parts names nobody it may.
+	return field !== 'touched' || (device === author && rest.length === 0);
 };
 
 /** Meta doc rules (`members` map and roster log) for an update signed by `author`. */

@@ -159,6 +159,15 @@ describe('rules per document type', () => {
 		expect(ownWrite(new Y.Doc(), diff(mallory, doc))).toBe(false);
 	});
 
+	it('refuses a touched key that names another device before the signer’s', () => {
+		const doc = new Y.Doc();
+		doc.getMap('fields').set('doc1 type', 'guide');
+		const other = new Y.Doc();
+		Y.applyUpdateV2(other, Y.encodeStateAsUpdateV2(doc));
+		other.getMap('fields').set('doc1 touched alice mallory', { updated: 2, author: 'Alice' });
+		expect(judgeIndex(doc, diff(other, doc), 'mallory')).toBe('refuse');
+	});
+
 	it('keeps the meta check of before', () => {
 		const doc = new Y.Doc();
 		doc.getMap('members').set('alice', { name: 'Alice' });
