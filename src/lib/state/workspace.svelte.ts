@@ -3,10 +3,14 @@ import { createSubscriber } from 'svelte/reactivity';
 import type { GroupRecord, GroupVault, Invite, JoinRequestState, Refusal, RequestInvite, SyncStatus, Workspace, Presence } from '$lib/sync/api';
 import type { DoorInfo, DoorLink } from '$lib/sync/door';
 import type { GroupList } from '$lib/storage/group-list';
+import { dismissAll, parseDismissed, undismissed, type DismissedCounts } from '$lib/sync/refusal-notices';
 import { hasLocalData } from '$lib/storage/presence';
 import type { AppLock } from './app-lock.svelte';
 import { connectivity } from './connectivity.svelte';
 import { testHooks } from './test-hooks';
+
+/** The catalogue setting (sealed) keeping dismissed refusals: per group and epoch, `DismissedCounts`. */
+const DISMISSED_REFUSALS = 'refusals.dismissed';
 
 /** Shown before any vault reported: nothing is pending, everything typed is on this device. */
 const IDLE_STATUS: SyncStatus = { state: 'savedLocal', pending: 0 };
@@ -17,25 +21,34 @@ export class VaultView {
 	#subscribeStatus: () => void;
 	#subscribePresence: () => void;
 	#subscribeRefusals: () => void;
-	/** How many of the vault's refusals (oldest first) this person has dismissed. */
-	#dismissedRefusals = $state(0);
+	/** How many of the vault's refusals of this session (oldest first) the person has dismissed. */
+	#dismissedBefore = $state(0);
+	/** Refused blobs dismissed in this and earlier sessions (refusal-notices.ts). */
+	#dismissed = $state.raw<DismissedCounts>({});
+	#saveDismissed: (counts: DismissedCounts) => void;
 
-	constructor(vault: GroupVault) {
+	/** `dismissed` and `saveDismissed` keep what the person dismissed across sessions. */
+	constructor(vault: GroupVault, dismissed: DismissedCounts = {}, saveDismissed: (counts: DismissedCounts) => void = () => undefined) {
 		this.vault = vault;
+		this.#dismissed = dismissed;
+		this.#saveDismissed = saveDismissed;
 		this.#subscribeStatus = createSubscriber((update) => vault.onStatus(update));
 		this.#subscribePresence = createSubscriber((update) => vault.onPresence(update));
 		this.#subscribeRefusals = createSubscriber((update) => vault.onRefusal(() => update()));
 	}
 
-	/** Changes from other devices this one refused or undid in this session, not yet dismissed, oldest first. */
+	/** Changes from other devices this one refused or undid, not yet dismissed, oldest first. */
 	get refusals(): readonly Refusal[] {
 		this.#subscribeRefusals();
-		return this.vault.refusals().slice(this.#dismissedRefusals);
+		return undismissed(this.vault.refusals(), this.#dismissedBefore, this.#dismissed);
 	}
 
-	/** Dismisses every refusal shown now; later ones show again. */
+	/** Dismisses every refusal shown now, in later sessions too; later ones show again. */
 	dismissRefusals(): void {
-		this.#dismissedRefusals = this.vault.refusals().length;
+		const refusals = this.vault.refusals();
+		this.#dismissedBefore = refusals.length;
+		this.#dismissed = dismissAll(refusals, this.#dismissed);
+		this.#saveDismissed(this.#dismissed);
 	}
 
 	/** This group's sync status now. */
@@ -69,6 +82,7 @@ class App {
 	#views = new Map<string, Promise<VaultView>>();
 	/** The views whose vault has opened, by group id: what app-wide notices read. */
 	#openViews = $state.raw<ReadonlyMap<string, VaultView>>(new Map());
+	#dismissed: Promise<Record<string, DismissedCounts>> | undefined;
 	/** The epoch of each view's vault, once open. */
 	#viewEpochs = new Map<string, number>();
 	// The header reads the status before the workspace has opened, so subscribers wait here and are
@@ -301,15 +315,38 @@ class App {
 		if (!view) {
 			view = this.#require()
 				.then((workspace) => workspace.group(groupId))
-				.then((vault) => {
+				.then(async (vault) => {
 					this.#viewEpochs.set(groupId, vault.epoch);
-					return this.#keepOpen(new VaultView(vault));
+					return this.#keepOpen(await this.#newView(vault));
 				});
 			// A failed open may succeed later (storage freed, group re-joined): do not cache the failure.
 			view.catch(() => this.#views.delete(groupId));
 			this.#views.set(groupId, view);
 		}
 		return view;
+	}
+
+	/** A view of a vault, with what the person dismissed of its refusals in earlier sessions. */
+	async #newView(vault: GroupVault): Promise<VaultView> {
+		const name = `${vault.id}/${vault.epoch}`;
+		const dismissed = (await this.#dismissedRefusals())[name] ?? {};
+		return new VaultView(vault, dismissed, (counts) => void this.#saveDismissed(vault.id, name, counts).catch(() => undefined));
+	}
+
+	/** Every group's dismissed refusals, read from the catalogue once. */
+	#dismissedRefusals(): Promise<Record<string, DismissedCounts>> {
+		this.#dismissed ??= this.#require()
+			.then((workspace) => workspace.getSetting(DISMISSED_REFUSALS))
+			.then(parseDismissed, () => ({}));
+		return this.#dismissed;
+	}
+
+	/** Stores one vault's dismissed refusals (`name` is group and epoch), forgetting the group's other epochs. */
+	async #saveDismissed(groupId: string, name?: string, counts: DismissedCounts = {}): Promise<void> {
+		const all = await this.#dismissedRefusals();
+		for (const key of Object.keys(all)) if (key.startsWith(`${groupId}/`)) delete all[key];
+		if (name) all[name] = counts;
+		await (await this.#require()).setSetting(DISMISSED_REFUSALS, JSON.stringify(all));
 	}
 
 	/** Records a view whose vault has opened (replacing one of an earlier epoch) and returns it. */
@@ -331,7 +368,7 @@ class App {
 	/** Creates a group and its vault; resolves with the new group's id. */
 	async createGroup(options: { name: string; description?: string; relayUrl: string }): Promise<string> {
 		const vault = await (await this.#require()).createGroup(options);
-		this.#views.set(vault.id, Promise.resolve(this.#keepOpen(new VaultView(vault))));
+		this.#views.set(vault.id, this.#newView(vault).then((view) => this.#keepOpen(view)));
 		this.#viewEpochs.set(vault.id, vault.epoch);
 		return vault.id;
 	}
@@ -339,7 +376,7 @@ class App {
 	/** Joins a group from an invite (works offline); resolves with the group's id. */
 	async joinGroup(invite: Invite): Promise<string> {
 		const vault = await (await this.#require()).joinGroup(invite);
-		this.#views.set(vault.id, Promise.resolve(this.#keepOpen(new VaultView(vault))));
+		this.#views.set(vault.id, this.#newView(vault).then((view) => this.#keepOpen(view)));
 		this.#viewEpochs.set(vault.id, vault.epoch);
 		return vault.id;
 	}
@@ -373,6 +410,7 @@ class App {
 		const open = new Map(this.#openViews);
 		open.delete(groupId);
 		this.#openViews = open;
+		await this.#saveDismissed(groupId).catch(() => undefined);
 	}
 
 	/** A device setting from the catalogue. */
