@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRelay, type TestRelay } from '../helpers/relay';
-import { newDevice, until, type TestDevice } from '../helpers/devices';
+import { newDevice, setOnline, until, type TestDevice } from '../helpers/devices';
 import type { Vault } from '../../src/lib/sync/vault';
 import { initDiscussion, Thread } from '../../src/lib/discussions/thread';
 import { initAction, readRsvps, setRsvp } from '../../src/lib/actions/action';
@@ -206,6 +206,54 @@ describe('a hostile member', () => {
 				[malloryKey, 'maybe']
 			]);
 		}
+		for (const device of devices) await device.close();
+	});
+	it('lets honest compactions through to a device that was offline, and leaves one session’s blobs to their own device', async () => {
+		const { devices, vaults } = await group(['Bashir', 'Carol']);
+		const [alice, bashir, carol] = vaults as [Vault, Vault, Vault];
+		const [aliceKey, bashirKey] = devices.map((device) => device.workspace.identity!.publicKey) as [string, string];
+		const created = await alice.create('discussion', (doc) => initDiscussion(doc, { title: 'Rent', first: { author: { publicKey: aliceKey, name: 'Alice' }, text: 'one' } }), { title: 'Rent' });
+		await created.flush();
+		const onCarol = new Thread((await carol.open(created.docId)).doc);
+		await until(() => onCarol.ids().length === 1, 'the thread on Carol’s device');
+		await setOnline(devices[2]!, false);
+
+		// While Carol is away Bashir writes twice and reacts, and Alice merges everything into one snapshot.
+		const bashirDoc = await bashir.open(created.docId);
+		const onBashir = new Thread(bashirDoc.doc);
+		await until(() => onBashir.ids().length === 1, 'the thread on Bashir’s device');
+		for (const text of ['two', 'three']) {
+			onBashir.send({ publicKey: bashirKey, name: 'Bashir' }, text);
+			await bashirDoc.flush();
+		}
+		onBashir.toggleReaction(onBashir.ids()[0]!, '👍', bashirKey);
+		await bashirDoc.flush();
+		const onAlice = new Thread(created.doc);
+		await until(() => onAlice.ids().length === 3 && onAlice.message(onAlice.ids()[0]!, aliceKey)!.reactions.length === 1, 'Bashir’s writes on Alice’s device');
+		const blobs = alice.outer.getArray<Uint8Array>(`d/${created.docId}`);
+		await alice.compact(created.docId, true);
+		await until(() => blobs.length === 1, 'one snapshot');
+
+		await setOnline(devices[2]!, true);
+		await until(() => onCarol.ids().length === 3, 'the snapshot on Carol’s device');
+		expect(onCarol.ids().map((id) => onCarol.message(id)!.text)).toEqual(['one', 'two', 'three']);
+		expect(onCarol.message(onCarol.ids()[0]!)!.reactions).toEqual([{ emoji: '👍', count: 1, mine: false }]);
+		expect(carol.refusals()).toEqual([]);
+
+		// A thread only Bashir's one session wrote: Alice leaves its blobs (merged, they would read as her own write).
+		const solo = await bashir.create('discussion', (doc) => initDiscussion(doc, { title: 'Solo', first: { author: { publicKey: bashirKey, name: 'Bashir' }, text: 'a' } }), { title: 'Solo' });
+		await solo.flush();
+		new Thread(solo.doc).send({ publicKey: bashirKey, name: 'Bashir' }, 'b');
+		await solo.flush();
+		const soloOnAlice = new Thread((await alice.open(solo.docId)).doc);
+		await until(() => soloOnAlice.ids().length === 2, 'the solo thread on Alice’s device');
+		const soloBlobs = alice.outer.getArray<Uint8Array>(`d/${solo.docId}`);
+		const before = soloBlobs.length;
+		expect(before).toBeGreaterThanOrEqual(2);
+		await alice.compact(solo.docId, true);
+		expect(soloBlobs.length).toBe(before);
+		await bashir.compact(solo.docId, true);
+		await until(() => soloBlobs.length === 1, 'Bashir’s own snapshot on Alice’s device');
 		for (const device of devices) await device.close();
 	});
 });

@@ -341,22 +341,16 @@ export function judgeDoc(type: DocType | undefined, doc: Y.Doc, update: Uint8Arr
 
 /**
  * Whether an update is one device's own write, which the type rules judge: the document holds content
- * already and every struct the update adds comes from one Yjs client id (one session of one device, which is
- * all a device seals of its own typing). Anything else is content the group already had, carried by whoever
+ * already and every struct the update carries comes from one Yjs client id (one session of one device: a
+ * device seals only its own changes). Anything else is content the group already had, carried by whoever
  * signed it: a compaction's merged blob or snapshot and a key rotation's snapshot carry several sessions'
- * structs (their authors' blobs are gone, so no device could judge them by their signer), and a document's
- * first content on a device is the snapshot it starts from. The members who held the document when the
- * original writes arrived judged them.
+ * structs whose own blobs are gone (no device that lacks them could judge them by their signer), and a
+ * document's first content on a device is the snapshot it starts from. The members who held the document
+ * when the original writes arrived judged them.
  */
 export function ownWrite(doc: Y.Doc, update: Uint8Array): boolean {
 	if (doc.store.clients.size === 0) return false;
-	const clients = new Set<number>();
-	for (const struct of Y.decodeUpdateV2(update).structs) {
-		if (struct instanceof Y.Skip || struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
-		clients.add(struct.id.client);
-		if (clients.size > 1) return false;
-	}
-	return true;
+	return Y.parseUpdateMetaV2(update).to.size <= 1;
 }
 
 /** Whether a meta-doc update keeps the meta rules (kept for callers that judge without waiting). */

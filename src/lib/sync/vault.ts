@@ -797,11 +797,20 @@ export class Vault implements GroupVault {
 		if (plan.kind === 'none') return;
 		const merged = plan.merge.map((index) => current[index]!);
 		let replacements: Uint8Array[];
+		let opened: OpenedBlob[] | undefined;
 		if (plan.kind === 'snapshot') {
 			replacements = snapshotParts(inner.doc);
 		} else {
-			const opened = await Promise.all(merged.map((blob) => this.#sealer.open(docId, blob)));
+			opened = await Promise.all(merged.map((blob) => this.#sealer.open(docId, blob)));
 			replacements = [Y.mergeUpdatesV2(opened.map(updateOf))];
+		}
+		// What one Yjs session wrote, merged, is judged where it is new as its signer's own write (rules.ts
+		// `ownWrite`): only the device that wrote it merges it, or another's rules would refuse it there.
+		const clients = new Set(replacements.flatMap((update) => [...Y.parseUpdateMetaV2(update).to.keys()]));
+		if (clients.size === 1) {
+			opened ??= await Promise.all(merged.map((blob) => this.#sealer.open(docId, blob)));
+			const me = toBase64Url(this.#options.device.publicKey);
+			if (opened.some((blob) => blob.author !== me)) return;
 		}
 		const sealed = await Promise.all(replacements.map((update) => this.#sealer.seal(docId, update)));
 		if (!live()) return;

@@ -154,8 +154,11 @@ describe('rules per document type', () => {
 		new Thread(bashir).send({ publicKey: 'bashir', name: 'Bashir' }, 'me too', { time: 3 });
 		const merged = Y.mergeUpdatesV2([diff(mallory, doc), diff(bashir, doc)]);
 		expect(ownWrite(doc, merged)).toBe(false);
-		// Structs the document holds do not count: a snapshot with one new session's structs is that session's write.
-		expect(ownWrite(doc, Y.encodeStateAsUpdateV2(mallory))).toBe(true);
+		// A snapshot carries several sessions even where only one of them is new to the document.
+		expect(ownWrite(doc, Y.encodeStateAsUpdateV2(mallory))).toBe(false);
+		const deletion = copy(7);
+		deletion.getMap('messages').delete(new Thread(deletion).ids()[0]!);
+		expect(ownWrite(doc, diff(deletion, doc))).toBe(true);
 		expect(ownWrite(new Y.Doc(), diff(mallory, doc))).toBe(false);
 	});
 
