@@ -79,6 +79,13 @@ export default defineConfig({
 				codeSplitting: {
 					groups: [
 						{
+							// The wait for a returning member's groups to paint (src/lib/boot/gate.ts): its own chunk,
+							// imported by the shell's, so nothing of the shell evaluates before its top-level await.
+							name: 'boot-gate',
+							test: /src[\\/]lib[\\/]boot[\\/]gate\.ts$/,
+							priority: 20
+						},
+						{
 							// Fewer, larger files on every first visit: what each screen needs before its first paint
 							// (Svelte, SvelteKit's client, the shell's English messages, the boot state and the sync
 							// status line) is one file, compressed as one, instead of a dozen small requests.

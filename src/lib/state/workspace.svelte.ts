@@ -5,6 +5,7 @@ import type { DoorInfo, DoorLink } from '$lib/sync/door';
 import type { GroupList } from '$lib/storage/group-list';
 import { dismissAll, parseDismissed, undismissed, type DismissedCounts } from '$lib/sync/refusal-notices';
 import { hasLocalData } from '$lib/storage/presence';
+import { bootGlance } from '$lib/boot/gate';
 import type { AppLock } from './app-lock.svelte';
 import { connectivity } from './connectivity.svelte';
 import { testHooks } from './test-hooks';
@@ -167,7 +168,7 @@ class App {
 	 */
 	async boot(): Promise<void> {
 		if (this.#starting) return this.#starting;
-		if (await hasLocalData()) return this.start();
+		if ((await bootGlance())?.identity || (await hasLocalData())) return this.start();
 		if (!this.#starting && this.#state === 'loading') this.#state = 'new';
 	}
 
@@ -182,7 +183,9 @@ class App {
 			// Loaded here, not imported at the top: screens that never start the workspace (a shared commons
 			// page opened by someone new) then never load the sync engine or the lock. A returning member with
 			// no app lock set sees their groups straight from IndexedDB, before Dexie, the lock or the engine.
-			if (await hasLocalData()) {
+			const early = await bootGlance();
+			if (early?.identity) this.#showGlance(early);
+			else if (await hasLocalData()) {
 				const { glanceGroupList } = await import('$lib/storage/group-list');
 				const glance = await glanceGroupList();
 				if (glance?.identity) this.#showGlance(glance);

@@ -90,6 +90,11 @@ export async function glanceGroupList(options: { indexedDB?: IDBFactory; namespa
 	if (!factory) return undefined;
 	const db = await openExisting(factory, (options.namespace ?? '') + CATALOGUE_DB);
 	if (!db) return undefined;
+	return readGlance(db);
+}
+
+/** As `glanceGroupList`, from a connection to the catalogue opened by the caller; closes it. */
+export async function readGlance(db: IDBDatabase): Promise<GroupList | undefined> {
 	try {
 		const names = Object.keys(STORES);
 		if (!names.every((name) => db.objectStoreNames.contains(name))) return undefined;
