@@ -15,8 +15,10 @@ import { sealKeyBox } from './key-box';
 import { inviteUsable, parseRosterOp, type Roster } from './roster';
 import type { Vault } from './vault';
 
-/** The meta doc's map of request-link secrets, by invite id. */
-export const DOORS_MAP = 'doors';
+import { DOORS_MAP } from './rules';
+
+/** The meta doc's map of request-link secrets, by invite id (append-only under the meta rules, rules.ts). */
+export { DOORS_MAP };
 
 /** What the meta doc keeps of a request link, so every admin's device can open its door. */
 export interface DoorRecord {

@@ -13,6 +13,9 @@ import * as Y from 'yjs';
 import type { DocType } from './api';
 import { ROSTER_ARRAY } from './roster-log';
 
+/** The meta doc's map of request-link door records (door-keeper.ts), by invite id. */
+export const DOORS_MAP = 'doors';
+
 /** The meta doc's self-asserted member map (public key → {name, publicKey, joinedAt}), from before rosters. */
 export const MEMBERS_MAP = 'members';
 
@@ -240,10 +243,11 @@ function keyOwner(key: string | null): string | undefined {
  * Meta doc. The member map's entry of a key is that key's own: deleting or overwriting (an overwrite deletes
  * the entry it replaces) another key's entry is refused. The roster log is append-only: no entry is deleted
  * (its operations are signed and judged by the roster, FORMAT.md "Roster", but only a kept entry counts).
+ * A door record is written once and kept: deleting or overwriting one would shut a request link's door.
  */
 const metaRule: Rule = (change, author) => {
 	if (change.root === MEMBERS_MAP) return change.kind === 'add' || change.path.length > 1 || change.path[0]!.key === author;
-	if (change.root === ROSTER_ARRAY) return change.kind === 'add';
+	if (change.root === ROSTER_ARRAY || change.root === DOORS_MAP) return change.kind === 'add';
 	return true;
 };
 
