@@ -308,9 +308,15 @@ const indexRule: Rule = (change, author) => {
 	return field !== 'touched' || (device === author && rest.length === 0);
 };
 
+/**
+ * A device's own write to the member map (`ownWrite`) adds an entry only under its own key. A merged blob or
+ * snapshot carries every member's entries, as the group already had them, so it is held to `metaRule` alone.
+ */
+const ownMetaRule: Rule = (change, author) => change.root !== MEMBERS_MAP || change.kind !== 'add' || change.path.length > 1 || change.path[0]!.key === author;
+
 /** Meta doc rules (`members` map and roster log) for an update signed by `author`. */
 export function judgeMeta(doc: Y.Doc, update: Uint8Array, author: string): Verdict {
-	return judge(doc, update, author, [metaRule]);
+	return judge(doc, update, author, ownWrite(doc, update) ? [metaRule, ownMetaRule] : [metaRule]);
 }
 
 /** Doc index rules. */

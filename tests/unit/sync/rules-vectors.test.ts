@@ -180,4 +180,23 @@ describe('rules per document type', () => {
 		expect(metaRuleHolds(doc, diff(other, doc), 'mallory')).toBe(false);
 		expect(metaRuleHolds(doc, diff(other, doc), 'alice')).toBe(true);
 	});
+
+	it('refuses a device’s own write that sets another key’s member entry, even one its replica no longer holds', () => {
+		const doc = new Y.Doc();
+		doc.getMap('members').set('bashir', { name: 'Bashir' });
+		const mallory = new Y.Doc();
+		Y.applyUpdateV2(mallory, Y.encodeStateAsUpdateV2(doc));
+		// Her refused deletion stays applied on her own replica; the set that follows deletes nothing.
+		mallory.getMap('members').delete('bashir');
+		// What her vault seals: the set's own transaction, which carries no deletion.
+		let set = new Uint8Array();
+		mallory.once('updateV2', (update: Uint8Array) => (set = update));
+		mallory.getMap('members').set('bashir', { name: 'Informer' });
+		expect(Y.decodeUpdateV2(set).ds.clients.size).toBe(0);
+		expect(judgeMeta(doc, set, 'mallory')).toBe('refuse');
+		const own = new Y.Doc();
+		Y.applyUpdateV2(own, Y.encodeStateAsUpdateV2(doc));
+		own.getMap('members').set('mallory', { name: 'Mallory' });
+		expect(judgeMeta(doc, diff(own, doc), 'mallory')).toBe('apply');
+	});
 });
