@@ -31,6 +31,18 @@ async function group(names: string[]): Promise<{ devices: TestDevice[]; vaults: 
 	return { devices, vaults };
 }
 
+/** Alice, Bashir and Mallory, and a thread Alice opened with "meet at the square", open on all three devices. */
+async function aliceThread() {
+	const { devices, vaults } = await group(['Bashir', 'Mallory']);
+	const [alice, bashir, mallory] = vaults as [Vault, Vault, Vault];
+	const [aliceKey, , malloryKey] = devices.map((device) => device.workspace.identity!.publicKey) as [string, string, string];
+	const created = await alice.create('discussion', (doc) => initDiscussion(doc, { title: 'Rent', first: { author: { publicKey: aliceKey, name: 'Alice' }, text: 'meet at the square' } }), { title: 'Rent' });
+	await created.flush();
+	const onBashir = new Thread((await bashir.open(created.docId)).doc);
+	const malloryDoc = await mallory.open(created.docId);
+	return { devices, alice, bashir, mallory, aliceKey, malloryKey, created, onBashir, malloryDoc, onMallory: new Thread(malloryDoc.doc) };
+}
+
 describe('a hostile member', () => {
 	it('cannot wipe a guide: the others write its blobs back and the guide, history included, survives a fresh sync', async () => {
 		const { devices, vaults } = await group(['Bashir', 'Mallory']);
@@ -120,14 +132,7 @@ describe('a hostile member', () => {
 		for (const device of devices) await device.close();
 	});
 	it('cannot send a message in another member’s name: refused on the others’ devices and reported with her key', async () => {
-		const { devices, vaults } = await group(['Bashir', 'Mallory']);
-		const [alice, bashir, mallory] = vaults as [Vault, Vault, Vault];
-		const [aliceKey, , malloryKey] = devices.map((device) => device.workspace.identity!.publicKey) as [string, string, string];
-		const created = await alice.create('discussion', (doc) => initDiscussion(doc, { title: 'Rent', first: { author: { publicKey: aliceKey, name: 'Alice' }, text: 'meet at the square' } }), { title: 'Rent' });
-		await created.flush();
-		const onBashir = new Thread((await bashir.open(created.docId)).doc);
-		const malloryDoc = await mallory.open(created.docId);
-		const onMallory = new Thread(malloryDoc.doc);
+		const { devices, alice, bashir, aliceKey, malloryKey, created, onBashir, malloryDoc, onMallory } = await aliceThread();
 		await until(() => onMallory.ids().length === 1, 'the thread on Mallory’s device');
 
 		// Her own message goes through; then, with the app's own Thread, one in Alice's name.
@@ -148,14 +153,7 @@ describe('a hostile member', () => {
 	});
 
 	it('cannot rewrite another member’s message: refused, the original intact', async () => {
-		const { devices, vaults } = await group(['Bashir', 'Mallory']);
-		const [alice, bashir, mallory] = vaults as [Vault, Vault, Vault];
-		const [aliceKey, , malloryKey] = devices.map((device) => device.workspace.identity!.publicKey) as [string, string, string];
-		const created = await alice.create('discussion', (doc) => initDiscussion(doc, { title: 'Rent', first: { author: { publicKey: aliceKey, name: 'Alice' }, text: 'meet at the square' } }), { title: 'Rent' });
-		await created.flush();
-		const onBashir = new Thread((await bashir.open(created.docId)).doc);
-		const malloryDoc = await mallory.open(created.docId);
-		const onMallory = new Thread(malloryDoc.doc);
+		const { devices, alice, bashir, aliceKey, malloryKey, created, onBashir, malloryDoc, onMallory } = await aliceThread();
 		await until(() => onMallory.ids().length === 1 && onBashir.ids().length === 1, 'the thread on the others’ devices');
 		const [id] = onMallory.ids() as [string];
 
