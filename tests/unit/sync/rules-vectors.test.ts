@@ -189,7 +189,7 @@ describe('rules per document type', () => {
 		// Her refused deletion stays applied on her own replica; the set that follows deletes nothing.
 		mallory.getMap('members').delete('bashir');
 		// What her vault seals: the set's own transaction, which carries no deletion.
-		let set = new Uint8Array();
+		let set: Uint8Array = new Uint8Array();
 		mallory.once('updateV2', (update: Uint8Array) => (set = update));
 		mallory.getMap('members').set('bashir', { name: 'Informer' });
 		expect(Y.decodeUpdateV2(set).ds.clients.size).toBe(0);
