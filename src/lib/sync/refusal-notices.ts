@@ -11,11 +11,16 @@ export type RefusalNotice =
 	| { kind: 'refused'; by: string[]; count: number }
 	| { kind: 'restored'; docId: string; by: string[]; count: number };
 
+/** A refusal's signers, once each and sorted, so the same signers always make the same line. */
+function signers(refusal: Refusal): string[] {
+	return [...new Set(refusal.by)].sort();
+}
+
 /** The notice's lines for `refusals` (oldest first), in the order each first happened. */
 export function refusalNotices(refusals: readonly Refusal[]): RefusalNotice[] {
 	const lines = new Map<string, RefusalNotice>();
 	for (const refusal of refusals) {
-		const by = [...new Set(refusal.by)].sort();
+		const by = signers(refusal);
 		const key = refusal.kind === 'refused' ? `refused ${by.join(',')}` : `restored ${refusal.docId} ${by.join(',')}`;
 		const line = lines.get(key);
 		if (line) line.count++;
@@ -32,7 +37,7 @@ export function refusalNotices(refusals: readonly Refusal[]): RefusalNotice[] {
 export type DismissedCounts = Record<string, number>;
 
 function refusedKey(refusal: Refusal): string {
-	return `${refusal.docId} ${[...new Set(refusal.by)].sort().join(',')}`;
+	return `${refusal.docId} ${signers(refusal).join(',')}`;
 }
 
 /** What is still to show of `refusals`: those from index `dismissedBefore` on, beyond the counts dismissed before. */
