@@ -34,6 +34,7 @@ import { uploadPieces } from './upload';
 import { coveredBy, reachOf } from './cover';
 import { judgeDoc, judgeIndex, judgeMeta, ownWrite, type Verdict } from './rules';
 import { FORWARD_DOC_ID } from './rotation';
+import { applySettled } from './settle';
 import { mayAuthor, rosterName, type Roster, type RosterAction, type RosterEntry } from './roster';
 import { onlyOwnRosterOps, RosterLog } from './roster-log';
 import { INVITE_ID_BYTES } from './invite';
@@ -405,8 +406,7 @@ export class Vault implements GroupVault {
 					this.#report({ kind: 'refused', docId: inner.docId, by: [opened.author], at: this.#options.now?.() ?? Date.now() });
 					return;
 				}
-				if (opened.version === 1) Y.applyUpdate(inner.doc, opened.plaintext, FROM_VAULT);
-				else Y.applyUpdateV2(inner.doc, opened.plaintext, FROM_VAULT);
+				applySettled(inner.doc, opened.plaintext, FROM_VAULT, opened.version === 1 ? 1 : 2);
 				inner.opened.add(blob);
 			} catch {
 				// A signed blob whose content is not a Yjs update: refused like a tampered one.
@@ -916,7 +916,7 @@ export class Vault implements GroupVault {
 			blobs.push(sealed);
 			if (inner) this.#markOwn(inner, blobs, sealed.length);
 		}, LOCAL);
-		if (inner) Y.applyUpdateV2(inner.doc, update, FROM_VAULT);
+		if (inner) applySettled(inner.doc, update, FROM_VAULT, 2);
 		this.#queueStatus();
 	}
 
