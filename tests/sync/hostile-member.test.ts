@@ -131,6 +131,32 @@ describe('a hostile member', () => {
 		await until(() => guide.doc.getText('body').toString() === '0. One. Two.', 'a later change on Alice’s device');
 		for (const device of devices) await device.close();
 	});
+
+	it('counts a merged tail as no deletion, though it holds its writer’s structs from a clock above 0 on', async () => {
+		const { devices, vaults } = await group(['Bashir']);
+		const [alice, bashir] = vaults as [Vault, Vault];
+		const guide = await alice.create('guide', (doc) => doc.getText('body').insert(0, 'A long first paragraph. '.repeat(20)), { title: 'Notes' });
+		await guide.flush();
+		// Small batches after a larger first blob: compaction merges the batches into a tail and leaves the first.
+		for (let i = 0; i < 70; i++) {
+			guide.doc.getText('body').insert(guide.doc.getText('body').length, `${i}.`);
+			await guide.flush();
+		}
+		const text = guide.doc.getText('body').toString();
+		const opened = await bashir.open(guide.docId);
+		await until(() => opened.doc.getText('body').toString() === text, 'every batch on Bashir’s device');
+		const blobs = bashir.outer.getArray<Uint8Array>(`d/${guide.docId}`);
+		const before = blobs.length;
+
+		await alice.compact(guide.docId);
+		await until(() => blobs.length < before, 'the merged tail on Bashir’s device');
+		await bashir.coverChecked();
+		expect(blobs.length).toBeGreaterThan(1);
+		expect(bashir.refusals()).toEqual([]);
+		expect(opened.doc.getText('body').toString()).toBe(text);
+		for (const device of devices) await device.close();
+	});
+
 	it('cannot send a message in another member’s name: refused on the others’ devices and reported with her key', async () => {
 		const { devices, alice, bashir, aliceKey, malloryKey, created, onBashir, malloryDoc, onMallory } = await aliceThread();
 		await until(() => onMallory.ids().length === 1, 'the thread on Mallory’s device');

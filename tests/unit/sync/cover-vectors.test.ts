@@ -39,6 +39,19 @@ describe('covered deletion (FORMAT.md vectors)', () => {
 		expect(Y.parseUpdateMetaV2(beyond).to.size).toBeGreaterThan(0);
 	});
 
+	it('a merged tail covers the blobs it merged, though it holds its clients from a clock above 0 on', () => {
+		const doc = new Y.Doc();
+		const updates: Uint8Array[] = [];
+		doc.on('updateV2', (update: Uint8Array) => updates.push(update));
+		for (const word of ['One.', ' Two.', ' Three.', ' Four.', ' Five.']) doc.getText('body').insert(doc.getText('body').length, word);
+		const tail = Y.mergeUpdatesV2(updates.slice(2));
+		const reach = reachOf([tail]);
+		expect(updates.map((update) => coveredBy(update, reach))).toEqual([false, false, true, true, true]);
+		// Two tails that leave a gap between them cover neither side of the gap.
+		const split = reachOf([updates[0]!, Y.mergeUpdatesV2(updates.slice(3))]);
+		expect(updates.map((update) => coveredBy(update, split))).toEqual([true, false, false, true, true]);
+	});
+
 	it('nothing added covers nothing', () => {
 		expect(coveredBy(hex(deleted[0]!), reachOf([]))).toBe(false);
 	});
