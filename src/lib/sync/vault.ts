@@ -31,7 +31,7 @@ import { RELAY_UNREACHABLE_MS, StatusReporter, syncState, uncovered } from './sy
 import { PresenceChannel } from './presence';
 import { COMPACT_JITTER_MS, MAX_BLOB_BYTES, planCompaction, type CompactionPlan } from './compaction';
 import { uploadPieces } from './upload';
-import { coveredBy, reachOf } from './cover';
+import { coveredBy, reachOf, type Reach } from './cover';
 import { judgeDoc, judgeIndex, judgeMeta, ownWrite, type Verdict } from './rules';
 import { FORWARD_DOC_ID } from './rotation';
 import { applySettled } from './settle';
@@ -137,6 +137,8 @@ function updateOf(opened: OpenedBlob): Uint8Array {
 
 /** Members who saw the same uncovered deletion wait a random part of this before writing the blobs back. */
 export const RESTORE_JITTER_MS = 1_000;
+/** How long a deletion's check waits for the blobs that would cover it while the outer document has some parked. */
+export const COVER_WAIT_MS = 10_000;
 
 /** Something another device did that this one refused or undid, for the group to see. */
 export interface Refusal {
@@ -540,15 +542,42 @@ export class Vault implements GroupVault {
 	async #checkCover(docId: string, removal: BlobRemoval): Promise<void> {
 		const open = (blob: Uint8Array) => this.#sealer.open(docId, blob).then(updateOf, () => undefined);
 		const added = (await Promise.all(removal.added.map((blob) => this.#sealer.open(docId, blob).catch(() => undefined)))).filter((opened) => opened !== undefined);
-		const reach = reachOf(added.map(updateOf));
-		const uncovered: Uint8Array[] = [];
-		for (const blob of removal.deleted) {
-			const update = await open(blob);
-			if (!update || !coveredBy(update, reach)) uncovered.push(blob);
-		}
+		const uncoveredBy = async (reach: Reach, blobs: Uint8Array[]) => {
+			const uncovered: Uint8Array[] = [];
+			for (const blob of blobs) {
+				const update = await open(blob);
+				if (!update || !coveredBy(update, reach)) uncovered.push(blob);
+			}
+			return uncovered;
+		};
+		let uncovered = await uncoveredBy(reachOf(added.map(updateOf)), removal.deleted);
+		if (uncovered.length === 0 || this.#closed) return;
+		// A compaction's blobs can reach this device apart from its deletions: parked until a blob they follow
+		// arrives, or in an earlier message. What matters is that nothing is destroyed, so once nothing is
+		// parked the blobs the array holds now are weighed too.
+		await this.#outerSettled();
+		const live = (await Promise.all(this.#blobs(docId).toArray().map(open))).filter((update) => update !== undefined);
+		uncovered = await uncoveredBy(reachOf(live), uncovered);
 		if (uncovered.length === 0 || this.#closed) return;
 		this.#report({ kind: 'restored', docId, by: [...new Set(added.map((opened) => opened.author))], at: this.#options.now?.() ?? Date.now() });
 		void this.#restore(docId, uncovered);
+	}
+
+	/** Settles once the outer document holds no parked structs, or after COVER_WAIT_MS. */
+	#outerSettled(): Promise<void> {
+		if (!this.outer.store.pendingStructs) return Promise.resolve();
+		return new Promise((resolve) => {
+			const done = () => {
+				clearTimeout(timer);
+				this.outer.off('afterTransaction', check);
+				resolve();
+			};
+			const check = () => {
+				if (!this.outer.store.pendingStructs) done();
+			};
+			const timer = setTimeout(done, COVER_WAIT_MS);
+			this.outer.on('afterTransaction', check);
+		});
 	}
 
 	/** Writes deleted blobs back as they were; members who saw the same deletion wait a moment, so one copy usually does. */
