@@ -63,11 +63,11 @@ describe('guide history', () => {
 			expect(await body.getByRole('link', { name: 'Call the local paper' }).getAttribute('href')).toBe('https://paper.example/tips');
 			expect(prompted).toBe(false);
 
+			// Back in the text with the cursor after the link, not its text selected (typing would replace it).
+			await expect.poll(() => body.evaluate((element) => element.contains(document.activeElement) || element === document.activeElement)).toBe(true);
+			expect(await page.evaluate(() => document.getSelection()?.isCollapsed)).toBe(true);
+
 			// A checklist item sits on the line of its checkbox, while editing and when reading.
-			// The link's text is still selected from the dialog: collapse the selection before moving to the end,
-			// or the Enter below would replace the text.
-			await body.focus();
-			await page.keyboard.press('ArrowRight');
 			await page.keyboard.press('Control+End');
 			await page.keyboard.press('Enter');
 			await page.keyboard.press('Enter');
