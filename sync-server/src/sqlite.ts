@@ -4,7 +4,9 @@
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 /** NORMAL survives a killed process (the WAL is in the OS); FULL also survives power loss, at an fsync per commit. */
 export type SqliteSynchronous = 'NORMAL' | 'FULL';
@@ -36,6 +38,7 @@ export function openSqliteStore(
 	db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
 	db.pragma('busy_timeout = 5000');
 	db.exec(schema);
+	const checkpoints = startCheckpoints(db, join(dataDir, file));
 
 	let open = true;
 	function call<T>(work: () => T): Promise<T> {
@@ -53,8 +56,64 @@ export function openSqliteStore(
 		close: () => {
 			if (!open) return Promise.resolve();
 			open = false;
-			db.close();
-			return Promise.resolve();
+			// The checkpoint connection goes first; closing the last connection checkpoints and removes the WAL.
+			return checkpoints.stop().then(() => {
+				db.close();
+			});
+		}
+	};
+}
+
+/**
+ * How often the checkpoint thread copies the WAL into the database. SQLite's own automatic checkpoint runs
+ * inside the commit that crosses 1,000 WAL pages, so that one commit (and every update waiting on it) stalls
+ * for milliseconds; a checkpoint on a connection of its own, in a thread of its own, never holds a commit.
+ */
+export const CHECKPOINT_INTERVAL_MS = 1_000;
+
+/** The checkpoint thread's code: its own connection, a PASSIVE checkpoint (it never waits on a writer) per tick. */
+const CHECKPOINT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 5000');
+const timer = setInterval(() => {
+	try {
+		db.pragma('wal_checkpoint(PASSIVE)');
+	} catch {
+		// Busy or locked: the next tick tries again.
+	}
+}, workerData.intervalMs);
+parentPort.on('message', () => {
+	clearInterval(timer);
+	db.close();
+	parentPort.close();
+});
+`;
+
+/**
+ * Moves WAL checkpoints off the commit path: automatic checkpoints off, a worker thread checkpointing instead.
+ * Should the thread fail, automatic checkpoints come back, so the WAL never grows without bound.
+ */
+function startCheckpoints(db: Database.Database, file: string): { stop(): Promise<void> } {
+	const worker = new Worker(CHECKPOINT_WORKER, {
+		eval: true,
+		workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), file, intervalMs: CHECKPOINT_INTERVAL_MS }
+	});
+	worker.unref();
+	let stopped = false;
+	const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+	const fallBack = () => {
+		if (!stopped && db.open) db.pragma('wal_autocheckpoint = 1000');
+	};
+	worker.once('error', fallBack);
+	worker.once('exit', fallBack);
+	db.pragma('wal_autocheckpoint = 0');
+	return {
+		stop: () => {
+			stopped = true;
+			worker.postMessage('stop');
+			return exited;
 		}
 	};
 }
