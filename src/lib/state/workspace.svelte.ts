@@ -3,14 +3,14 @@ import { createSubscriber } from 'svelte/reactivity';
 import type { GroupRecord, GroupVault, Invite, JoinRequestState, Refusal, RequestInvite, SyncStatus, Workspace, Presence } from '$lib/sync/api';
 import type { DoorInfo, DoorLink } from '$lib/sync/door';
 import type { GroupList } from '$lib/storage/group-list';
-import { dismissAll, parseDismissed, undismissed, type DismissedCounts } from '$lib/sync/refusal-notices';
+import { dismissAll, parseDismissed, undismissed, type Dismissed } from '$lib/sync/refusal-notices';
 import { hasLocalData } from '$lib/storage/presence';
 import { bootGlance } from '$lib/boot/gate';
 import type { AppLock } from './app-lock.svelte';
 import { connectivity } from './connectivity.svelte';
 import { testHooks } from './test-hooks';
 
-/** The catalogue setting (sealed) keeping dismissed refusals: per group and epoch, `DismissedCounts`. */
+/** The catalogue setting (sealed) keeping dismissed refusals: per group and epoch, `Dismissed`. */
 const DISMISSED_REFUSALS = 'refusals.dismissed';
 
 /** Shown before any vault reported: nothing is pending, everything typed is on this device. */
@@ -25,11 +25,11 @@ export class VaultView {
 	/** How many of the vault's refusals of this session (oldest first) the person has dismissed. */
 	#dismissedBefore = $state(0);
 	/** Refused blobs dismissed in this and earlier sessions (refusal-notices.ts). */
-	#dismissed = $state.raw<DismissedCounts>({});
-	#saveDismissed: (counts: DismissedCounts) => void;
+	#dismissed = $state.raw<Dismissed>([]);
+	#saveDismissed: (dismissed: Dismissed) => void;
 
 	/** `dismissed` and `saveDismissed` keep what the person dismissed across sessions. */
-	constructor(vault: GroupVault, dismissed: DismissedCounts = {}, saveDismissed: (counts: DismissedCounts) => void = () => undefined) {
+	constructor(vault: GroupVault, dismissed: Dismissed = [], saveDismissed: (dismissed: Dismissed) => void = () => undefined) {
 		this.vault = vault;
 		this.#dismissed = dismissed;
 		this.#saveDismissed = saveDismissed;
@@ -83,7 +83,7 @@ class App {
 	#views = new Map<string, Promise<VaultView>>();
 	/** The views whose vault has opened, by group id: what app-wide notices read. */
 	#openViews = $state.raw<ReadonlyMap<string, VaultView>>(new Map());
-	#dismissed: Promise<Record<string, DismissedCounts>> | undefined;
+	#dismissed: Promise<Record<string, Dismissed>> | undefined;
 	/** The epoch of each view's vault, once open. */
 	#viewEpochs = new Map<string, number>();
 	// The header reads the status before the workspace has opened, so subscribers wait here and are
@@ -332,12 +332,12 @@ class App {
 	/** A view of a vault, with what the person dismissed of its refusals in earlier sessions. */
 	async #newView(vault: GroupVault): Promise<VaultView> {
 		const name = `${vault.id}/${vault.epoch}`;
-		const dismissed = (await this.#dismissedRefusals())[name] ?? {};
-		return new VaultView(vault, dismissed, (counts) => void this.#saveDismissed(vault.id, name, counts).catch(() => undefined));
+		const dismissed = (await this.#dismissedRefusals())[name] ?? [];
+		return new VaultView(vault, dismissed, (fingerprints) => void this.#saveDismissed(vault.id, name, fingerprints).catch(() => undefined));
 	}
 
 	/** Every group's dismissed refusals, read from the catalogue once. */
-	#dismissedRefusals(): Promise<Record<string, DismissedCounts>> {
+	#dismissedRefusals(): Promise<Record<string, Dismissed>> {
 		this.#dismissed ??= this.#require()
 			.then((workspace) => workspace.getSetting(DISMISSED_REFUSALS))
 			.then(parseDismissed, () => ({}));
@@ -345,10 +345,10 @@ class App {
 	}
 
 	/** Stores one vault's dismissed refusals (`name` is group and epoch), forgetting the group's other epochs. */
-	async #saveDismissed(groupId: string, name?: string, counts: DismissedCounts = {}): Promise<void> {
+	async #saveDismissed(groupId: string, name?: string, fingerprints: Dismissed = []): Promise<void> {
 		const all = await this.#dismissedRefusals();
 		for (const key of Object.keys(all)) if (key.startsWith(`${groupId}/`)) delete all[key];
-		if (name) all[name] = counts;
+		if (name) all[name] = fingerprints;
 		await (await this.#require()).setSetting(DISMISSED_REFUSALS, JSON.stringify(all));
 	}
 

@@ -30,40 +30,40 @@ export function refusalNotices(refusals: readonly Refusal[]): RefusalNotice[] {
 }
 
 /**
- * How many refused blobs of each signer in each document the person has dismissed. A refused blob stays in
- * the group's document, so every later session refuses and reports it again: only as many as were
- * dismissed are kept quiet, and one more from the same signer shows. Restored deletions are reported once.
+ * The refused blobs the person has dismissed, by fingerprint (`Refusal.blob`), oldest first. A refused blob
+ * stays in the group's document, so every later session refuses and reports it again: those dismissed stay
+ * quiet, any other shows, even one from the same signer that replaced a dismissed one (a device merging its
+ * own blobs makes a new blob of the same refused change, and one more). Restored deletions are reported once.
  */
-export type DismissedCounts = Record<string, number>;
+export type Dismissed = string[];
 
-function refusedKey(refusal: Refusal): string {
-	return `${refusal.docId} ${signers(refusal).join(',')}`;
+/** Dismissed fingerprints kept per vault: the oldest go first, and would show once more in a later session. */
+export const MAX_DISMISSED = 500;
+
+/** A fingerprint as `Refusal.blob` makes it (base64url). */
+const FINGERPRINT = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** What is still to show of `refusals`: those from index `dismissedBefore` on whose blob was not dismissed before. */
+export function undismissed(refusals: readonly Refusal[], dismissedBefore: number, dismissed: readonly string[]): Refusal[] {
+	const quiet = new Set(dismissed);
+	return refusals.filter((refusal, index) => index >= dismissedBefore && !(refusal.kind === 'refused' && refusal.blob !== undefined && quiet.has(refusal.blob)));
 }
 
-/** What is still to show of `refusals`: those from index `dismissedBefore` on, beyond the counts dismissed before. */
-export function undismissed(refusals: readonly Refusal[], dismissedBefore: number, dismissed: DismissedCounts): Refusal[] {
-	const seen = new Map<string, number>();
-	return refusals.filter((refusal, index) => {
-		if (refusal.kind !== 'refused') return index >= dismissedBefore;
-		const key = refusedKey(refusal);
-		const count = (seen.get(key) ?? 0) + 1;
-		seen.set(key, count);
-		return index >= dismissedBefore && count > (dismissed[key] ?? 0);
-	});
+/** The dismissed fingerprints once everything in `refusals` is dismissed too. */
+export function dismissAll(refusals: readonly Refusal[], dismissed: readonly string[]): Dismissed {
+	const next = [...dismissed];
+	const known = new Set(dismissed);
+	for (const refusal of refusals) {
+		if (refusal.kind !== 'refused' || refusal.blob === undefined || known.has(refusal.blob)) continue;
+		known.add(refusal.blob);
+		next.push(refusal.blob);
+	}
+	return next.slice(-MAX_DISMISSED);
 }
 
-/** The dismissed counts once everything in `refusals` is dismissed too. */
-export function dismissAll(refusals: readonly Refusal[], dismissed: DismissedCounts): DismissedCounts {
-	const counts = new Map<string, number>();
-	for (const refusal of refusals) if (refusal.kind === 'refused') counts.set(refusedKey(refusal), (counts.get(refusedKey(refusal)) ?? 0) + 1);
-	const next = { ...dismissed };
-	for (const [key, count] of counts) next[key] = Math.max(next[key] ?? 0, count);
-	return next;
-}
-
-/** Dismissed counts read back from storage: anything malformed is dropped. */
-export function parseDismissed(json: string | undefined): Record<string, DismissedCounts> {
-	const result: Record<string, DismissedCounts> = {};
+/** Dismissed fingerprints read back from storage, per vault: anything malformed is dropped. */
+export function parseDismissed(json: string | undefined): Record<string, Dismissed> {
+	const result: Record<string, Dismissed> = {};
 	let parsed: unknown;
 	try {
 		parsed = json === undefined ? undefined : JSON.parse(json);
@@ -71,11 +71,9 @@ export function parseDismissed(json: string | undefined): Record<string, Dismiss
 		return result;
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return result;
-	for (const [vault, counts] of Object.entries(parsed)) {
-		if (!counts || typeof counts !== 'object' || Array.isArray(counts)) continue;
-		const kept: DismissedCounts = {};
-		for (const [key, count] of Object.entries(counts)) if (Number.isSafeInteger(count) && (count as number) > 0) kept[key] = count as number;
-		result[vault] = kept;
+	for (const [vault, fingerprints] of Object.entries(parsed)) {
+		if (!Array.isArray(fingerprints)) continue;
+		result[vault] = fingerprints.filter((fingerprint): fingerprint is string => typeof fingerprint === 'string' && FINGERPRINT.test(fingerprint)).slice(-MAX_DISMISSED);
 	}
 	return result;
 }

@@ -9,6 +9,7 @@
  */
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
+import { sha256 } from '@noble/hashes/sha2.js';
 import {
 	INDEX_DOC_ID,
 	META_DOC_ID,
@@ -147,7 +148,17 @@ export interface Refusal {
 	docId: string;
 	/** The device keys (base64url) that signed what the change carried; empty when it carried nothing signed. */
 	by: string[];
+	/** A refused blob's fingerprint (`blobFingerprint`): the same blob refused again in a later session has the same. */
+	blob?: string;
 	at: number;
+}
+
+/** Bytes of SHA-256 a blob's fingerprint keeps: enough to tell a group's blobs apart, short to store. */
+const FINGERPRINT_BYTES = 12;
+
+/** A short fingerprint of a blob's bytes (base64url), to remember a refusal by. */
+export function blobFingerprint(blob: Uint8Array): string {
+	return toBase64Url(sha256(blob).subarray(0, FINGERPRINT_BYTES));
 }
 
 /** Blobs of one document an outer transaction deleted, and the blobs it added to the same document. */
@@ -405,7 +416,7 @@ export class Vault implements GroupVault {
 				}
 				if (verdict === 'refuse') {
 					// Refused for good, left in the outer array unapplied (and so never merged away by compaction).
-					this.#report({ kind: 'refused', docId: inner.docId, by: [opened.author], at: this.#options.now?.() ?? Date.now() });
+					this.#report({ kind: 'refused', docId: inner.docId, by: [opened.author], blob: blobFingerprint(blob), at: this.#options.now?.() ?? Date.now() });
 					return;
 				}
 				applySettled(inner.doc, opened.plaintext, FROM_VAULT, opened.version === 1 ? 1 : 2);
