@@ -9,6 +9,7 @@ import * as broadcast from 'lib0/broadcastchannel';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
+import { settleAfter } from './settle';
 import { UPLOAD_PIECE_BYTES, uploadPieces } from './upload';
 
 import {
@@ -122,7 +123,8 @@ export class RelayLink {
 			// y-websocket passes emitSynced only for websocket messages; other tabs' (BroadcastChannel) do not
 			// prove anything about the relay.
 			if (emitSynced) this.#noteReceived(decoder);
-			syncHandler(encoder, decoder, p, emitSynced, type);
+			// Retried as the provider's own, so nothing parked is sent back up (settle.ts says why it is needed).
+			settleAfter(outer, provider, () => syncHandler(encoder, decoder, p, emitSynced, type));
 		};
 		// Local transactions above a piece (a compaction of a large document) leave in pieces too.
 		const stockUpdateHandler = provider._updateHandler;

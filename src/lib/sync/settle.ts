@@ -38,10 +38,14 @@ export function settlePending(doc: Y.Doc, origin?: unknown): void {
 	}
 }
 
+/** Runs `apply` (which applies updates to `doc`), then, when it let the document grow, retries what Yjs left parked. */
+export function settleAfter(doc: Y.Doc, origin: unknown, apply: () => void): void {
+	const before = integrated(doc);
+	apply();
+	if (doc.store.pendingStructs && integrated(doc) !== before) settlePending(doc, origin);
+}
+
 /** Applies `update` to `doc`, then retries whatever Yjs left parked (see the module comment). */
 export function applySettled(doc: Y.Doc, update: Uint8Array, origin?: unknown, encoding: UpdateEncoding = 1): void {
-	const before = integrated(doc);
-	if (encoding === 1) Y.applyUpdate(doc, update, origin);
-	else Y.applyUpdateV2(doc, update, origin);
-	if (doc.store.pendingStructs && integrated(doc) !== before) settlePending(doc, origin);
+	settleAfter(doc, origin, () => (encoding === 1 ? Y.applyUpdate(doc, update, origin) : Y.applyUpdateV2(doc, update, origin)));
 }
