@@ -6,7 +6,8 @@
 // Side by side means interleaved: every setup is started once and warmed up (--warmup seconds of the same
 // load, so no setup is measured while its JIT is still compiling), then --rounds rounds each measure every
 // setup in turn, and the table gives each figure's median over the rounds. A shared machine's noise then
-// falls on every setup alike instead of on whichever ran during it. --skip-saturation leaves out the search.
+// falls on every setup alike instead of on whichever ran during it. --skip-saturation leaves out the search;
+// --profile <dir> has every relay process write a CPU profile there.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -28,6 +29,8 @@ const { values: flags } = parseArgs({
 		warmup: { type: 'string', default: '3' },
 		rounds: { type: 'string', default: '3' },
 		cluster: { type: 'boolean', default: false },
+		/** A directory: every relay process writes a V8 CPU profile there when it stops (`--cpu-prof`). */
+		profile: { type: 'string' },
 		'skip-saturation': { type: 'boolean', default: false }
 	}
 });
@@ -75,7 +78,7 @@ async function waitForPort(port: number): Promise<void> {
 async function startProcess(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; syncUrl: string; dataDir: string }> {
 	const port = await freePort();
 	const dataDir = mkdtempSync(join(tmpdir(), 'fieldbook-bench-'));
-	const child = spawn(process.execPath, [script], {
+	const child = spawn(process.execPath, [...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(flags.profile)}`] : []), script], {
 		env: {
 			...process.env,
 			...env,
