@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { startTestRelay, type TestRelay } from '../helpers/relay';
 import { newDevice, setOnline, until, type TestDevice } from '../helpers/devices';
 import type { Vault } from '../../src/lib/sync/vault';
@@ -129,6 +130,36 @@ describe('a hostile member', () => {
 		opened.doc.getText('body').insert(0, '0. ');
 		await opened.flush();
 		await until(() => guide.doc.getText('body').toString() === '0. One. Two.', 'a later change on Alice’s device');
+		for (const device of devices) await device.close();
+	});
+
+	it('counts a compaction whose snapshot arrives parked behind a blob still on its way as no deletion', async () => {
+		const { devices, vaults } = await group(['Bashir']);
+		const [alice, bashir] = vaults as [Vault, Vault];
+		const guide = await alice.create('guide', (doc) => doc.getText('body').insert(0, 'One.'), { title: 'Notes' });
+		await guide.flush();
+		guide.doc.getText('body').insert(4, ' Two.');
+		await guide.flush();
+		const opened = await bashir.open(guide.docId);
+		await until(() => opened.doc.getText('body').toString() === 'One. Two.', 'both changes on Bashir’s device');
+		await setOnline(devices[1]!, false);
+
+		// Alice writes once more and compacts; Bashir, offline, is handed the compaction before the blob its
+		// snapshot follows, so the snapshot waits (parked) while its deletions apply.
+		const updates: Uint8Array[] = [];
+		alice.outer.on('update', (update: Uint8Array) => updates.push(update));
+		guide.doc.getText('body').insert(9, ' Three.');
+		await guide.flush();
+		await alice.compact(guide.docId, true);
+		const [compaction, ...before] = [updates[updates.length - 1]!, ...updates.slice(0, -1)];
+		Y.applyUpdate(bashir.outer, compaction, 'out of order');
+		expect(bashir.outer.store.pendingStructs).not.toBeNull();
+		for (const update of before) Y.applyUpdate(bashir.outer, update, 'out of order');
+
+		await until(() => opened.doc.getText('body').toString() === 'One. Two. Three.', 'every change on Bashir’s device');
+		await bashir.coverChecked();
+		expect(bashir.refusals()).toEqual([]);
+		expect(bashir.outer.getArray<Uint8Array>(`d/${guide.docId}`).length).toBe(1);
 		for (const device of devices) await device.close();
 	});
 
