@@ -6,12 +6,13 @@ import { sv as talk } from './messages/talk.sv';
 import { sv as commons } from './messages/commons.sv';
 import { sv as finding } from './messages/finding.sv';
 import { sv as lock } from './messages/lock.sv';
+import { sv as backup } from './messages/backup.sv';
 import { sv as members } from './messages/members.sv';
 import { sv as ui } from './messages/ui.sv';
 import { sv as refusals } from './messages/refusals.sv';
 
 /** Every feature's Swedish messages, in the same order as `englishFeatures`; loaded on demand. */
-export const swedishFeatures = [shell, groups, guides, talk, commons, finding, lock, members, ui, refusals] as const;
+export const swedishFeatures = [shell, groups, guides, talk, commons, finding, lock, members, ui, refusals, backup] as const;
 
 /** The Swedish catalogue (each feature file checks it has exactly the English keys). */
 export const sv: Catalogue = Object.assign({}, ...swedishFeatures);

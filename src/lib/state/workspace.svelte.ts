@@ -1,69 +1,23 @@
 import { appUpdate } from './app-update.svelte';
 import { createSubscriber } from 'svelte/reactivity';
-import type { GroupRecord, GroupVault, Invite, JoinRequestState, Refusal, RequestInvite, SyncStatus, Workspace, Presence } from '$lib/sync/api';
+import type { GroupRecord, GroupVault, Invite, JoinRequestState, Refusal, RequestInvite, SyncStatus, Workspace } from '$lib/sync/api';
 import type { DoorInfo, DoorLink } from '$lib/sync/door';
 import type { GroupList } from '$lib/storage/group-list';
-import { dismissAll, parseDismissed, undismissed, type Dismissed } from '$lib/sync/refusal-notices';
+import type { Dismissed } from '$lib/sync/refusal-notices';
+import type { VaultView } from './vault-view.svelte';
 import { hasLocalData } from '$lib/storage/presence';
 import { bootGlance } from '$lib/boot/gate';
 import type { AppLock } from './app-lock.svelte';
 import { connectivity } from './connectivity.svelte';
 import { testHooks } from './test-hooks';
 
+export type { VaultView } from './vault-view.svelte';
+
 /** The catalogue setting (sealed) keeping dismissed refusals: per group and epoch, `Dismissed`. */
 const DISMISSED_REFUSALS = 'refusals.dismissed';
 
 /** Shown before any vault reported: nothing is pending, everything typed is on this device. */
 const IDLE_STATUS: SyncStatus = { state: 'savedLocal', pending: 0 };
-
-/** One opened group vault seen through Svelte: its status and presence update the UI as they change. */
-export class VaultView {
-	readonly vault: GroupVault;
-	#subscribeStatus: () => void;
-	#subscribePresence: () => void;
-	#subscribeRefusals: () => void;
-	/** How many of the vault's refusals of this session (oldest first) the person has dismissed. */
-	#dismissedBefore = $state(0);
-	/** Refused blobs dismissed in this and earlier sessions (refusal-notices.ts). */
-	#dismissed = $state.raw<Dismissed>([]);
-	#saveDismissed: (dismissed: Dismissed) => void;
-
-	/** `dismissed` and `saveDismissed` keep what the person dismissed across sessions. */
-	constructor(vault: GroupVault, dismissed: Dismissed = [], saveDismissed: (dismissed: Dismissed) => void = () => undefined) {
-		this.vault = vault;
-		this.#dismissed = dismissed;
-		this.#saveDismissed = saveDismissed;
-		this.#subscribeStatus = createSubscriber((update) => vault.onStatus(update));
-		this.#subscribePresence = createSubscriber((update) => vault.onPresence(update));
-		this.#subscribeRefusals = createSubscriber((update) => vault.onRefusal(() => update()));
-	}
-
-	/** Changes from other devices this one refused or undid, not yet dismissed, oldest first. */
-	get refusals(): readonly Refusal[] {
-		this.#subscribeRefusals();
-		return undismissed(this.vault.refusals(), this.#dismissedBefore, this.#dismissed);
-	}
-
-	/** Dismisses every refusal shown now, in later sessions too; later ones show again. */
-	dismissRefusals(): void {
-		const refusals = this.vault.refusals();
-		this.#dismissedBefore = refusals.length;
-		this.#dismissed = dismissAll(refusals, this.#dismissed);
-		this.#saveDismissed(this.#dismissed);
-	}
-
-	/** This group's sync status now. */
-	get status(): SyncStatus {
-		this.#subscribeStatus();
-		return this.vault.status();
-	}
-
-	/** Who is online in this group now. */
-	get presence(): Presence[] {
-		this.#subscribePresence();
-		return this.vault.presence();
-	}
-}
 
 /**
  * The app's local-first world as the UI sees it: the device identity, the groups, their vaults and the
@@ -329,10 +283,14 @@ class App {
 		return view;
 	}
 
-	/** A view of a vault, with what the person dismissed of its refusals in earlier sessions. */
+	/**
+	 * A view of a vault, with what the person dismissed of its refusals in earlier sessions. Its code loads
+	 * with the first vault, so first start and the commons do without it.
+	 */
 	async #newView(vault: GroupVault): Promise<VaultView> {
 		const name = `${vault.id}/${vault.epoch}`;
-		const dismissed = (await this.#dismissedRefusals())[name] ?? [];
+		const [{ VaultView }, all] = await Promise.all([import('./vault-view.svelte'), this.#dismissedRefusals()]);
+		const dismissed = all[name] ?? [];
 		return new VaultView(vault, dismissed, (fingerprints) => void this.#saveDismissed(vault.id, name, fingerprints).catch(() => undefined));
 	}
 
@@ -340,7 +298,7 @@ class App {
 	#dismissedRefusals(): Promise<Record<string, Dismissed>> {
 		this.#dismissed ??= this.#require()
 			.then((workspace) => workspace.getSetting(DISMISSED_REFUSALS))
-			.then(parseDismissed, () => ({}));
+			.then(async (stored) => (await import('$lib/sync/refusal-notices')).parseDismissed(stored), () => ({}));
 		return this.#dismissed;
 	}
 

@@ -1,6 +1,6 @@
 import type { en } from './lock';
 
-/** App lock, lock screen, wipe, backup and restore, Markdown export, in Swedish, key for key. */
+/** App lock, lock screen, wipe, Markdown export, in Swedish, key for key. */
 export const sv = {
 	'lock.title': 'Fieldbook är låst',
 	'lock.intro': 'Ange din lösenfras för att öppna Fieldbook på den här enheten.',
@@ -46,22 +46,6 @@ export const sv = {
 	'wipe.button': 'Rensa den här enheten',
 	'wipe.wiping': 'Rensar…',
 	'wipe.mismatch': 'Skriv exakt {word} för att rensa.',
-	'backup.title': 'Säkerhetskopia',
-	'backup.intro': 'En krypterad fil med alla grupper, deras nycklar och allt som sparats på telefonen, att återställa på den här eller en annan telefon. Förvara filen och lösenfrasen åtskilda.',
-	'backup.export': 'Exportera säkerhetskopia',
-	'backup.passphrase': 'Lösenfras för säkerhetskopian',
-	'backup.exporting': 'Krypterar säkerhetskopian…',
-	'backup.exported': 'Säkerhetskopian sparades som {file}.',
-	'backup.restore': 'Återställ säkerhetskopia',
-	'backup.restoreTitle': 'Återställ säkerhetskopia',
-	'backup.restoreIntro': 'Välj en säkerhetskopia från Fieldbook och ange dess lösenfras. Grupperna i kopian läggs till på telefonen och synkas sedan med reläet.',
-	'backup.file': 'Säkerhetskopia (fil)',
-	'backup.restoring': 'Öppnar säkerhetskopian…',
-	'backup.restored': '{count, plural, one {# grupp återställd} other {# grupper återställda}}.',
-	'backup.wrongPassphrase': 'Den lösenfrasen öppnar inte säkerhetskopian. Ingenting ändrades.',
-	'backup.damaged': 'Filen är inte en hel säkerhetskopia från Fieldbook (skadad eller avkortad). Ingenting ändrades.',
-	'backup.noFile': 'Välj en fil med säkerhetskopian.',
-	'backup.firstStart': 'Flyttar du från en annan telefon?',
 	'markdown.export': 'Exportera som Markdown',
 	'markdown.download': 'Spara zip',
 	'markdown.cancel': 'Avbryt',

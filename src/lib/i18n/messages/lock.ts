@@ -1,4 +1,4 @@
-/** App lock, lock screen, wipe, backup and restore, Markdown export. */
+/** App lock, lock screen, wipe, Markdown export. */
 export const en = {
 	'lock.title': 'Fieldbook is locked',
 	'lock.intro': 'Enter your passphrase to open Fieldbook on this device.',
@@ -44,22 +44,6 @@ export const en = {
 	'wipe.button': 'Wipe this device',
 	'wipe.wiping': 'Wiping…',
 	'wipe.mismatch': 'Type {word} exactly to wipe.',
-	'backup.title': 'Backup',
-	'backup.intro': 'An encrypted file with every group, its keys and everything saved on this phone, to restore on this or another phone. Keep the file and its passphrase apart.',
-	'backup.export': 'Export backup',
-	'backup.passphrase': 'Backup passphrase',
-	'backup.exporting': 'Encrypting the backup…',
-	'backup.exported': 'Backup saved as {file}.',
-	'backup.restore': 'Restore backup',
-	'backup.restoreTitle': 'Restore backup',
-	'backup.restoreIntro': 'Choose a Fieldbook backup file and enter its passphrase. Groups from the backup are added to this phone; then they sync with the relay.',
-	'backup.file': 'Backup file',
-	'backup.restoring': 'Opening the backup…',
-	'backup.restored': 'Restored {count, plural, one {# group} other {# groups}}.',
-	'backup.wrongPassphrase': 'That passphrase does not open this backup. Nothing was changed.',
-	'backup.damaged': 'This file is not a complete Fieldbook backup (damaged or cut short). Nothing was changed.',
-	'backup.noFile': 'Choose a backup file.',
-	'backup.firstStart': 'Moving from another phone?',
 	'markdown.export': 'Export as Markdown',
 	'markdown.download': 'Save zip',
 	'markdown.cancel': 'Cancel',
