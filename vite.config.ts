@@ -87,10 +87,10 @@ export default defineConfig({
 						},
 						{
 							// Fewer, larger files on every first visit: what each screen needs before its first paint
-							// (Svelte, SvelteKit's client, the shell's English messages, the boot state and the sync
-							// status line) is one file, compressed as one, instead of a dozen small requests.
+							// (Svelte, SvelteKit's client, the shell's English messages and the boot state) is one
+							// file, compressed as one, instead of a dozen small requests.
 							name: 'shell',
-							test: /node_modules[\\/](svelte|@sveltejs[\\/]kit|esm-env|devalue|clsx)[\\/]|src[\\/]lib[\\/]i18n[\\/](index\.svelte|catalogue-public|types|messages[\\/](shell|commons|finding|backup))\.ts$|src[\\/]lib[\\/]state[\\/](workspace|connectivity)\.svelte\.ts$|src[\\/]lib[\\/](storage[\\/]presence|format)\.ts$|src[\\/]lib[\\/]components[\\/]shell[\\/]SyncStatus\.svelte$/,
+							test: /node_modules[\\/](svelte|@sveltejs[\\/]kit|esm-env|devalue|clsx)[\\/]|src[\\/]lib[\\/]i18n[\\/](index\.svelte|catalogue-public|types|messages[\\/](shell|commons|finding|ui))\.ts$|src[\\/]lib[\\/]state[\\/](workspace|connectivity)\.svelte\.ts$|src[\\/]lib[\\/](storage[\\/]presence|format)\.ts$/,
 							priority: 10
 						},
 						{

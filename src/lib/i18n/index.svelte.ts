@@ -54,6 +54,8 @@ async function loadCatalogue(locale: Locale): Promise<Catalogue> {
 class I18n {
 	#locale = $state<Locale>('en');
 	#catalogue = $state.raw<Partial<Catalogue>>(publicEnglish);
+	/** Whether every message of the language is in (not only the shell's English and what screens included). */
+	#complete = $state(false);
 	/** The language most recently asked for, so a slower earlier load never overrides a later choice. */
 	#wanted: Locale = 'en';
 	/** Settles when the starting language's messages are in; the root layout waits for it. */
@@ -91,18 +93,26 @@ class I18n {
 		if (typeof document !== 'undefined') document.documentElement.lang = locale;
 	}
 
+	/** Whether every message of the language is in. */
+	get completed(): boolean {
+		return this.#complete;
+	}
+
 	/**
 	 * Loads every message of the language; until then only the shell's English ones are in (`catalogue-public`).
 	 * The root layout awaits it before any screen but the public ones (first start, the commons).
 	 */
-	/** Whether every message of the language is in. */
-	get completed(): boolean {
-		return this.#catalogue !== publicEnglish;
-	}
-
 	async complete(): Promise<void> {
 		await this.ready;
-		if (this.#catalogue === publicEnglish) await this.#use(this.#locale);
+		if (!this.#complete) await this.#use(this.#locale);
+	}
+
+	/**
+	 * Adds a public screen's own English messages (bundled with that screen) while only the shell's are in,
+	 * so the screen shows without loading the whole language; a complete catalogue has them already.
+	 */
+	include(messages: Partial<Catalogue>): void {
+		if (!this.#complete) this.#catalogue = { ...this.#catalogue, ...messages };
 	}
 
 	/** The message for `key` in the current locale, with placeholders filled; a key not loaded shows as itself. */
@@ -112,13 +122,18 @@ class I18n {
 	async #use(locale: Locale): Promise<void> {
 		this.#wanted = locale;
 		let catalogue: Partial<Catalogue>;
+		let complete = true;
 		try {
 			catalogue = await loadCatalogue(locale);
 		} catch {
-			// The chunk could not be fetched (offline before it was ever cached): English keeps the app usable.
-			catalogue = publicEnglish;
+			// The chunk could not be fetched (offline before it was ever cached): the messages already in (English
+			// at least) keep the app usable.
+			catalogue = this.#catalogue;
+			complete = this.#complete;
 		}
-		if (this.#wanted === locale) this.#catalogue = catalogue;
+		if (this.#wanted !== locale) return;
+		this.#catalogue = catalogue;
+		this.#complete = complete;
 	}
 
 	#persist(locale: Locale): void {

@@ -1,6 +1,6 @@
 import type { en } from './groups';
 
-/** Groups, invites, joining and members, in Swedish, key for key. */
+/** Home, groups, invites, joining and members, in Swedish, key for key. */
 export const sv = {
 	'groups.new': 'Ny grupp',
 	'groups.newTitle': 'Ny grupp',
@@ -68,5 +68,9 @@ export const sv = {
 	'groups.invite.cleartext':
 		'Inbjudan skulle synka genom {host} utan kryptering på vägen (http:). Fieldbook använder bara https:-reläer, eller http: på den här enheten själv. Be den som bjöd in dig om en ny länk.',
 	'groups.joinRelay': 'Gruppen synkar genom reläet {host}.',
-	'groups.homeOpen': 'Öppna {name}'
+	'groups.homeOpen': 'Öppna {name}',
+	'home.title': 'Hem',
+	'home.greeting': 'Hej, {name}',
+	'home.groups': 'Mina grupper',
+	'home.noGroups': 'Du är inte med i någon grupp än.'
 } satisfies Record<keyof typeof en, string>;

@@ -1,4 +1,4 @@
-/** Groups, invites, joining and members. */
+/** Home, groups, invites, joining and members. */
 export const en = {
 	'groups.new': 'New group',
 	'groups.newTitle': 'New group',
@@ -66,5 +66,9 @@ export const en = {
 	'groups.invite.cleartext':
 		'This invite would sync through {host} without encryption on the way (http:). Fieldbook only uses https: relays, or http: on this device itself. Ask the person who invited you for a new link.',
 	'groups.joinRelay': 'This group syncs through the relay {host}.',
-	'groups.homeOpen': 'Open {name}'
+	'groups.homeOpen': 'Open {name}',
+	'home.title': 'Home',
+	'home.greeting': 'Hi, {name}',
+	'home.groups': 'My groups',
+	'home.noGroups': 'You are not in any group yet.'
 };

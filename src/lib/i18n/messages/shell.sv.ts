@@ -1,6 +1,6 @@
 import type { en } from './shell';
 
-/** App shell, navigation, first start, home, settings and the update notice, in Swedish, key for key. */
+/** App shell: navigation, sync status, the update notice and errors (first start is in `first-start.ts`, settings in `settings.ts`), in Swedish, key for key. */
 export const sv = {
 	'app.name': 'Fieldbook',
 	'app.skipToContent': 'Hoppa till innehållet',
@@ -26,27 +26,6 @@ export const sv = {
 	'sync.relayRefused': 'Reläet vägrade ta emot gruppen. Ändringarna finns kvar på den här enheten.',
 	'sync.tampered': 'Några ändringar kunde inte öppnas och hoppades över (fel nyckel eller manipulerade).',
 	'sync.moving': 'Flyttar till gruppens nya nyckel…',
-	'firstStart.title': 'Välkommen till Fieldbook',
-	'firstStart.intro':
-		'Skriv ner det er grupp har lärt er, planera aktioner tillsammans och dela det som fungerar. Allt stannar på den här telefonen och krypteras innan det lämnar den. Inget konto behövs.',
-	'firstStart.nameLabel': 'Ditt namn',
-	'firstStart.nameHint': 'Visas för dem i dina grupper. Ett smeknamn går bra.',
-	'firstStart.continue': 'Fortsätt',
-	'firstStart.nameRequired': 'Skriv ett namn, så att gruppen vet vem som skrev vad.',
-	'home.title': 'Hem',
-	'home.greeting': 'Hej, {name}',
-	'home.groups': 'Mina grupper',
-	'home.noGroups': 'Du är inte med i någon grupp än.',
-	'settings.title': 'Inställningar',
-	'settings.language': 'Språk',
-	'settings.nameLabel': 'Ditt namn',
-	'settings.save': 'Spara',
-	'settings.saved': 'Sparat',
-	'settings.storage': 'Lagring',
-	'settings.storageUsed': '{used} använt av {quota} tillgängligt på den här enheten',
-	'settings.storageUnknown': 'Den här webbläsaren berättar inte hur mycket lagring som används.',
-	'settings.storagePersisted': 'Webbläsaren behåller datan även när utrymmet tar slut.',
-	'settings.storageNotPersisted': 'Webbläsaren kan rensa datan när utrymmet tar slut.',
 	'update.ready': 'En ny version av Fieldbook är klar.',
 	'update.now': 'Uppdatera nu',
 	'update.later': 'Senare',

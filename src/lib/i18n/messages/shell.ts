@@ -1,4 +1,4 @@
-/** App shell, navigation, first start, home, settings and the update notice. */
+/** App shell: navigation, sync status, the update notice and errors (first start is in `first-start.ts`, settings in `settings.ts`). */
 export const en = {
 	'app.name': 'Fieldbook',
 	'app.skipToContent': 'Skip to content',
@@ -24,27 +24,6 @@ export const en = {
 	'sync.relayRefused': 'The relay refused this group. Changes stay on this device.',
 	'sync.tampered': 'Some changes could not be opened and were ignored (wrong key or tampered).',
 	'sync.moving': "Moving to the group's new key…",
-	'firstStart.title': 'Welcome to Fieldbook',
-	'firstStart.intro':
-		'Write down what your group has learned, plan actions together and share what works. Everything stays on this phone and is encrypted before it leaves it. No account needed.',
-	'firstStart.nameLabel': 'Your name',
-	'firstStart.nameHint': 'Shown to the people in your groups. A nickname is fine.',
-	'firstStart.continue': 'Continue',
-	'firstStart.nameRequired': 'Please write a name, so your group knows who wrote what.',
-	'home.title': 'Home',
-	'home.greeting': 'Hi, {name}',
-	'home.groups': 'My groups',
-	'home.noGroups': 'You are not in any group yet.',
-	'settings.title': 'Settings',
-	'settings.language': 'Language',
-	'settings.nameLabel': 'Your name',
-	'settings.save': 'Save',
-	'settings.saved': 'Saved',
-	'settings.storage': 'Storage',
-	'settings.storageUsed': '{used} used of {quota} available on this device',
-	'settings.storageUnknown': 'This browser does not say how much storage is used.',
-	'settings.storagePersisted': 'The browser keeps this data even when space runs low.',
-	'settings.storageNotPersisted': 'The browser may clear this data when space runs low.',
 	'update.ready': 'A new version of Fieldbook is ready.',
 	'update.now': 'Update now',
 	'update.later': 'Later',

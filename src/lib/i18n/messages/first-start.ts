@@ -1,8 +1,15 @@
 /**
- * Backup and restore. Apart from the lock's messages because first start offers a restore: these are
- * bundled with the shell (`catalogue-public.ts`), the lock's load with the rest of the language.
+ * First start and backup and restore (first start offers a restore). Bundled with first start, which adds
+ * them to the shell's English (`I18n.include`), so a shared commons page loads none of them.
  */
 export const en = {
+	'firstStart.title': 'Welcome to Fieldbook',
+	'firstStart.intro':
+		'Write down what your group has learned, plan actions together and share what works. Everything stays on this phone and is encrypted before it leaves it. No account needed.',
+	'firstStart.nameLabel': 'Your name',
+	'firstStart.nameHint': 'Shown to the people in your groups. A nickname is fine.',
+	'firstStart.continue': 'Continue',
+	'firstStart.nameRequired': 'Please write a name, so your group knows who wrote what.',
 	'backup.title': 'Backup',
 	'backup.intro': 'An encrypted file with every group, its keys and everything saved on this phone, to restore on this or another phone. Keep the file and its passphrase apart.',
 	'backup.export': 'Export backup',

@@ -1,7 +1,14 @@
-import type { en } from './backup';
+import type { en } from './first-start';
 
-/** Backup and restore, in Swedish, key for key. */
+/** First start, backup and restore, in Swedish, key for key. */
 export const sv = {
+	'firstStart.title': 'Välkommen till Fieldbook',
+	'firstStart.intro':
+		'Skriv ner det er grupp har lärt er, planera aktioner tillsammans och dela det som fungerar. Allt stannar på den här telefonen och krypteras innan det lämnar den. Inget konto behövs.',
+	'firstStart.nameLabel': 'Ditt namn',
+	'firstStart.nameHint': 'Visas för dem i dina grupper. Ett smeknamn går bra.',
+	'firstStart.continue': 'Fortsätt',
+	'firstStart.nameRequired': 'Skriv ett namn, så att gruppen vet vem som skrev vad.',
 	'backup.title': 'Säkerhetskopia',
 	'backup.intro': 'En krypterad fil med alla grupper, deras nycklar och allt som sparats på telefonen, att återställa på den här eller en annan telefon. Förvara filen och lösenfrasen åtskilda.',
 	'backup.export': 'Exportera säkerhetskopia',

@@ -1,0 +1,25 @@
+/** Offline search and recent activity: screens of a member, loaded with the rest of the language. */
+export const en = {
+	'search.title': 'Search',
+	'search.label': 'Search',
+	'search.hint': 'Searches your groups’ guides, discussions and actions and the commons entries kept on this phone. Works offline.',
+	'search.building': 'Reading your groups…',
+	'search.results': '{count, plural, one {# result} other {# results}}',
+	'search.oneResult': '1 result',
+	'search.none': 'Nothing found for “{query}”.',
+	'search.kind.guide': 'Guides',
+	'search.kind.discussion': 'Discussions',
+	'search.kind.action': 'Actions',
+	'search.kind.commons': 'Commons',
+	'search.in': 'in {group}',
+	'search.found': 'Found here',
+	'activity.title': 'Recent activity',
+	'activity.none': 'Nothing new in your groups yet.',
+	'activity.newGuide': 'New guide: {title}',
+	'activity.editedGuide': 'Guide edited: {title}',
+	'activity.newDiscussion': 'New discussion: {title}',
+	'activity.newMessages': 'New messages: {title}',
+	'activity.newAction': 'New action: {title}',
+	'activity.editedAction': 'Action changed: {title}',
+	'activity.by': '{author} · {group} · {time}'
+};
