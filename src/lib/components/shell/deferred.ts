@@ -28,3 +28,6 @@ export function shellParts(): Promise<ShellParts> {
 
 /** What open vaults refused or undid, once the workspace is open. */
 export const refusalNotice = () => import('./RefusalNotice.svelte');
+
+/** `Update now`, once a new version waits: most visits have none. */
+export const updateNotice = () => import('./UpdateNotice.svelte');
