@@ -44,6 +44,19 @@ async function aliceThread() {
 	return { devices, alice, bashir, mallory, aliceKey, malloryKey, created, onBashir, malloryDoc, onMallory: new Thread(malloryDoc.doc) };
 }
 
+/** Alice and Bashir, and a guide Alice wrote in two blobs ("One." then " Two."), open on Bashir's device with both. */
+async function twoBlobGuide() {
+	const { devices, vaults } = await group(['Bashir']);
+	const [alice, bashir] = vaults as [Vault, Vault];
+	const guide = await alice.create('guide', (doc) => doc.getText('body').insert(0, 'One.'), { title: 'Notes' });
+	await guide.flush();
+	guide.doc.getText('body').insert(4, ' Two.');
+	await guide.flush();
+	const opened = await bashir.open(guide.docId);
+	await until(() => opened.doc.getText('body').toString() === 'One. Two.', 'both changes on Bashir’s device');
+	return { devices, alice, bashir, guide, opened };
+}
+
 describe('a hostile member', () => {
 	it('cannot wipe a guide: the others write its blobs back and the guide, history included, survives a fresh sync', async () => {
 		const { devices, vaults } = await group(['Bashir', 'Mallory']);
@@ -111,14 +124,7 @@ describe('a hostile member', () => {
 	});
 
 	it('counts a compaction as no deletion: blobs replaced by a covering snapshot are not written back', async () => {
-		const { devices, vaults } = await group(['Bashir']);
-		const [alice, bashir] = vaults as [Vault, Vault];
-		const guide = await alice.create('guide', (doc) => doc.getText('body').insert(0, 'One.'), { title: 'Notes' });
-		await guide.flush();
-		guide.doc.getText('body').insert(4, ' Two.');
-		await guide.flush();
-		const opened = await bashir.open(guide.docId);
-		await until(() => opened.doc.getText('body').toString() === 'One. Two.', 'both changes on Bashir’s device');
+		const { devices, alice, bashir, guide, opened } = await twoBlobGuide();
 		const blobs = bashir.outer.getArray<Uint8Array>(`d/${guide.docId}`);
 		await until(() => blobs.length >= 2, 'two blobs on Bashir’s device');
 
@@ -134,14 +140,7 @@ describe('a hostile member', () => {
 	});
 
 	it('counts a compaction whose snapshot arrives parked behind a blob still on its way as no deletion', async () => {
-		const { devices, vaults } = await group(['Bashir']);
-		const [alice, bashir] = vaults as [Vault, Vault];
-		const guide = await alice.create('guide', (doc) => doc.getText('body').insert(0, 'One.'), { title: 'Notes' });
-		await guide.flush();
-		guide.doc.getText('body').insert(4, ' Two.');
-		await guide.flush();
-		const opened = await bashir.open(guide.docId);
-		await until(() => opened.doc.getText('body').toString() === 'One. Two.', 'both changes on Bashir’s device');
+		const { devices, alice, bashir, guide, opened } = await twoBlobGuide();
 		await setOnline(devices[1]!, false);
 
 		// Alice writes once more and compacts; Bashir, offline, is handed the compaction before the blob its
