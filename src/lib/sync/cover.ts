@@ -29,7 +29,11 @@ function ranges(update: Uint8Array): Reach {
 export function reachOf(updates: readonly Uint8Array[]): Reach {
 	const all: Reach = new Map();
 	for (const update of updates) {
-		for (const [client, list] of ranges(update)) all.set(client, [...(all.get(client) ?? []), ...list]);
+		for (const [client, list] of ranges(update)) {
+			const held = all.get(client);
+			if (held) held.push(...list);
+			else all.set(client, list);
+		}
 	}
 	for (const [client, list] of all) {
 		list.sort((a, b) => a[0] - b[0]);

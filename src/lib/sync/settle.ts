@@ -38,8 +38,13 @@ export function settlePending(doc: Y.Doc, origin?: unknown): void {
 	}
 }
 
-/** Runs `apply` (which applies updates to `doc`), then, when it let the document grow, retries what Yjs left parked. */
+/**
+ * Runs `apply` (which applies updates to `doc`), then, when it let the document grow, retries what Yjs had
+ * parked before. Nothing parked before (the usual case) costs nothing: what `apply` parks itself waits for
+ * updates still to come, which retry it.
+ */
 export function settleAfter(doc: Y.Doc, origin: unknown, apply: () => void): void {
+	if (!doc.store.pendingStructs) return apply();
 	const before = integrated(doc);
 	apply();
 	if (doc.store.pendingStructs && integrated(doc) !== before) settlePending(doc, origin);

@@ -553,25 +553,19 @@ export class Vault implements GroupVault {
 	async #checkCover(docId: string, removal: BlobRemoval): Promise<void> {
 		const open = (blob: Uint8Array) => this.#sealer.open(docId, blob).then(updateOf, () => undefined);
 		const added = (await Promise.all(removal.added.map((blob) => this.#sealer.open(docId, blob).catch(() => undefined)))).filter((opened) => opened !== undefined);
-		const uncoveredBy = async (reach: Reach, blobs: Uint8Array[]) => {
-			const uncovered: Uint8Array[] = [];
-			for (const blob of blobs) {
-				const update = await open(blob);
-				if (!update || !coveredBy(update, reach)) uncovered.push(blob);
-			}
-			return uncovered;
-		};
-		let uncovered = await uncoveredBy(reachOf(added.map(updateOf)), removal.deleted);
+		const deleted = await Promise.all(removal.deleted.map(async (blob) => ({ blob, update: await open(blob) })));
+		const uncoveredBy = (reach: Reach, of: typeof deleted) => of.filter(({ update }) => !update || !coveredBy(update, reach));
+		let uncovered = uncoveredBy(reachOf(added.map(updateOf)), deleted);
 		if (uncovered.length === 0 || this.#closed) return;
 		// A compaction's blobs can reach this device apart from its deletions: parked until a blob they follow
 		// arrives, or in an earlier message. What matters is that nothing is destroyed, so once nothing is
 		// parked the blobs the array holds now are weighed too.
 		await this.#outerSettled();
 		const live = (await Promise.all(this.#blobs(docId).toArray().map(open))).filter((update) => update !== undefined);
-		uncovered = await uncoveredBy(reachOf(live), uncovered);
+		uncovered = uncoveredBy(reachOf(live), uncovered);
 		if (uncovered.length === 0 || this.#closed) return;
 		this.#report({ kind: 'restored', docId, by: [...new Set(added.map((opened) => opened.author))], at: this.#options.now?.() ?? Date.now() });
-		void this.#restore(docId, uncovered);
+		void this.#restore(docId, uncovered.map(({ blob }) => blob));
 	}
 
 	/** Settles once the outer document holds no parked structs, or after COVER_WAIT_MS. */
