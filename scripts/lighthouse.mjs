@@ -2,17 +2,19 @@
 // a first visit (the first-start screen), a returning member's home (three groups with a guide each, the
 // service worker installed, storage kept between runs) and a shared commons entry opened by someone new.
 // Prints one table of every run and the machine's load, since a busy machine lowers the scores.
-// LIGHTHOUSE_RUNS sets the runs per screen.
+// LIGHTHOUSE_RUNS sets the runs per screen; LIGHTHOUSE_REPORTS=<dir> keeps each run's full report there.
 // Uses Debian's Chromium; starts its own relay on a free port with a temporary data dir.
 // `npm run lighthouse -- home-returning` runs only the screens named.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM, ensureBuild, ensureChromium, ensureDependencies } from './lib.mjs';
 
 /** Runs per screen (LIGHTHOUSE_RUNS, default 3): the target must hold in every one. */
 const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
+/** A directory (LIGHTHOUSE_REPORTS) that gets every run's full Lighthouse report as JSON, to see what blocked. */
+const REPORTS = process.env.LIGHTHOUSE_REPORTS;
 const PERFORMANCE_TARGET = 95;
 const CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
 const RETURNING_GROUPS = ['Tenants north', 'Climate camp', 'Library defence'];
@@ -21,6 +23,7 @@ await ensureDependencies();
 await ensureChromium();
 await ensureBuild();
 
+if (REPORTS) mkdirSync(REPORTS, { recursive: true });
 const { default: lighthouse } = await import('lighthouse');
 const chromeLauncher = await import('chrome-launcher');
 const { chromium } = await import('playwright-core');
@@ -123,6 +126,7 @@ try {
 					disableStorageReset: keepStorage
 				});
 				const lhr = result?.lhr;
+				if (REPORTS && lhr) writeFileSync(join(REPORTS, `${screen}-${run}.json`), JSON.stringify(lhr));
 				const score = (id) => Math.round((lhr?.categories[id]?.score ?? 0) * 100);
 				const audit = (id) => lhr?.audits[id]?.displayValue ?? '';
 				rows.push({
