@@ -208,6 +208,30 @@ describe('a hostile member', () => {
 		for (const device of devices) await device.close();
 	});
 
+	it('cannot pass a message in another member’s name off as a merge of several sessions', async () => {
+		const { devices, alice, bashir, mallory, aliceKey, malloryKey, created, onBashir, malloryDoc, onMallory } = await aliceThread();
+		await until(() => onMallory.ids().length === 1, 'the thread on Mallory’s device');
+
+		// Two sessions Mallory made up: one writes in Alice's name, the other in her own. Merged, the update
+		// carries several clients, as a compaction does; she seals and pushes it with the app's own vault.
+		const base = Y.encodeStateVector(malloryDoc.doc);
+		const sessions = [new Y.Doc(), new Y.Doc()];
+		for (const session of sessions) Y.applyUpdateV2(session, Y.encodeStateAsUpdateV2(malloryDoc.doc));
+		new Thread(sessions[0]!).send({ publicKey: aliceKey, name: 'Alice' }, 'meet at the police station');
+		new Thread(sessions[1]!).send({ publicKey: malloryKey, name: 'Mallory' }, 'hello');
+		const forged = Y.mergeUpdatesV2(sessions.map((session) => Y.encodeStateAsUpdateV2(session, base)));
+		expect(Y.parseUpdateMetaV2(forged).to.size).toBe(2);
+		await mallory.importUpdate(created.docId, forged);
+
+		for (const vault of [alice, bashir]) {
+			await until(() => vault.refusals().some((refusal) => refusal.kind === 'refused' && refusal.docId === created.docId && refusal.by.includes(malloryKey)), 'the refusal reported');
+		}
+		for (const thread of [new Thread(created.doc), onBashir]) {
+			expect(thread.ids().map((id) => thread.message(id)!.text)).toEqual(['meet at the square']);
+		}
+		for (const device of devices) await device.close();
+	});
+
 	it('cannot rewrite another member’s message: refused, the original intact', async () => {
 		const { devices, alice, bashir, aliceKey, malloryKey, created, onBashir, malloryDoc, onMallory } = await aliceThread();
 		await until(() => onMallory.ids().length === 1 && onBashir.ids().length === 1, 'the thread on the others’ devices');
@@ -262,7 +286,7 @@ describe('a hostile member', () => {
 		}
 		for (const device of devices) await device.close();
 	});
-	it('lets honest compactions through to a device that was offline, and leaves one session’s blobs to their own device', async () => {
+	it('lets honest compactions through to a device that was offline, another member’s session carried as its own', async () => {
 		const { devices, vaults } = await group(['Bashir', 'Carol']);
 		const [alice, bashir, carol] = vaults as [Vault, Vault, Vault];
 		const [aliceKey, bashirKey] = devices.map((device) => device.workspace.identity!.publicKey) as [string, string];
@@ -294,20 +318,23 @@ describe('a hostile member', () => {
 		expect(onCarol.message(onCarol.ids()[0]!)!.reactions).toEqual([{ emoji: '👍', count: 1, mine: false }]);
 		expect(carol.refusals()).toEqual([]);
 
-		// A thread only Bashir's one session wrote: Alice leaves its blobs (merged, they would read as her own write).
+		// A thread only Bashir's one session wrote. Alice read it, so her merge holds her own claim besides
+		// his session: his structs travel as his (claimed), and no device refuses them.
 		const solo = await bashir.create('discussion', (doc) => initDiscussion(doc, { title: 'Solo', first: { author: { publicKey: bashirKey, name: 'Bashir' }, text: 'a' } }), { title: 'Solo' });
 		await solo.flush();
 		new Thread(solo.doc).send({ publicKey: bashirKey, name: 'Bashir' }, 'b');
 		await solo.flush();
 		const soloOnAlice = new Thread((await alice.open(solo.docId)).doc);
 		await until(() => soloOnAlice.ids().length === 2, 'the solo thread on Alice’s device');
-		const soloBlobs = alice.outer.getArray<Uint8Array>(`d/${solo.docId}`);
-		const before = soloBlobs.length;
-		expect(before).toBeGreaterThanOrEqual(2);
+		const soloBlobs = bashir.outer.getArray<Uint8Array>(`d/${solo.docId}`);
+		expect(soloBlobs.length).toBeGreaterThanOrEqual(2);
 		await alice.compact(solo.docId, true);
-		expect(soloBlobs.length).toBe(before);
-		await bashir.compact(solo.docId, true);
-		await until(() => soloBlobs.length === 1, 'Bashir’s own snapshot on Alice’s device');
+		await until(() => soloBlobs.length === 1, 'Alice’s snapshot on Bashir’s device');
+		const soloOnCarol = new Thread((await carol.open(solo.docId)).doc);
+		await until(() => soloOnCarol.ids().length === 2, 'the snapshot on Carol’s device');
+		await bashir.coverChecked();
+		expect([...bashir.refusals(), ...carol.refusals()]).toEqual([]);
+		expect(soloOnCarol.ids().map((id) => soloOnCarol.message(id)!.author)).toEqual([bashirKey, bashirKey]);
 		for (const device of devices) await device.close();
 	});
 });

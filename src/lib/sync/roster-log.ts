@@ -4,6 +4,7 @@
  * and the rule that decides whether a sealed blob's author may write (DESIGN.md "Authorship means
  * membership"). Framework-free; the vault wires it.
  */
+import { CLIENTS_MAP } from './rules';
 import * as Y from 'yjs';
 import {
 	emptyRoster,
@@ -99,7 +100,8 @@ export function onlyOwnRosterOps(meta: Y.Doc, update: Uint8Array, author: string
 		let ok = true;
 		scratch.on('afterTransaction', (transaction: Y.Transaction) => {
 			if (transaction.deleteSet.clients.size > 0) ok = false;
-			for (const type of transaction.changed.keys()) if (type !== roster) ok = false;
+			// Besides roster entries, only the session's client claim (judged with the rest, rules.ts).
+			for (const type of transaction.changed.keys()) if (type !== roster && type !== scratch.share.get(CLIENTS_MAP)) ok = false;
 		});
 		Y.applyUpdateV2(scratch, update);
 		if (!ok || scratch.store.pendingStructs || scratch.store.pendingDs) return false;

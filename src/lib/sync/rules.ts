@@ -45,6 +45,8 @@ const MAX_DEPTH = 32;
 /** An update read against a document: what it adds and deletes, each placed in the tree. */
 class Reading {
 	readonly changes: Change[] = [];
+	/** The items the update adds beyond the document, in the update's order. */
+	readonly added: Y.Item[] = [];
 	readonly #doc: Y.Doc;
 	/** The update's items by client, in clock order. */
 	readonly #items = new Map<number, Y.Item[]>();
@@ -58,7 +60,7 @@ class Reading {
 	static read(doc: Y.Doc, update: Uint8Array): Reading | undefined {
 		const reading = new Reading(doc);
 		const { structs, ds } = Y.decodeUpdateV2(update);
-		const added: Y.Item[] = [];
+		const added = reading.added;
 		/** How far each client's clock reaches with the document and the update together. */
 		const reach = new Map<number, number>();
 		for (const struct of structs) {
@@ -198,6 +200,22 @@ class Reading {
 	/** Whether the map type held by `holder` (in the document) has ever held `key`. */
 	hasKey(holder: Y.Item, key: string): boolean {
 		return !this.isNew(holder) && holder.content instanceof Y.ContentType && holder.content.type._map.has(key);
+	}
+
+	/**
+	 * The claim of `client`: the document's (a claim is never overwritten), else the one this update adds
+	 * for it. Only a claim the client wrote itself counts (`isSelfClaim`).
+	 */
+	claim(client: number): ClientClaim | undefined {
+		const key = String(client);
+		const held = this.#doc.share.get(CLIENTS_MAP)?._map.get(key);
+		if (held) return held.id.client === client && !held.deleted ? claimIn(held) : undefined;
+		for (const change of this.changes) {
+			if (change.root === CLIENTS_MAP && change.kind === 'add' && change.path.length === 1 && change.path[0]!.key === key && change.path[0]!.item.id.client === client) {
+				return claimIn(change.path[0]!.item);
+			}
+		}
+		return undefined;
 	}
 
 	/** Whether the document's root type `root` has ever held `key`. */
@@ -350,6 +368,108 @@ export function judgeDoc(type: DocType | undefined, doc: Y.Doc, update: Uint8Arr
 }
 
 /**
+ * Each inner document's root map of client claims (FORMAT.md "Client-id binding"): a Yjs client id, in
+ * decimal, to the device key that writes as that client and its signature of `claimMessage`. A device
+ * writes its claim first in each session that changes the document, so the claim is at clock 0 of the
+ * client and travels in the same blob as the first change, in every merge and snapshot part after it.
+ */
+export const CLIENTS_MAP = 'clients';
+
+/** A client claim: the claiming device's public key and its signature (both base64url). */
+export interface ClientClaim {
+	key: string;
+	signature: string;
+}
+
+/** What a device key signs to claim a Yjs client id in one document of one group. */
+export function claimMessage(groupId: string, docId: string, client: number): string {
+	return `fieldbook/client/v1|${groupId}|${docId}|${client}`;
+}
+
+function claimIn(item: Y.Item): ClientClaim | undefined {
+	if (!(item.content instanceof Y.ContentAny)) return undefined;
+	const value = item.content.getContent().at(-1) as Partial<ClientClaim> | null | undefined;
+	if (!value || typeof value !== 'object' || typeof value.key !== 'string' || typeof value.signature !== 'string') return undefined;
+	return { key: value.key, signature: value.signature };
+}
+
+/** A claim is added once, at the root, under the client id of the item that holds it, and never changed. */
+function isSelfClaim(change: Change, reading: Reading): boolean {
+	if (change.kind === 'delete' || change.path.length !== 1) return false;
+	const { item, key } = change.path[0]!;
+	return key === String(item.id.client) && !reading.rootHasKey(CLIENTS_MAP, key) && claimIn(item) !== undefined;
+}
+
+/** What the vault knows of a document's clients beyond its content. */
+export interface Provenance {
+	/** Whether `claim` is `claim.key`'s valid signature of `claimMessage` for `client` in this document. */
+	verify(client: number, claim: ClientClaim): boolean;
+	/** The key an unclaimed client is bound to here: the signer of the first single-client blob it came in. */
+	bound(client: number): string | undefined;
+}
+
+/** Which rules a document answers to: the meta doc's, the index's, a type's, or (type unknown) every type's. */
+export type DocRules = 'meta' | 'index' | DocType | undefined;
+
+function rulesOf(kind: DocRules, own: boolean): Rule[] {
+	if (kind === 'meta') return own ? [metaRule, ownMetaRule] : [metaRule];
+	if (kind === 'index') return [indexRule];
+	return kind ? [TYPE_RULES[kind]] : Object.values(TYPE_RULES);
+}
+
+/**
+ * Judges a blob's update by its signer, `signer`: the client-id binding first, then the document's rules
+ * (FORMAT.md "Client-id binding" and "Rules per document type").
+ *
+ * A document that holds no claim, with an update that adds none, is from before claims and is judged as
+ * it always was: the meta doc's rules for every blob, the others' for a device's own writes. Once claims
+ * are there, a claim the update adds must be its own client's, new, and verify; structs of this device's
+ * own session arriving from outside are forged. Then every change is the signer's, and keeps the rules as
+ * the signer's, except in an update of several clients (a compaction's merged blob or snapshot): there
+ * the structs of a client another key claims are that key's writes, carried as content the group already
+ * had, and deletions (which name no client) are carried too.
+ */
+export function judgeBlob(kind: DocRules, doc: Y.Doc, update: Uint8Array, signer: string, provenance: Provenance): Verdict {
+	const reading = Reading.read(doc, update);
+	if (!reading) return 'wait';
+	const own = ownWrite(doc, update);
+	const claiming = reading.changes.some((change) => change.root === CLIENTS_MAP);
+	if (!claiming && (doc.share.get(CLIENTS_MAP)?._map.size ?? 0) === 0) {
+		if (kind !== 'meta' && !own) return 'apply';
+		return verdictOf(reading, signer, rulesOf(kind, own));
+	}
+	if (reading.changes.some((change) => change.root === CLIENTS_MAP && !isSelfClaim(change, reading))) return 'refuse';
+	// A document's first content on a device is the snapshot it starts from (`ownWrite`); its claims are
+	// checked when a later update is judged by them.
+	if (holdsNothing(doc)) return 'apply';
+	/** Clients of the update whose structs another key claims. */
+	const others = new Set<number>();
+	const checked = new Set<number>();
+	for (const item of reading.added) {
+		const client = item.id.client;
+		if (checked.has(client)) continue;
+		checked.add(client);
+		if (client === doc.clientID) return 'refuse';
+		const claim = reading.claim(client);
+		if (claim && !provenance.verify(client, claim)) return 'refuse';
+		const key = claim?.key ?? provenance.bound(client);
+		if (key !== undefined && key !== signer) others.add(client);
+	}
+	const several = Y.parseUpdateMetaV2(update).to.size > 1;
+	const rules = rulesOf(kind, own);
+	for (const change of reading.changes) {
+		if (change.root === CLIENTS_MAP) continue;
+		const carried = several && (change.kind === 'delete' ? kind !== 'meta' : others.has(change.path.at(-1)!.item.id.client));
+		if (!carried && !rules.every((rule) => rule(change, signer, reading))) return 'refuse';
+	}
+	return 'apply';
+}
+
+function verdictOf(reading: Reading, author: string, rules: Rule[]): Verdict {
+	return reading.changes.every((change) => rules.every((rule) => rule(change, author, reading))) ? 'apply' : 'refuse';
+}
+
+/**
  * Whether an update is one device's own write, which the type rules judge: the document holds content
  * already and every struct the update carries comes from one Yjs client id (one session of one device: a
  * device seals only its own changes). Anything else is content the group already had, carried by whoever
@@ -359,8 +479,21 @@ export function judgeDoc(type: DocType | undefined, doc: Y.Doc, update: Uint8Arr
  * when the original writes arrived judged them.
  */
 export function ownWrite(doc: Y.Doc, update: Uint8Array): boolean {
-	if (doc.store.clients.size === 0) return false;
+	if (holdsNothing(doc)) return false;
 	return Y.parseUpdateMetaV2(update).to.size <= 1;
+}
+
+/**
+ * Whether the document holds no content yet: nothing at all, or only this session's claim (written by a
+ * transaction that read it before its first content arrived).
+ */
+function holdsNothing(doc: Y.Doc): boolean {
+	const { clients } = doc.store;
+	if (clients.size === 0) return true;
+	const own = clients.get(doc.clientID);
+	if (clients.size > 1 || !own) return false;
+	const claims = doc.share.get(CLIENTS_MAP);
+	return own.every((struct) => struct instanceof Y.Item && struct.parent === claims);
 }
 
 /** Whether a meta-doc update keeps the meta rules (kept for callers that judge without waiting). */

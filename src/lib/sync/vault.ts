@@ -22,8 +22,8 @@ import {
 	type RequestInvite,
 	type SyncStatus
 } from './api';
-import { fromBase64Url, toBase64Url } from './bytes';
-import { newDeviceKeys, newDocId, randomBytes, relayCredentials, type DeviceKeys, type GroupKey, type Signatures } from './crypto';
+import { fromBase64Url, toBase64Url, utf8 } from './bytes';
+import { newDeviceKeys, newDocId, randomBytes, relayCredentials, sign, verify, type DeviceKeys, type GroupKey, type Signatures } from './crypto';
 import { DocIndex } from './doc-index';
 import { SealError, type OpenedBlob } from './sealed';
 import { Sealer } from './sealer';
@@ -33,7 +33,7 @@ import { PresenceChannel } from './presence';
 import { COMPACT_JITTER_MS, MAX_BLOB_BYTES, planCompaction, type CompactionPlan } from './compaction';
 import { uploadPieces } from './upload';
 import { coveredBy, reachOf, type Reach } from './cover';
-import { judgeDoc, judgeIndex, judgeMeta, ownWrite, type Verdict } from './rules';
+import { claimMessage, CLIENTS_MAP, judgeBlob, type ClientClaim, type Provenance, type Verdict } from './rules';
 import { FORWARD_DOC_ID } from './rotation';
 import { applySettled } from './settle';
 import { mayAuthor, rosterName, type Roster, type RosterAction, type RosterEntry } from './roster';
@@ -129,12 +129,23 @@ interface InnerDoc {
 	compactTimer: ReturnType<typeof setTimeout> | undefined;
 	/** The compactions of this doc, one after another. */
 	compacting: Promise<void>;
+	/** Clients without a claim, bound to the signer of the first single-client blob they came in (rules.ts `Provenance`). */
+	bound: Map<number, string>;
+	/** Whether this session has written its client claim into the doc (at its first local transaction). */
+	claimed: boolean;
+	/** The transaction that wrote the claim, until its update is seen. */
+	claiming: Y.Transaction | undefined;
+	/** The claim's update while nothing else changed: sealed ahead of this session's first change, if one comes. */
+	claim: Uint8Array | undefined;
 }
 
 /** The Yjs update a document blob holds, in the v2 encoding whatever the blob's format version. */
 function updateOf(opened: OpenedBlob): Uint8Array {
 	return opened.version === 1 ? Y.convertUpdateFormatV1ToV2(opened.plaintext) : opened.plaintext;
 }
+
+/** Claims remembered as checked before the cache starts over (a few hundred bytes each). */
+const MAX_VERIFIED_CLAIMS = 10_000;
 
 /** Members who saw the same uncovered deletion wait a random part of this before writing the blobs back. */
 export const RESTORE_JITTER_MS = 1_000;
@@ -249,6 +260,8 @@ export class Vault implements GroupVault {
 	/** Set while this device moves the group's documents to the next epoch ("Moving to the group's new key…"). */
 	#moving = false;
 	#readOnly = false;
+	/** Client claims checked already (rules.ts `Provenance.verify`), by document, client, key and signature. */
+	#verifiedClaims = new Map<string, boolean>();
 
 	private constructor(options: VaultOptions) {
 		this.#options = options;
@@ -419,6 +432,7 @@ export class Vault implements GroupVault {
 					this.#report({ kind: 'refused', docId: inner.docId, by: [opened.author], blob: blobFingerprint(blob), at: this.#options.now?.() ?? Date.now() });
 					return;
 				}
+				this.#bind(inner, updateOf(opened), opened.author);
 				applySettled(inner.doc, opened.plaintext, FROM_VAULT, opened.version === 1 ? 1 : 2);
 				inner.opened.add(blob);
 			} catch {
@@ -479,16 +493,48 @@ export class Vault implements GroupVault {
 	}
 
 	/**
-	 * Whether a blob's update keeps its document type's rules (rules.ts), judged against the document as it
-	 * stands. The meta doc's rules hold for every blob; the others' for a device's own writes (`ownWrite`), and
-	 * a document whose type the index does not know (yet) is held to every type's rules.
+	 * Whether a blob's update keeps the client-id binding and its document type's rules (rules.ts
+	 * `judgeBlob`), judged against the document as it stands. A document whose type the index does not know
+	 * (yet) is held to every type's rules.
 	 */
 	#rulesHold(inner: InnerDoc, opened: OpenedBlob): Verdict {
-		const update = updateOf(opened);
-		if (inner.docId === META_DOC_ID) return judgeMeta(inner.doc, update, opened.author);
-		if (!ownWrite(inner.doc, update)) return 'apply';
-		if (inner.docId === INDEX_DOC_ID) return judgeIndex(inner.doc, update, opened.author);
-		return judgeDoc(this.#index?.entries.get(inner.docId)?.type, inner.doc, update, opened.author);
+		const kind = inner.docId === META_DOC_ID ? 'meta' : inner.docId === INDEX_DOC_ID ? 'index' : this.#index?.entries.get(inner.docId)?.type;
+		return judgeBlob(kind, inner.doc, updateOf(opened), opened.author, this.#provenance(inner));
+	}
+
+	#provenance(inner: InnerDoc): Provenance {
+		return {
+			verify: (client, claim) => {
+				const cacheKey = `${inner.docId} ${client} ${claim.key} ${claim.signature}`;
+				let valid = this.#verifiedClaims.get(cacheKey);
+				if (valid === undefined) {
+					try {
+						valid = verify(fromBase64Url(claim.signature), utf8(claimMessage(this.id, inner.docId, client)), fromBase64Url(claim.key));
+					} catch {
+						valid = false;
+					}
+					if (this.#verifiedClaims.size >= MAX_VERIFIED_CLAIMS) this.#verifiedClaims.clear();
+					this.#verifiedClaims.set(cacheKey, valid);
+				}
+				return valid;
+			},
+			bound: (client) => inner.bound.get(client)
+		};
+	}
+
+	/** This device's claim of `client` in `docId`. */
+	#claimOf(docId: string, client: number): ClientClaim {
+		const { publicKey, secretKey } = this.#options.device;
+		return { key: toBase64Url(publicKey), signature: toBase64Url(sign(utf8(claimMessage(this.id, docId, client)), secretKey)) };
+	}
+
+	/** Binds the client of a single-client update to its signer, unless the client is bound or claimed already. */
+	#bind(inner: InnerDoc, update: Uint8Array, signer: string): void {
+		const clients = Y.parseUpdateMetaV2(update).to;
+		if (clients.size !== 1) return;
+		const [client] = clients.keys() as Iterable<number>;
+		if (inner.bound.has(client!) || inner.doc.share.get(CLIENTS_MAP)?._map.has(String(client))) return;
+		inner.bound.set(client!, signer);
 	}
 
 	/** Held blobs are tried again and presence is read again whenever the roster changes. */
@@ -641,15 +687,39 @@ export class Vault implements GroupVault {
 			opened: new WeakSet(),
 			held: new Set(),
 			compactTimer: undefined,
-			compacting: Promise.resolve()
+			compacting: Promise.resolve(),
+			bound: new Map(),
+			claimed: false,
+			claiming: undefined,
+			claim: undefined
 		};
 		this.#docs.set(docId, inner);
 		void this.#applyBlobs(inner);
 		const state = inner;
+		// This session's claim of its client id (FORMAT.md "Client-id binding") comes first, at clock 0, in
+		// its first local transaction.
+		doc.on('beforeTransaction', (transaction: Y.Transaction) => {
+			if (!transaction.local || transaction.origin === FROM_VAULT || state.claimed || this.#readOnly || this.#closed) return;
+			state.claimed = true;
+			state.claiming = transaction;
+			doc.getMap<ClientClaim>(CLIENTS_MAP).set(String(doc.clientID), this.#claimOf(state.docId, doc.clientID));
+		});
 		// Sealed in the v2 encoding (FORMAT.md, version 2): a third smaller for typing, far smaller once merged.
-		doc.on('updateV2', (update: Uint8Array, origin: unknown) => {
+		doc.on('updateV2', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
 			// A removed member's copy is read-only: its changes are neither sealed, stored nor sent.
 			if (origin === FROM_VAULT || this.#readOnly) return;
+			if (transaction === state.claiming) {
+				state.claiming = undefined;
+				// A transaction that only read: the claim waits for this session's first change.
+				if ([...transaction.changed.keys()].every((type) => type === doc.share.get(CLIENTS_MAP))) {
+					state.claim = update;
+					return;
+				}
+			}
+			if (state.claim) {
+				state.pending.push(state.claim);
+				state.claim = undefined;
+			}
 			state.pending.push(update);
 			// A paste or a script, not typing: sealed now, so a loop that never yields keeps few updates in memory.
 			if (state.pending.length >= MAX_PENDING_UPDATES) this.#trySealNow(state);
