@@ -1,3 +1,4 @@
+import { yieldToMain } from '$lib/main-thread';
 import { app } from '$lib/state/workspace.svelte';
 
 /**
@@ -5,6 +6,10 @@ import { app } from '$lib/state/workspace.svelte';
  * anything, a returning member's catalogue starts opening now, so their groups are ready when home renders.
  * Someone new still loads no sync engine and no database (see `app.boot`).
  */
-export function init(): void {
+export async function init(): Promise<void> {
 	void app.boot();
+	// The router then parses its routes and asks for the first screen's code in a task of its own: on a
+	// returning member's home the shell's code evaluates in the same task as this (it waited for the boot
+	// gate), and the two together blocked the main thread for one long stretch.
+	await yieldToMain();
 }
