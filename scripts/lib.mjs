@@ -1,6 +1,7 @@
 // Shared helpers of the project scripts (start, test, dev): plain Node, usable before `npm ci` ran.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Runs a command with inherited output; resolves with its exit code, never rejects on failure. */
@@ -37,12 +38,25 @@ export function newestMtime(path) {
 	return newest;
 }
 
-/** Installs dependencies from the lock file when node_modules is missing or older than the lock. */
+/** Where the installed lock file's hash is kept: a checkout that only touched the lock file needs no reinstall. */
+const INSTALLED_LOCK = 'node_modules/.fieldbook-lock-sha256';
+
+function lockHash() {
+	return createHash('sha256').update(readFileSync('package-lock.json')).digest('hex');
+}
+
+/**
+ * Installs dependencies from the lock file when node_modules is missing or was installed from another lock
+ * (by its hash; without one, when it is older than the lock).
+ */
 export async function ensureDependencies() {
 	const marker = 'node_modules/.package-lock.json';
-	if (existsSync(marker) && statSync(marker).mtimeMs >= statSync('package-lock.json').mtimeMs) return;
+	if (existsSync(marker)) {
+		if (existsSync(INSTALLED_LOCK) ? readFileSync(INSTALLED_LOCK, 'utf8') === lockHash() : statSync(marker).mtimeMs >= statSync('package-lock.json').mtimeMs) return;
+	}
 	console.log('Installing dependencies (npm ci)…');
 	await step('npm ci', 'npm', ['ci', '--no-audit', '--no-fund']);
+	writeFileSync(INSTALLED_LOCK, lockHash());
 }
 
 /** The inputs whose change makes the build stale. */
