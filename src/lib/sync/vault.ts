@@ -57,6 +57,8 @@ export const MAX_PENDING_UPDATES = 200;
 
 /** Transaction origin of changes that came out of the vault (never sealed again). */
 const FROM_VAULT = Symbol('from-vault');
+/** Origin of a session's client claim (FORMAT.md "Client-id binding"), kept back until the session writes. */
+const CLAIMING = Symbol('claiming');
 /** Transaction origin of blobs this device wrote into the outer doc. */
 const LOCAL = Symbol('local');
 /** The prefix of the outer doc's top-level arrays. */
@@ -131,11 +133,7 @@ interface InnerDoc {
 	compacting: Promise<void>;
 	/** Clients without a claim, bound to the signer of the first single-client blob they came in (rules.ts `Provenance`). */
 	bound: Map<number, string>;
-	/** Whether this session has written its client claim into the doc (at its first local transaction). */
-	claimed: boolean;
-	/** The transaction that wrote the claim, until its update is seen. */
-	claiming: Y.Transaction | undefined;
-	/** The claim's update while nothing else changed: sealed ahead of this session's first change, if one comes. */
+	/** This session's claim while it has changed nothing: sealed ahead of its first change, if one comes. */
 	claim: Uint8Array | undefined;
 }
 
@@ -689,32 +687,17 @@ export class Vault implements GroupVault {
 			compactTimer: undefined,
 			compacting: Promise.resolve(),
 			bound: new Map(),
-			claimed: false,
-			claiming: undefined,
 			claim: undefined
 		};
 		this.#docs.set(docId, inner);
-		void this.#applyBlobs(inner);
 		const state = inner;
-		// This session's claim of its client id (FORMAT.md "Client-id binding") comes first, at clock 0, in
-		// its first local transaction.
-		doc.on('beforeTransaction', (transaction: Y.Transaction) => {
-			if (!transaction.local || transaction.origin === FROM_VAULT || state.claimed || this.#readOnly || this.#closed) return;
-			state.claimed = true;
-			state.claiming = transaction;
-			doc.getMap<ClientClaim>(CLIENTS_MAP).set(String(doc.clientID), this.#claimOf(state.docId, doc.clientID));
-		});
 		// Sealed in the v2 encoding (FORMAT.md, version 2): a third smaller for typing, far smaller once merged.
-		doc.on('updateV2', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+		doc.on('updateV2', (update: Uint8Array, origin: unknown) => {
 			// A removed member's copy is read-only: its changes are neither sealed, stored nor sent.
 			if (origin === FROM_VAULT || this.#readOnly) return;
-			if (transaction === state.claiming) {
-				state.claiming = undefined;
-				// A transaction that only read: the claim waits for this session's first change.
-				if ([...transaction.changed.keys()].every((type) => type === doc.share.get(CLIENTS_MAP))) {
-					state.claim = update;
-					return;
-				}
+			if (origin === CLAIMING) {
+				state.claim = update;
+				return;
 			}
 			if (state.claim) {
 				state.pending.push(state.claim);
@@ -732,6 +715,10 @@ export class Vault implements GroupVault {
 			this.#focused = state;
 			this.#presence?.soon();
 		});
+		// This session's claim of its client id (FORMAT.md "Client-id binding"), at clock 0 before anything it
+		// writes: kept back until the session changes the document, so reading it writes nothing.
+		if (!this.#readOnly) doc.transact(() => doc.getMap<ClientClaim>(CLIENTS_MAP).set(String(doc.clientID), this.#claimOf(docId, doc.clientID)), CLAIMING);
+		void this.#applyBlobs(inner);
 		// Others already editing it show their carets at once, not at their next move.
 		this.#presence?.read();
 		return inner;
