@@ -451,9 +451,15 @@ export function judgeBlob(kind: DocRules, doc: Y.Doc, update: Uint8Array, signer
 		checked.add(client);
 		if (client === doc.clientID) return 'refuse';
 		const claim = reading.claim(client);
-		if (claim && !provenance.verify(client, claim)) return 'refuse';
-		const key = claim?.key ?? provenance.bound(client);
-		if (key !== undefined && key !== signer) others.add(client);
+		// A claim naming the signer changes nothing (the signer's either way); one naming another key counts
+		// only if it verifies, and one this update adds must.
+		if (claim && claim.key !== signer) {
+			if (provenance.verify(client, claim)) others.add(client);
+			else if (!reading.rootHasKey(CLIENTS_MAP, String(client))) return 'refuse';
+		} else if (!claim) {
+			const key = provenance.bound(client);
+			if (key !== undefined && key !== signer) others.add(client);
+		}
 	}
 	const several = Y.parseUpdateMetaV2(update).to.size > 1;
 	const rules = rulesOf(kind, own);
