@@ -370,8 +370,9 @@ export function judgeDoc(type: DocType | undefined, doc: Y.Doc, update: Uint8Arr
 /**
  * Each inner document's root map of client claims (FORMAT.md "Client-id binding"): a Yjs client id, in
  * decimal, to the device key that writes as that client and its signature of `claimMessage`. A device
- * writes its claim first in each session that changes the document, so the claim is at clock 0 of the
- * client and travels in the same blob as the first change, in every merge and snapshot part after it.
+ * writes its claim when a session opens the document, sealed only with the session's first change, so the
+ * claim is at clock 0 of the client and travels in the same blob as that change, in every merge and
+ * snapshot part after it.
  */
 export const CLIENTS_MAP = 'clients';
 
@@ -423,7 +424,8 @@ function rulesOf(kind: DocRules, own: boolean): Rule[] {
  *
  * A document that holds no claim, with an update that adds none, is from before claims and is judged as
  * it always was: the meta doc's rules for every blob, the others' for a device's own writes. Once claims
- * are there, a claim the update adds must be its own client's, new, and verify; structs of this device's
+ * are there, a claim the update adds must be its own client's and new, and verify if it names a key other
+ * than the signer (whose blob signature vouches for it otherwise); structs of this device's
  * own session arriving from outside are forged. Then every change is the signer's, and keeps the rules as
  * the signer's, except in an update of several clients (a compaction's merged blob or snapshot): there
  * the structs of a client another key claims are that key's writes, carried as content the group already
