@@ -139,6 +139,25 @@ export async function createPostgresStore(url: string): Promise<RoomStore> {
 	/** The connection commits run on, kept out of the pool between them (a checkout per commit costs more than the commit's own work). */
 	let appender: PostgresClient | undefined;
 
+	/**
+	 * The connection appends commit on. Its commits do not wait for PostgreSQL's WAL flush
+	 * (`synchronous_commit = off`), the durability of the SQLite store's default (`synchronous = NORMAL`):
+	 * a relay that dies loses nothing it confirmed; a database server or machine that crashes may lose the
+	 * last fraction of a second, which every client still holds and sends again when it reconnects (the
+	 * relay's state vector no longer covers it). Rooms' tokens, compactions and the commons keep full
+	 * durability on the pool's other connections.
+	 */
+	async function appendConnection(): Promise<PostgresClient> {
+		const client = await db.connect();
+		try {
+			await client.query('SET synchronous_commit = off');
+		} catch (error) {
+			client.release(error instanceof Error ? error : true);
+			throw error;
+		}
+		return client;
+	}
+
 	/** Commits what is waiting, unless a commit is running (its end commits the rest) or started just now. */
 	function flush(): void {
 		scheduled = false;
@@ -171,7 +190,8 @@ export async function createPostgresStore(url: string): Promise<RoomStore> {
 			const blob = Buffer.allocUnsafe(offset);
 			for (let i = 0; i < appends.length; i++) blob.set(appends[i]!.update, offsets[i]);
 			const values = [appends.map((append) => append.room), blob, offsets, lengths, Date.now(), appends.map((append) => append.maxBytes)];
-			const client = (appender ??= await db.connect());
+			const client = appender ?? (await appendConnection());
+			appender = client;
 			let result;
 			try {
 				result = await client.query<{ room: string; id: string }>({ ...APPEND_BATCH, values });
