@@ -434,7 +434,9 @@ function rulesOf(kind: DocRules, own: boolean): Rule[] {
 export function judgeBlob(kind: DocRules, doc: Y.Doc, update: Uint8Array, signer: string, provenance: Provenance): Verdict {
 	const reading = Reading.read(doc, update);
 	if (!reading) return 'wait';
-	const own = ownWrite(doc, update);
+	const clients = Y.parseUpdateMetaV2(update).to.size;
+	// As `ownWrite`, without parsing the update's clients again.
+	const own = clients <= 1 && !holdsNothing(doc);
 	const claiming = reading.changes.some((change) => change.root === CLIENTS_MAP);
 	if (!claiming && (doc.share.get(CLIENTS_MAP)?._map.size ?? 0) === 0) {
 		if (kind !== 'meta' && !own) return 'apply';
@@ -463,7 +465,7 @@ export function judgeBlob(kind: DocRules, doc: Y.Doc, update: Uint8Array, signer
 			if (key !== undefined && key !== signer) others.add(client);
 		}
 	}
-	const several = Y.parseUpdateMetaV2(update).to.size > 1;
+	const several = clients > 1;
 	const rules = rulesOf(kind, own);
 	for (const change of reading.changes) {
 		if (change.root === CLIENTS_MAP) continue;

@@ -420,7 +420,8 @@ export class Vault implements GroupVault {
 		let waiting: { blob: Uint8Array; opened: OpenedBlob }[] = [];
 		const apply = (blob: Uint8Array, opened: OpenedBlob): void => {
 			try {
-				const verdict = this.#rulesHold(inner, opened);
+				const update = updateOf(opened);
+				const verdict = this.#rulesHold(inner, opened, update);
 				if (verdict === 'wait') {
 					waiting.push({ blob, opened });
 					return;
@@ -430,7 +431,7 @@ export class Vault implements GroupVault {
 					this.#report({ kind: 'refused', docId: inner.docId, by: [opened.author], blob: blobFingerprint(blob), at: this.#options.now?.() ?? Date.now() });
 					return;
 				}
-				this.#bind(inner, updateOf(opened), opened.author);
+				this.#bind(inner, update, opened.author);
 				applySettled(inner.doc, opened.plaintext, FROM_VAULT, opened.version === 1 ? 1 : 2);
 				inner.opened.add(blob);
 			} catch {
@@ -495,9 +496,9 @@ export class Vault implements GroupVault {
 	 * `judgeBlob`), judged against the document as it stands. A document whose type the index does not know
 	 * (yet) is held to every type's rules.
 	 */
-	#rulesHold(inner: InnerDoc, opened: OpenedBlob): Verdict {
+	#rulesHold(inner: InnerDoc, opened: OpenedBlob, update: Uint8Array): Verdict {
 		const kind = inner.docId === META_DOC_ID ? 'meta' : inner.docId === INDEX_DOC_ID ? 'index' : this.#index?.entries.get(inner.docId)?.type;
-		return judgeBlob(kind, inner.doc, updateOf(opened), opened.author, this.#provenance(inner));
+		return judgeBlob(kind, inner.doc, update, opened.author, this.#provenance(inner));
 	}
 
 	#provenance(inner: InnerDoc): Provenance {
