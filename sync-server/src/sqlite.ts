@@ -112,6 +112,8 @@ function startCheckpoints(db: Database.Database, file: string): { stop(): Promis
 	return {
 		stop: () => {
 			stopped = true;
+			// Unreferenced while it ticks; waited on now, so the process stays until the thread has closed its connection.
+			worker.ref();
 			worker.postMessage('stop');
 			return exited;
 		}

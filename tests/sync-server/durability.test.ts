@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connectClient, eventually, randomRoom, randomToken, type TestClient } from '../helpers/clients';
@@ -49,4 +51,17 @@ describe('durability', () => {
 		second.child.kill('SIGTERM');
 		expect(await second.exited).toBe(0);
 	}, 90_000);
+
+	it('finishes closing in a script that holds nothing else open: the database closes and the awaiting code runs on', async () => {
+		// A bench or a tool awaits close() at its top level; the checkpoint thread must not let the process end first.
+		const script = `
+			const { loadConfig } = await import(${JSON.stringify(resolve('sync-server/src/config.ts'))});
+			const { startRelay } = await import(${JSON.stringify(resolve('sync-server/src/relay.ts'))});
+			const relay = await startRelay(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: ${JSON.stringify(dataDir)}, STATIC_DIR: '', LOG_LEVEL: 'silent' }));
+			await relay.close();
+			console.log('closed');
+		`;
+		const run = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]).catch((error: { code?: number; stdout?: string; stderr?: string }) => error);
+		expect(run.stdout, run.stderr).toContain('closed');
+	}, 60_000);
 });
