@@ -1,7 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Response } from 'playwright-core';
 import { firstStart, launchBrowser, newPhoneContext } from '../helpers/browser';
-import { startAppRelay } from '../helpers/app';
+import { BUILD_DIR, startAppRelay } from '../helpers/app';
 import { campaignPayload, commonsApi, newEntryId, newPublisher } from '../helpers/commons';
 import { kb, type BenchRow } from './table';
 
@@ -22,18 +24,24 @@ async function measureLoad(context: BrowserContext, url: string): Promise<{ js: 
 	const page = await context.newPage();
 	const sizes = { js: 0, css: 0 };
 	const pending: Promise<void>[] = [];
-	page.on('response', (response) => {
+	const onResponse = (response: Response) => {
 		const type = response.request().resourceType();
 		if (type !== 'script' && type !== 'stylesheet') return;
+		// A worker's script may end before its body can be read from the page: the built file is what was sent.
+		const file = join(BUILD_DIR, decodeURIComponent(new URL(response.url()).pathname));
+		const body = existsSync(file) ? Promise.resolve(readFileSync(file)) : response.body();
 		pending.push(
-			response.body().then((body) => {
-				sizes[type === 'script' ? 'js' : 'css'] += gzipSync(body, { level: 9 }).length;
+			body.then((bytes) => {
+				sizes[type === 'script' ? 'js' : 'css'] += gzipSync(bytes, { level: 9 }).length;
 			})
 		);
-	});
+	};
+	page.on('response', onResponse);
 	await page.goto(url, { waitUntil: 'networkidle' });
 	await page.getByRole('heading', { level: 1 }).waitFor();
 	await page.waitForLoadState('networkidle');
+	// What loads after the page went idle is not counted: every body read has begun by now and is awaited.
+	page.off('response', onResponse);
 	await Promise.all(pending);
 	return sizes;
 }

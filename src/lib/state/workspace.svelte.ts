@@ -58,6 +58,10 @@ class App {
 		return () => this.#requestUpdates.delete(update);
 	});
 	#starting: Promise<void> | undefined;
+	/** A profile-only device whose engine has not been needed yet (see `boot`). */
+	#idle = $state(false);
+	/** Set by `start`: a boot still reading the catalogue must then not go idle. */
+	#engineWanted = false;
 	#lock = $state.raw<AppLock | undefined>();
 
 	constructor() {
@@ -119,31 +123,66 @@ class App {
 	 * the person continues from first start, restores a backup or opens a group. Whether anything is stored
 	 * is read from the list of databases, which shows no more than a seized phone's storage does anyway,
 	 * and a locked device always has its catalogue, so it still opens only to the lock screen.
+	 *
+	 * A device with a profile and nothing else (no group, no join under way, no lock) has nothing to open or
+	 * sync: it is `ready` from the catalogue alone, and the engine loads when the person goes beyond home
+	 * and the commons, or anything asks for the workspace (`start`).
 	 */
 	async boot(): Promise<void> {
 		if (this.#starting) return this.#starting;
-		if ((await bootGlance())?.identity || (await hasLocalData())) return this.start();
+		if ((await bootGlance())?.identity || (await hasLocalData())) {
+			this.#starting ??= this.#start(true);
+			return this.#starting;
+		}
 		if (!this.#starting && this.#state === 'loading') this.#state = 'new';
 	}
 
 	/** Opens the device catalogue, then every group's vault so all of them sync in the background. */
 	start(): Promise<void> {
-		this.#starting ??= this.#start();
+		this.#engineWanted = true;
+		if (this.#idle) {
+			this.#idle = false;
+			this.#starting = this.#starting!.then(() => this.#openEngine());
+		}
+		this.#starting ??= this.#start(false);
 		return this.#starting;
 	}
 
-	async #start(): Promise<void> {
+	/**
+	 * Whether this device has only a profile and the sync engine has not been needed yet (see `boot`): the
+	 * screens show the profile from the catalogue, and `start` loads the engine.
+	 */
+	get idle(): boolean {
+		return this.#idle;
+	}
+
+	/** Shows what the catalogue holds at once, then opens the engine unless `mayIdle` and there is nothing to open. */
+	async #start(mayIdle: boolean): Promise<void> {
 		try {
 			// Loaded here, not imported at the top: screens that never start the workspace (a shared commons
 			// page opened by someone new) then never load the sync engine or the lock. A returning member with
 			// no app lock set sees their groups straight from IndexedDB, before Dexie, the lock or the engine.
-			const early = await bootGlance();
-			if (early?.identity) this.#showGlance(early);
-			else if (await hasLocalData()) {
+			let glance = await bootGlance();
+			if (!glance?.identity && (await hasLocalData())) {
 				const { glanceGroupList } = await import('$lib/storage/group-list');
-				const glance = await glanceGroupList();
-				if (glance?.identity) this.#showGlance(glance);
+				glance = await glanceGroupList();
 			}
+			if (glance?.identity) this.#showGlance(glance);
+			// The glance reads only an unlocked catalogue, so a profile alone means nothing is locked either.
+			if (mayIdle && !this.#engineWanted && glance?.identity && glance.groups.length === 0 && !glance.joining) {
+				this.#idle = true;
+				return;
+			}
+		} catch (error) {
+			this.#fail(error);
+			return;
+		}
+		await this.#openEngine();
+	}
+
+	/** Loads the app lock and, unless it holds the keys, the sync engine, the workspace and every vault. */
+	async #openEngine(): Promise<void> {
+		try {
 			const { appLock } = await import('./app-lock.svelte');
 			this.#lock = appLock;
 			await appLock.open();
@@ -151,9 +190,13 @@ class App {
 			if (appLock.locked) this.#state = 'locked';
 			else await this.#open(appLock);
 		} catch (error) {
-			this.#failure = error instanceof Error ? error.message : String(error);
-			this.#state = 'failed';
+			this.#fail(error);
 		}
+	}
+
+	#fail(error: unknown): void {
+		this.#failure = error instanceof Error ? error.message : String(error);
+		this.#state = 'failed';
 	}
 
 	/** The app lock, once the start has loaded it. */
@@ -238,8 +281,9 @@ class App {
 		for (const update of this.#requestUpdates) update();
 	}
 
-	/** The workspace, once the sync engine has opened it: screens may ask before, from the catalogue's list. */
+	/** The workspace, once the sync engine has opened it (loading it on a profile-only device, see `boot`). */
 	#require(): Promise<Workspace> {
+		if (this.#idle) void this.start();
 		return this.#opened;
 	}
 

@@ -10,13 +10,15 @@ import { catalogueNameContext } from '../sync/group-names';
 import { decryptAuthenticated } from '../sync/sealed-format';
 import { openRow, type RowSchema } from './at-rest';
 import type { CatalogueDb, GroupRow, IdentityRow, KeyRow, LockRow } from './catalogue';
-import { CATALOGUE_DB } from './presence';
+import { CATALOGUE_DB, JOIN_SETTING_PREFIX } from './presence';
 
 /** The device's person and groups as the catalogue holds them. */
 export interface GroupList {
 	identity: { name: string; publicKey: string; boxKey: string } | undefined;
 	/** In the order joined. */
 	groups: GroupRecord[];
+	/** Whether a join is under way: a request to join not yet answered, or an invite accepted offline. */
+	joining: boolean;
 }
 
 /**
@@ -37,9 +39,10 @@ function nameOf(row: GroupRow, keys: KeyRow[]): string {
 }
 
 /** The list, or undefined for an identity from before box keys, which only the workspace completes. */
-function groupList(identity: IdentityRow | undefined, rows: GroupRow[], keys: KeyRow[]): GroupList | undefined {
+function groupList(identity: IdentityRow | undefined, rows: GroupRow[], keys: KeyRow[], joins: number): GroupList | undefined {
 	if (identity && !identity.boxPublicKey) return undefined;
 	return {
+		joining: joins > 0,
 		identity: identity && { name: identity.name, publicKey: toBase64Url(identity.publicKey), boxKey: toBase64Url(identity.boxPublicKey!) },
 		groups: [...rows]
 			.sort((a, b) => a.joinedAt - b.joinedAt)
@@ -52,14 +55,14 @@ function groupList(identity: IdentityRow | undefined, rows: GroupRow[], keys: Ke
  * undefined when the identity needs the workspace to complete it first.
  */
 export async function readGroupList(db: CatalogueDb): Promise<GroupList | undefined> {
-	const [identity, rows, keys] = await db.transaction('r', db.identity, db.groups, db.keys, () =>
-		Promise.all([db.identity.get('device'), db.groups.toArray(), db.keys.toArray()])
+	const [identity, rows, keys, joins] = await db.transaction('r', db.identity, db.groups, db.keys, db.settings, () =>
+		Promise.all([db.identity.get('device'), db.groups.toArray(), db.keys.toArray(), db.settings.where('key').startsWith(JOIN_SETTING_PREFIX).count()])
 	);
-	return groupList(identity, rows, keys);
+	return groupList(identity, rows, keys, joins);
 }
 
 /** The catalogue stores the glance reads, and where each keeps its primary key (catalogue.ts). */
-const STORES = { lock: 'id', identity: 'id', groups: 'id', keys: 'keyId' } as const;
+const STORES = { lock: 'id', identity: 'id', groups: 'id', keys: 'keyId', settings: 'key' } as const;
 
 function settled<T>(request: IDBRequest<T>): Promise<T> {
 	return new Promise((resolve, reject) => {
@@ -99,11 +102,14 @@ export async function readGlance(db: IDBDatabase): Promise<GroupList | undefined
 		const names = Object.keys(STORES);
 		if (!names.every((name) => db.objectStoreNames.contains(name))) return undefined;
 		const transaction = db.transaction(names, 'readonly');
-		const [lock, identity, groups, keys] = await Promise.all([
+		// Join settings are counted by their names, which the catalogue keeps in the clear.
+		const joinNames = IDBKeyRange.bound(JOIN_SETTING_PREFIX, `${JOIN_SETTING_PREFIX}\uffff`);
+		const [lock, identity, groups, keys, joins] = await Promise.all([
 			settled(transaction.objectStore('lock').get('device')) as Promise<LockRow | undefined>,
 			settled(transaction.objectStore('identity').get('device')),
 			settled(transaction.objectStore('groups').getAll()),
-			settled(transaction.objectStore('keys').getAll())
+			settled(transaction.objectStore('keys').getAll()),
+			settled(transaction.objectStore('settings').count(joinNames))
 		]);
 		if (!lock?.masterKey || lock.wrapped) return undefined;
 		const masterKey = lock.masterKey;
@@ -112,7 +118,8 @@ export async function readGlance(db: IDBDatabase): Promise<GroupList | undefined
 		return groupList(
 			identity === undefined ? undefined : open<IdentityRow>('identity', identity),
 			groups.map((row) => open<GroupRow>('groups', row)),
-			keys.map((row) => open<KeyRow>('keys', row))
+			keys.map((row) => open<KeyRow>('keys', row)),
+			joins
 		);
 	} catch {
 		return undefined;

@@ -26,6 +26,7 @@ import { catalogueNameContext } from './group-names';
 import { openAsync, seal } from './sealed';
 import { Vault, type VaultJournal, type VaultOptions } from './vault';
 import type { CatalogueDb, GroupRow } from '../storage/catalogue';
+import { JOIN_SETTING_PREFIX } from '../storage/presence';
 
 /** Documents copied at once into a new epoch. */
 const COPY_CONCURRENCY = 8;
@@ -59,11 +60,11 @@ interface JoinRequestRecord extends JoinRequestState {
 }
 
 /** Catalogue settings holding requests to join start with this. */
-const JOIN_REQUEST_PREFIX = 'join.request.';
+const JOIN_REQUEST_PREFIX = `${JOIN_SETTING_PREFIX}request.`;
 
 /** The catalogue setting that holds a pending join. */
 function pendingJoinKey(groupId: string): string {
-	return `join.pending.${groupId}`;
+	return `${JOIN_SETTING_PREFIX}pending.${groupId}`;
 }
 
 /**

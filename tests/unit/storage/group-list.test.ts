@@ -37,7 +37,7 @@ describe("a returning member's group list from the catalogue alone", () => {
 	it('reads the identity and every group by name, in the order joined, exactly as the workspace has them', async () => {
 		const ns = namespace();
 		const { db, workspace } = await deviceWithGroups(ns);
-		const expected = { identity: workspace.identity, groups: workspace.groups().map((group) => ({ ...group })) };
+		const expected = { identity: workspace.identity, groups: workspace.groups().map((group) => ({ ...group })), joining: false };
 		expect(expected.groups.map((group) => group.name)).toEqual(['Tenants north', 'Climate camp 2031', 'Library defence']);
 		expect(await readGroupList(db)).toEqual(expected);
 		// Straight from IndexedDB, with no Dexie connection involved, and while Dexie holds one open.
@@ -52,7 +52,7 @@ describe("a returning member's group list from the catalogue alone", () => {
 		expect(await databaseNames()).not.toContain(ns + CATALOGUE_DB);
 		// Dexie still opens the catalogue from scratch afterwards.
 		const { db } = await openDeviceCatalogue({ namespace: ns, crypto });
-		expect(await readGroupList(db)).toEqual({ identity: undefined, groups: [] });
+		expect(await readGroupList(db)).toEqual({ identity: undefined, groups: [], joining: false });
 		db.close();
 	});
 
@@ -71,5 +71,22 @@ describe("a returning member's group list from the catalogue alone", () => {
 		await lock.setPassphrase('correct horse battery staple');
 		await workspace.close();
 		expect(await glanceGroupList({ namespace: ns })).toBeUndefined();
+	});
+
+	it('tells a device with a join under way, which the app then opens at once to hear the answer', async () => {
+		const ns = namespace();
+		const { db } = await openDeviceCatalogue({ namespace: ns, crypto });
+		const workspace = await openDeviceWorkspace({ namespace: ns, catalogue: db, connect: false, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket });
+		await workspace.createIdentity('Ada');
+		// A profile and nothing else: no group, no join.
+		expect(await glanceGroupList({ namespace: ns })).toMatchObject({ groups: [], joining: false });
+		// What askToJoin stores while no admin has answered (sealed at rest like every setting; its name is clear).
+		await db.settings.put({ key: 'join.request.invite-1', value: '{}' });
+		await db.settings.put({ key: 'journal', value: 'not a join' });
+		expect(await readGroupList(db)).toMatchObject({ groups: [], joining: true });
+		expect(await glanceGroupList({ namespace: ns })).toMatchObject({ groups: [], joining: true });
+		await db.settings.delete('join.request.invite-1');
+		expect(await glanceGroupList({ namespace: ns })).toMatchObject({ joining: false });
+		await workspace.close();
 	});
 });
