@@ -431,10 +431,17 @@ function rulesOf(kind: DocRules, own: boolean): Rule[] {
  * the structs of a client another key claims are that key's writes, carried as content the group already
  * had, and deletions (which name no client) are carried too.
  */
-export function judgeBlob(kind: DocRules, doc: Y.Doc, update: Uint8Array, signer: string, provenance: Provenance): Verdict {
+export function judgeBlob(
+	kind: DocRules,
+	doc: Y.Doc,
+	update: Uint8Array,
+	signer: string,
+	provenance: Provenance,
+	/** The Yjs clients of the blob `update` comes from, when it is a part of one (see the vault's `#applyReadyPart`). */
+	clients = Y.parseUpdateMetaV2(update).to.size
+): Verdict {
 	const reading = Reading.read(doc, update);
 	if (!reading) return 'wait';
-	const clients = Y.parseUpdateMetaV2(update).to.size;
 	// As `ownWrite`, without parsing the update's clients again.
 	const own = clients <= 1 && !holdsNothing(doc);
 	const claiming = reading.changes.some((change) => change.root === CLIENTS_MAP);

@@ -459,12 +459,19 @@ export class Vault implements GroupVault {
 					apply(result.blob, result.opened);
 				}
 				// The outer order may put a blob before the one it builds on (a compaction's snapshot, say).
-				for (let tried = waiting.length + 1; waiting.length > 0 && waiting.length < tried; ) {
-					tried = waiting.length;
-					const again = waiting;
-					waiting = [];
-					for (const { blob, opened } of again) apply(blob, opened);
-				}
+				const retry = () => {
+					for (let tried = waiting.length + 1; waiting.length > 0 && waiting.length < tried; ) {
+						tried = waiting.length;
+						const again = waiting;
+						waiting = [];
+						for (const { blob, opened } of again) apply(blob, opened);
+					}
+				};
+				retry();
+				// Blobs can also wait on each other: a compaction that merged a session's batches around a larger
+				// blob it kept (the snapshot) made a blob whose clocks skip that one, which in turn builds on the
+				// batches before it. What of a waiting blob the document can take now is taken, then all are tried again.
+				while (waiting.length > 1 && waiting.some(({ opened }) => this.#applyReadyPart(inner, opened))) retry();
 			},
 			FROM_VAULT
 		);
@@ -496,9 +503,35 @@ export class Vault implements GroupVault {
 	 * `judgeBlob`), judged against the document as it stands. A document whose type the index does not know
 	 * (yet) is held to every type's rules.
 	 */
-	#rulesHold(inner: InnerDoc, opened: OpenedBlob, update: Uint8Array): Verdict {
+	#rulesHold(inner: InnerDoc, opened: OpenedBlob, update: Uint8Array, clients?: number): Verdict {
 		const kind = inner.docId === META_DOC_ID ? 'meta' : inner.docId === INDEX_DOC_ID ? 'index' : this.#index?.entries.get(inner.docId)?.type;
-		return judgeBlob(kind, inner.doc, update, opened.author, this.#provenance(inner));
+		return judgeBlob(kind, inner.doc, update, opened.author, this.#provenance(inner), clients);
+	}
+
+	/**
+	 * Applies the part of a waiting blob that the document can take now: its structs up to the first clock it
+	 * lacks (Yjs integrates those and keeps the rest pending, in a scratch copy), judged as the whole blob is,
+	 * with its signer and its number of Yjs clients. The blob itself stays waiting, and is judged whole (the
+	 * part already held then counts as known) once what it builds on has arrived. True when a part applied.
+	 */
+	#applyReadyPart(inner: InnerDoc, opened: OpenedBlob): boolean {
+		const update = updateOf(opened);
+		const scratch = new Y.Doc({ gc: false });
+		scratch.clientID = inner.doc.clientID;
+		Y.applyUpdateV2(scratch, Y.encodeStateAsUpdateV2(inner.doc));
+		const before = Y.encodeStateVector(scratch);
+		Y.applyUpdateV2(scratch, update);
+		// What could not be integrated stays out of the part.
+		scratch.store.pendingStructs = null;
+		scratch.store.pendingDs = null;
+		const ready = Y.encodeStateAsUpdateV2(scratch, before);
+		scratch.destroy();
+		const { from, to } = Y.parseUpdateMetaV2(ready);
+		if (![...to].some(([client, clock]) => clock > (from.get(client) ?? 0))) return false;
+		if (this.#rulesHold(inner, opened, ready, Y.parseUpdateMetaV2(update).to.size) !== 'apply') return false;
+		this.#bind(inner, ready, opened.author);
+		applySettled(inner.doc, ready, FROM_VAULT, 2);
+		return true;
 	}
 
 	#provenance(inner: InnerDoc): Provenance {
