@@ -10,16 +10,24 @@ import { rotationBench } from './rotation';
 import { printTable, type BenchRow } from './table';
 
 const rows: BenchRow[] = [];
-rows.push(...(await measureFirstStartBundle()));
-rows.push(...(await measureHomeBundle()));
-rows.push(...(await returningHomeBench()));
-rows.push(...(await measureCommonsEntryBundle()));
-rows.push(...(await vaultBench()));
-rows.push(...(await guideBench()));
-rows.push(...(await talkBench()));
-rows.push(...(await searchBench()));
-rows.push(...(await soakBench()));
-rows.push(...(await rotationBench()));
+/** Runs one benchmark; one that fails is a row saying why, and the table still prints. */
+async function measure(name: string, bench: () => Promise<BenchRow[]>): Promise<void> {
+	try {
+		rows.push(...(await bench()));
+	} catch (error) {
+		rows.push({ benchmark: `${name}: failed`, result: (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 200), target: 'runs', ok: false });
+	}
+}
+await measure('first start bundle', measureFirstStartBundle);
+await measure('home bundle', measureHomeBundle);
+await measure('returning member', returningHomeBench);
+await measure('commons entry bundle', measureCommonsEntryBundle);
+await measure('vault', vaultBench);
+await measure('guide', guideBench);
+await measure('discussions', talkBench);
+await measure('search', searchBench);
+await measure('soak', soakBench);
+await measure('rotation', rotationBench);
 printTable(rows);
 // Open handles (fake-indexeddb timers, sockets closing) must not keep the table from returning.
 process.exit(0);

@@ -128,27 +128,42 @@ export async function talkBench(): Promise<BenchRow[]> {
 	const rows: BenchRow[] = [];
 	try {
 		rows.push(await deliveryBench(relay.url));
-		// Alice writes the thread from Node: several authors, a message every few seconds, sealed in batches.
+		// Three members write the thread from Node, each on a device of their own (the group's rules take a
+		// message only from its author): a message every few seconds, each device sealing in batches.
 		const alice = await newDevice('Alice');
 		const vault = await alice.workspace.createGroup({ name: 'Bench group', relayUrl: relay.url });
-		const me = { publicKey: alice.workspace.identity!.publicKey, name: 'Alice' };
 		const opened = await vault.create('discussion', (doc) => initDiscussion(doc, { title: 'Long thread' }), { title: 'Long thread' });
-		const thread = new Thread(opened.doc);
+		await opened.flush();
+		const writers = [{ device: alice, vault, doc: opened, name: 'Alice' }];
+		for (const name of ['Dara', 'Eli']) {
+			const device = await newDevice(name);
+			const joined = await device.workspace.joinGroup(vault.invite());
+			await until(() => joined.indexMap.has(opened.docId), `the thread on ${name}`, 60_000);
+			writers.push({ device, vault: joined, doc: await joined.open(opened.docId), name });
+		}
 		const start = Date.UTC(2026, 0, 1);
 		for (let i = 0; i < MESSAGES; i++) {
-			const author = i % 3 === 0 ? me : { publicKey: `member-${i % 7}`, name: `Member ${i % 7}` };
-			thread.send(author, `Message ${i}: what about the ${words[i % words.length]}? ${'More details follow. '.repeat(i % 4)}`, { time: start + i * 5_000 });
-			if (i % PER_BLOB === PER_BLOB - 1) await opened.flush();
+			const writer = writers[i % writers.length]!;
+			const author = { publicKey: writer.device.workspace.identity!.publicKey, name: writer.name };
+			new Thread(writer.doc.doc).send(author, `Message ${i}: what about the ${words[i % words.length]}? ${'More details follow. '.repeat(i % 4)}`, { time: start + i * 5_000 });
+			if (Math.floor(i / writers.length) % PER_BLOB === PER_BLOB - 1) await writer.doc.flush();
 		}
-		await opened.flush();
-		await until(() => vault.status().state === 'savedRelay', 'the thread on the relay', 60_000);
+		for (const writer of writers) await writer.doc.flush();
+		for (const writer of writers) await until(() => writer.vault.status().state === 'savedRelay', `${writer.name}'s messages on the relay`, 60_000);
 		const docId = opened.docId;
 		const invite = vault.invite();
 
 		// Core: a second device opens (decrypts and reads) the thread, then the window the screen shows.
 		const bob = await newDevice('Bob');
 		const bobVault = await bob.workspace.joinGroup(invite);
-		await until(() => bobVault.indexMap.has(docId) && bobVault.status().state === 'savedRelay', 'Bob synced', 60_000);
+		await until(() => bobVault.indexMap.has(docId), 'the thread on Bob', 60_000);
+		// The writers wrote at once, so the merged order (the same on every device) decides which message is newest.
+		const synced = await bobVault.open(docId);
+		const everything = new Thread(synced.doc);
+		await until(() => everything.length === MESSAGES, 'the whole thread on Bob', 60_000);
+		const newest = everything.message(everything.ids().at(-1)!)!.text;
+		const lastText = newest.slice(0, newest.indexOf(':') + 1);
+		await synced.close();
 		const coreTimes: number[] = [];
 		for (let run = 0; run < RUNS; run++) {
 			const t0 = performance.now();
@@ -180,7 +195,6 @@ export async function talkBench(): Promise<BenchRow[]> {
 			const groupUrl = page.url();
 			const threadUrl = `${groupUrl}/discussions/${docId}`;
 			const messages = page.getByRole('list', { name: 'Messages' }).locator(':scope > li');
-			const lastText = `Message ${MESSAGES - 1}:`;
 			// First visit syncs the vault; wait until the whole thread is here.
 			await page.goto(threadUrl);
 			await page.getByText(lastText).waitFor({ timeout: 120_000 });
@@ -197,7 +211,7 @@ export async function talkBench(): Promise<BenchRow[]> {
 				cold.push(performance.now() - t0);
 
 				// Focus and Enter: a click would scroll to the top and load earlier messages under the pointer.
-				await page.getByRole('link', { name: 'Discussions' }).focus();
+				await page.getByRole('link', { name: 'Back' }).focus();
 				await page.keyboard.press('Enter');
 				await page.getByRole('link', { name: /Long thread/ }).waitFor();
 				// Measured inside the page, from the click to the frame that shows the newest message.
@@ -228,7 +242,7 @@ export async function talkBench(): Promise<BenchRow[]> {
 		} finally {
 			await browser.close();
 		}
-		await alice.close();
+		for (const writer of writers) await writer.device.close();
 	} finally {
 		await relay.close();
 	}
