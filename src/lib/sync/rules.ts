@@ -472,11 +472,13 @@ export function judgeBlob(
 			if (key !== undefined && key !== signer) others.add(client);
 		}
 	}
-	const several = clients > 1;
+	// A merge of several sessions carries what it holds of other keys' sessions. So does a snapshot in parts
+	// (compaction, key rotation): it is cut by Yjs client, and a part can hold one other member's session alone.
+	const carrying = clients > 1 || [...checked].some((client) => others.has(client));
 	const rules = rulesOf(kind, own);
 	for (const change of reading.changes) {
 		if (change.root === CLIENTS_MAP) continue;
-		const carried = several && (change.kind === 'delete' ? kind !== 'meta' : others.has(change.path.at(-1)!.item.id.client));
+		const carried = carrying && (change.kind === 'delete' ? kind !== 'meta' : others.has(change.path.at(-1)!.item.id.client));
 		if (!carried && !rules.every((rule) => rule(change, signer, reading))) return 'refuse';
 	}
 	return 'apply';

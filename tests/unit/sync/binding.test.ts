@@ -118,15 +118,22 @@ describe('client-id binding', () => {
 		expect(judge(legacy, Y.mergeUpdatesV2(copies.map((copy) => Y.encodeStateAsUpdateV2(copy, legacyBase))), mallory)).toBe('apply');
 	});
 
-	it('carries another member’s claimed session in a compaction, and not in a merge of that session alone', () => {
+	it('carries another member’s claimed session in a compaction, merged or alone in a snapshot part', () => {
 		const doc = thread();
 		const bashirSession = session(doc, bashir, (copy) => new Thread(copy).send({ publicKey: key(bashir), name: 'Bashir' }, 'two'));
 		const aliceRead = session(doc, alice, () => undefined);
 		// Alice's merge of her own (claim-only) session and Bashir's reaches a device that lacks both.
 		expect(judge(doc, Y.mergeUpdatesV2([bashirSession, aliceRead]), alice)).toBe('apply');
-		// Bashir's session alone, signed by Alice: a single session is its signer's own write.
-		expect(judge(doc, bashirSession, alice)).toBe('refuse');
+		// Bashir's session alone, signed by Alice: a snapshot above 1 MB is cut by client into parts like this.
+		expect(judge(doc, bashirSession, alice)).toBe('apply');
 		expect(judge(doc, bashirSession, bashir)).toBe('apply');
+		// A session nobody claimed, alone and signed by Alice, is Alice's own write: a message in Bashir's name is refused.
+		const copy = new Y.Doc();
+		Y.applyUpdateV2(copy, Y.encodeStateAsUpdateV2(doc));
+		const before = Y.encodeStateVector(copy);
+		new Thread(copy).send({ publicKey: key(bashir), name: 'Bashir' }, 'three');
+		const unclaimed = Y.encodeStateAsUpdateV2(copy, before);
+		expect(judge(doc, unclaimed, alice)).toBe('refuse');
 	});
 
 	it('refuses structs of this device’s own session arriving from outside', () => {
