@@ -516,9 +516,16 @@ export class Vault implements GroupVault {
 	 */
 	#applyReadyPart(inner: InnerDoc, opened: OpenedBlob): boolean {
 		const update = updateOf(opened);
+		// The copy holds what the document has integrated, not what it keeps pending from other blobs: those
+		// would otherwise join the part and be judged as this blob's signer's.
+		const { pendingStructs, pendingDs } = inner.doc.store;
+		inner.doc.store.pendingStructs = null;
+		inner.doc.store.pendingDs = null;
+		const held = Y.encodeStateAsUpdateV2(inner.doc);
+		inner.doc.store.pendingStructs = pendingStructs;
+		inner.doc.store.pendingDs = pendingDs;
 		const scratch = new Y.Doc({ gc: false });
-		scratch.clientID = inner.doc.clientID;
-		Y.applyUpdateV2(scratch, Y.encodeStateAsUpdateV2(inner.doc));
+		Y.applyUpdateV2(scratch, held);
 		const before = Y.encodeStateVector(scratch);
 		Y.applyUpdateV2(scratch, update);
 		// What could not be integrated stays out of the part.
