@@ -131,7 +131,7 @@ class App {
 	async boot(): Promise<void> {
 		if (this.#starting) return this.#starting;
 		if ((await bootGlance())?.identity || (await hasLocalData())) {
-			this.#starting ??= this.#start(true);
+			this.#starting ??= this.#start(true, true);
 			return this.#starting;
 		}
 		if (!this.#starting && this.#state === 'loading') this.#state = 'new';
@@ -156,14 +156,17 @@ class App {
 		return this.#idle;
 	}
 
-	/** Shows what the catalogue holds at once, then opens the engine unless `mayIdle` and there is nothing to open. */
-	async #start(mayIdle: boolean): Promise<void> {
+	/**
+	 * Shows what the catalogue holds at once, then opens the engine unless `mayIdle` and there is nothing to
+	 * open. `stored` when the caller has read that this device holds a catalogue.
+	 */
+	async #start(mayIdle: boolean, stored = false): Promise<void> {
 		try {
 			// Loaded here, not imported at the top: screens that never start the workspace (a shared commons
 			// page opened by someone new) then never load the sync engine or the lock. A returning member with
 			// no app lock set sees their groups straight from IndexedDB, before Dexie, the lock or the engine.
 			let glance = await bootGlance();
-			if (!glance?.identity && (await hasLocalData())) {
+			if (!glance?.identity && (stored || (await hasLocalData()))) {
 				const { glanceGroupList } = await import('$lib/storage/group-list');
 				glance = await glanceGroupList();
 			}

@@ -226,6 +226,22 @@ export function snapshotParts(doc: Y.Doc): Uint8Array[] {
 	return snapshot.byteLength <= MAX_BLOB_BYTES ? [snapshot] : uploadPieces(doc, new Map(), MAX_BLOB_BYTES).map((piece) => Y.convertUpdateFormatV1ToV2(piece));
 }
 
+/**
+ * What `doc` has integrated beyond `stateVector`, as a v2 update, leaving out what it keeps pending (structs
+ * whose dependencies it lacks): `Y.encodeStateAsUpdateV2` would merge those in.
+ */
+function integratedState(doc: Y.Doc, stateVector?: Uint8Array): Uint8Array {
+	const { pendingStructs, pendingDs } = doc.store;
+	doc.store.pendingStructs = null;
+	doc.store.pendingDs = null;
+	try {
+		return Y.encodeStateAsUpdateV2(doc, stateVector);
+	} finally {
+		doc.store.pendingStructs = pendingStructs;
+		doc.store.pendingDs = pendingDs;
+	}
+}
+
 /** One open group vault. */
 export class Vault implements GroupVault {
 	readonly id: string;
@@ -471,7 +487,11 @@ export class Vault implements GroupVault {
 				// Blobs can also wait on each other: a compaction that merged a session's batches around a larger
 				// blob it kept (the snapshot) made a blob whose clocks skip that one, which in turn builds on the
 				// batches before it. What of a waiting blob the document can take now is taken, then all are tried again.
-				while (waiting.length > 1 && waiting.some(({ opened }) => this.#applyReadyPart(inner, opened))) retry();
+				while (waiting.length > 1) {
+					const held = integratedState(inner.doc);
+					if (!waiting.some(({ opened }) => this.#applyReadyPart(inner, opened, held))) break;
+					retry();
+				}
 			},
 			FROM_VAULT
 		);
@@ -512,29 +532,19 @@ export class Vault implements GroupVault {
 	 * Applies the part of a waiting blob that the document can take now: its structs up to the first clock it
 	 * lacks (Yjs integrates those and keeps the rest pending, in a scratch copy), judged as the whole blob is,
 	 * with its signer and its number of Yjs clients. The blob itself stays waiting, and is judged whole (the
-	 * part already held then counts as known) once what it builds on has arrived. True when a part applied.
+	 * part already held then counts as known) once what it builds on has arrived. `held` is what the document
+	 * has integrated (`integratedState`): content it keeps pending from other blobs would otherwise join the
+	 * part and be judged as this blob's signer's. True when a part applied.
 	 */
-	#applyReadyPart(inner: InnerDoc, opened: OpenedBlob): boolean {
+	#applyReadyPart(inner: InnerDoc, opened: OpenedBlob, held: Uint8Array): boolean {
 		const update = updateOf(opened);
-		// The copy holds what the document has integrated, not what it keeps pending from other blobs: those
-		// would otherwise join the part and be judged as this blob's signer's.
-		const { pendingStructs, pendingDs } = inner.doc.store;
-		inner.doc.store.pendingStructs = null;
-		inner.doc.store.pendingDs = null;
-		const held = Y.encodeStateAsUpdateV2(inner.doc);
-		inner.doc.store.pendingStructs = pendingStructs;
-		inner.doc.store.pendingDs = pendingDs;
 		const scratch = new Y.Doc({ gc: false });
 		Y.applyUpdateV2(scratch, held);
 		const before = Y.encodeStateVector(scratch);
 		Y.applyUpdateV2(scratch, update);
-		// What could not be integrated stays out of the part.
-		scratch.store.pendingStructs = null;
-		scratch.store.pendingDs = null;
-		const ready = Y.encodeStateAsUpdateV2(scratch, before);
+		const ready = integratedState(scratch, before);
 		scratch.destroy();
-		const { from, to } = Y.parseUpdateMetaV2(ready);
-		if (![...to].some(([client, clock]) => clock > (from.get(client) ?? 0))) return false;
+		if (Y.parseUpdateMetaV2(ready).to.size === 0) return false;
 		if (this.#rulesHold(inner, opened, ready, Y.parseUpdateMetaV2(update).to.size) !== 'apply') return false;
 		this.#bind(inner, ready, opened.author);
 		applySettled(inner.doc, ready, FROM_VAULT, 2);
